@@ -1,0 +1,147 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet
+from dangjian.core.text import mask_mobile
+from dangjian.orgs.models import PartyOrg
+from dangjian.territory.models import Area
+from dangjian.units.models import Department, ResidentUnit
+
+from .roles import AREA_ROLES, Role
+
+
+class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their role assignments."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    mobile = models.CharField(_("手机号"), max_length=11, null=True, blank=True, unique=True)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile or "")
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # An admin sees the people who hold a role inside their territory; others only themselves.
+        if scope.role in {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN} and scope.area_path:
+            inside = RoleAssignment.objects.filter(
+                Q(area__path__startswith=scope.area_path)
+                | Q(org__area__path__startswith=scope.area_path)
+                | Q(unit__community__path__startswith=scope.area_path)
+                | Q(department__area__path__startswith=scope.area_path)
+                | Q(home_community__path__startswith=scope.area_path)
+            ).values("user_id")
+            return Q(pk__in=inside)
+        if scope.user_id:
+            return Q(pk=scope.user_id)
+        return NOTHING
+
+
+class RoleAssignment(models.Model):
+    """One role one person holds, bound to the scope it acts in."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("属地范围")
+    )
+    org = models.ForeignKey(
+        PartyOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("所在党组织")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("部门")
+    )
+    unit = models.ForeignKey(
+        ResidentUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("单位")
+    )
+    # For the person-scoped roles (member, resident): the community they live in, when known.
+    home_community = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="home_role_assignments",
+        verbose_name=_("居住社区"),
+        limit_choices_to={"level": "community"},
+    )
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        ordering = ["user_id", "pk"]
+        constraints = [
+            # Territorial roles are bound to a territory node; unit and department roles to theirs.
+            models.CheckConstraint(
+                condition=Q(role__in=list(AREA_ROLES), area__isnull=False) | (~Q(role__in=list(AREA_ROLES)) & Q(area__isnull=True)),
+                name="accounts_role_area_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.UNIT_CONTACT, unit__isnull=False) | (~Q(role=Role.UNIT_CONTACT) & Q(unit__isnull=True)),
+                name="accounts_role_unit_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.DEPARTMENT_STAFF, department__isnull=False)
+                | (~Q(role=Role.DEPARTMENT_STAFF) & Q(department__isnull=True)),
+                name="accounts_role_department_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        anchor = self.area or self.unit or self.department or self.org or self.home_community
+        return str(anchor) if anchor else str(self.user)
+
+    def to_scope(self) -> Scope:
+        return Scope(
+            role=self.role,
+            area_path=self.area.path if self.area_id else None,
+            area_level=self.area.level if self.area_id else None,
+            department_id=self.department_id,
+            unit_id=self.unit_id,
+            user_id=self.user_id if self.role in {Role.PARTY_MEMBER, Role.RESIDENT} else None,
+        )
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return Q(user__in=User.objects.filter(User.scope_q(scope)))
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for throttling (per account name and per address)."""
+
+    identifier = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [models.Index(fields=["ip", "at"], name="accounts_loginfail_ip_at")]

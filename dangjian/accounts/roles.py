@@ -1,0 +1,78 @@
+"""Roles, what each is bound to, and the active role of a signed-in user."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import NO_SCOPE, Scope
+
+if TYPE_CHECKING:
+    from .models import RoleAssignment
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    SUBDISTRICT_ADMIN = "subdistrict_admin", _("街道管理员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("网格员")
+    PARTY_MEMBER = "party_member", _("党员")
+    UNIT_CONTACT = "unit_contact", _("驻区单位联络员")
+    DEPARTMENT_STAFF = "department_staff", _("职能部门人员")
+    RESIDENT = "resident", _("居民")
+
+
+AREA_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER, Role.GRID_WORKER}
+ADMIN_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN}
+# The territory level each territorial role is bound to.
+ROLE_AREA_LEVEL = {
+    Role.DISTRICT_ADMIN: "district",
+    Role.SUBDISTRICT_ADMIN: "subdistrict",
+    Role.COMMUNITY_WORKER: "community",
+    Role.GRID_WORKER: "grid",
+}
+# Roles that reach the territory and organization workbench pages.
+TREE_ROLES = AREA_ROLES
+AUDIT_ROLES = {Role.DISTRICT_ADMIN}
+
+SESSION_KEY = "active_role"
+
+
+def user_assignments(user: Any) -> list[RoleAssignment]:
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = list(
+            RoleAssignment.objects.filter(user=user, is_active=True)
+            .select_related("area", "org", "department", "unit", "home_community")
+            .order_by("pk")
+        )
+        user._role_assignments = cached
+    return cached
+
+
+def active_assignment(user: Any) -> RoleAssignment | None:
+    """The role the user acts in now: the one chosen in this session, else their first."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    assignments = user_assignments(user)
+    chosen = getattr(user, "active_role_id", None)
+    for assignment in assignments:
+        if assignment.pk == chosen:
+            return assignment
+    return assignments[0] if assignments else None
+
+
+def active_role(user: Any) -> str:
+    if getattr(user, "is_superuser", False) and not user_assignments(user):
+        return "superuser"
+    assignment = active_assignment(user)
+    return assignment.role if assignment else ""
+
+
+def active_scope(user: Any) -> Scope:
+    assignment = active_assignment(user)
+    return assignment.to_scope() if assignment else NO_SCOPE

@@ -1,0 +1,57 @@
+"""Django admin, scoped: a non-superuser sees and edits only what visible_to() gives them.
+
+Admin writes are audited like service writes.
+"""
+
+from django.contrib import admin
+from django.forms.models import model_to_dict
+
+from dangjian.audit.services import Action, audit_record, diff
+
+
+def _plain(data: dict) -> dict:
+    return {k: (v if isinstance(v, (str, int, float, bool, type(None))) else str(v)) for k, v in data.items()}
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices for a related object are limited to what the user may see, where the model is scoped.
+        related = db_field.related_model
+        if not request.user.is_superuser and hasattr(related._default_manager.get_queryset(), "visible_to"):
+            kwargs["queryset"] = related._default_manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        before = _plain(model_to_dict(type(obj).objects.get(pk=obj.pk))) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=Action.UPDATE if change else Action.CREATE,
+            obj=obj,
+            changes=diff(before, _plain(model_to_dict(obj))),
+            area_path=self.area_path(obj),
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action=Action.DELETE, obj=obj, area_path=self.area_path(obj))
+        super().delete_model(request, obj)
+
+    def area_path(self, obj) -> str:
+        return ""
+
+
+class TreeAdmin(ScopedAdmin):
+    """Tree nodes are created and moved through services (paths must stay consistent)."""
+
+    readonly_fields = ("parent", "path", "depth")
+    ordering = ("path",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def area_path(self, obj) -> str:
+        return getattr(obj, "path", "")

@@ -1,0 +1,35 @@
+"""The workbench menu: which pages each role reaches."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import ADMIN_ROLES, AUDIT_ROLES, TREE_ROLES, active_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset | None = None  # None: every signed-in role
+
+    def allows(self, role: str) -> bool:
+        return role == "superuser" or self.roles is None or role in self.roles
+
+
+NAV = [
+    NavItem("home", _("首页"), "dashboard:home", "⌂"),
+    NavItem("territory", _("属地"), "territory:tree", "▦", frozenset(TREE_ROLES)),
+    NavItem("orgs", _("党组织"), "orgs:tree", "☆", frozenset(TREE_ROLES)),
+    NavItem("map", _("地图"), "territory:map_home", "◎", frozenset(TREE_ROLES)),
+    NavItem("users", _("账号"), "accounts:user_list", "☺", frozenset(ADMIN_ROLES)),
+    NavItem("audit", _("审计"), "audit:list", "≡", frozenset(AUDIT_ROLES)),
+]
+
+
+def nav_for(user) -> list[dict]:
+    role = active_role(user)
+    return [{"key": i.key, "label": i.label, "url": reverse(i.url_name), "icon": i.icon} for i in NAV if i.allows(role)]

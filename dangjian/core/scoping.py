@@ -1,0 +1,76 @@
+"""The one scoping mechanism: `Model.objects.visible_to(user)` and `get_for_user(user, public_id)`.
+
+A signed-in user acts in the scope of their active role assignment (see accounts).
+Each scoped model says, in `scope_q(scope)`, which of its rows a scope covers.
+Anything outside the scope is answered like anything missing: 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one active role covers. Exactly one of the anchors is set (none for `everything`)."""
+
+    role: str = ""
+    everything: bool = False
+    area_path: str | None = None  # a territory node's subtree
+    area_level: str | None = None
+    org_path: str | None = None  # an organization's subtree
+    department_id: int | None = None
+    unit_id: int | None = None
+    user_id: int | None = None  # the person themselves
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.area_path is not None
+
+
+NO_SCOPE = Scope()
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    if user.is_superuser:
+        return Scope(role="superuser", everything=True)
+    from dangjian.accounts.roles import active_scope  # accounts depends on core, not the reverse
+
+    return active_scope(user)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        return self.filter(self.model.scope_q(scope))
+
+    def get_for_user(self, user: Any, public_id: Any, **lookups: Any) -> models.Model:
+        try:
+            return self.visible_to(user).get(public_id=public_id, **lookups)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            # ValueError/TypeError: a malformed id is as unknown as a missing one.
+            raise Http404 from exc
+        except Exception as exc:  # ValidationError for malformed UUIDs
+            from django.core.exceptions import ValidationError
+
+            if isinstance(exc, ValidationError):
+                raise Http404 from exc
+            raise
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def prefix_q(field: str, path: str | None) -> Q:
+    return Q(**{f"{field}__startswith": path}) if path else NOTHING

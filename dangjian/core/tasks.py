@@ -1,0 +1,31 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+from django.utils import timezone
+
+from .models import Heartbeat
+
+QUEUE_HEARTBEAT = "queue"
+
+
+@db_task()
+def record_heartbeat(name: str = QUEUE_HEARTBEAT) -> str:
+    now = timezone.now()
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": now})
+    return now.isoformat()
+
+
+@db_periodic_task(crontab(minute="*"))
+def queue_heartbeat() -> str:
+    """Every minute: proves that the consumer runs periodic tasks (read by /healthz)."""
+    return record_heartbeat.call_local(QUEUE_HEARTBEAT)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def nightly_housekeeping() -> dict:
+    """Every night: drop expired sessions and login failures that no longer count."""
+    from django.contrib.sessions.models import Session
+
+    from dangjian.accounts.throttle import purge_old_failures
+
+    sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return {"sessions": sessions, "login_failures": purge_old_failures()}

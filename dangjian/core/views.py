@@ -1,0 +1,78 @@
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from dangjian.accounts.roles import active_role
+
+from .models import Heartbeat
+from .tasks import QUEUE_HEARTBEAT
+
+HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def require_roles(roles):
+    """Signed-in users whose active role is in `roles` pass; anyone else signed in gets 404."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (request.user.is_superuser or active_role(request.user) in roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def healthz(request):
+    """Database, cache and queue: 200 when all answer, 503 otherwise. No personal data."""
+    checks: dict[str, dict] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # a health check reports, it does not raise
+        checks["database"] = {"ok": False, "error": str(exc)[:200]}
+    try:
+        key = "healthz:probe"
+        cache.set(key, "1", 10)
+        checks["cache"] = {"ok": cache.get(key) == "1", "backend": cache.__class__.__name__}
+    except Exception as exc:
+        checks["cache"] = {"ok": False, "error": str(exc)[:200]}
+    try:
+        pending = HUEY.pending_count()
+        beat = Heartbeat.objects.filter(name=QUEUE_HEARTBEAT).values_list("at", flat=True).first()
+        checks["queue"] = {
+            "ok": True,
+            "backend": HUEY.__class__.__name__,
+            "pending": pending,
+            "last_heartbeat": beat.isoformat() if beat else None,
+            # The consumer is alive when its periodic task has run lately.
+            "consumer_alive": bool(beat and timezone.now() - beat < HEARTBEAT_STALE_AFTER),
+        }
+    except Exception as exc:
+        checks["queue"] = {"ok": False, "error": str(exc)[:200]}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+
+
+def querystring_without_page(request) -> str:
+    """The current filters as a query string ending in '&', for pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "dangjian.dashboard"
+    verbose_name = _("工作台")
+
+    def ready(self):
+        # Each domain registers what it puts into 今日待办.
+        from dangjian.accounts import todo as accounts_todo  # noqa: F401
+        from dangjian.territory import todo as territory_todo  # noqa: F401

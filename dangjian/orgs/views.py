@@ -1,0 +1,37 @@
+from django.shortcuts import render
+
+from dangjian.accounts.roles import TREE_ROLES
+from dangjian.core.views import require_roles
+
+from . import selectors
+from .models import PartyOrg
+
+
+@require_roles(TREE_ROLES)
+def tree(request):
+    query = request.GET.get("q", "").strip()
+    context = {"roots": selectors.org_roots_for(request.user), "q": query, "active_nav": "orgs"}
+    if query:
+        context["results"] = selectors.search(request.user, query)
+    if request.headers.get("HX-Request") and request.GET.get("partial") == "search":
+        return render(request, "orgs/_search_results.html", context)
+    return render(request, "orgs/tree.html", context)
+
+
+@require_roles(TREE_ROLES)
+def children(request, public_id):
+    org = PartyOrg.objects.get_for_user(request.user, public_id)
+    return render(request, "orgs/_children.html", {"nodes": selectors.children_of(org, request.user)})
+
+
+@require_roles(TREE_ROLES)
+def detail(request, public_id):
+    org = PartyOrg.objects.select_related("area", "unit", "estate", "building").get_for_user(request.user, public_id)
+    context = {
+        "org": org,
+        "breadcrumb": list(org.ancestors().visible_to(request.user)),
+        "children": selectors.children_of(org, request.user),
+        "counts": selectors.subtree_counts_labelled(org),
+        "active_nav": "orgs",
+    }
+    return render(request, "orgs/detail.html", context)

@@ -1,0 +1,76 @@
+"""Reads of the territory tree, all through visible_to()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from dangjian.core.search import name_or_pinyin_q
+
+from .models import Area, Building, Estate, Level
+
+
+def area_roots_for(user: Any) -> list[Area]:
+    visible = Area.objects.visible_to(user)
+    top = visible.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return []
+    return list(visible.filter(depth=top).annotate(n_children=Count("children")).order_by("path"))
+
+
+def area_children(area: Area, user: Any) -> list[Area]:
+    return list(Area.objects.visible_to(user).filter(parent=area).annotate(n_children=Count("children")).order_by("path"))
+
+
+def area_search(user: Any, query: str, *, limit: int = 30) -> list[Area]:
+    return list(Area.objects.visible_to(user).filter(name_or_pinyin_q(query)).select_related("parent").order_by("path")[:limit])
+
+
+def area_breadcrumb(area: Area, user: Any) -> list[Area]:
+    """Ancestors the user may see, root first."""
+    return list(area.ancestors().visible_to(user))
+
+
+def area_summary(area: Area) -> dict[str, int]:
+    """Counts below a node: subdistricts, communities, grids (one query), estates, buildings."""
+    by_level = dict(area.subtree(include_self=False).order_by().values_list("level").annotate(n=Count("pk")))
+    community_q = Q(community__path__startswith=area.path)
+    return {
+        "by_level": [(str(Level(lv).label), by_level[lv]) for lv in Level.values if by_level.get(lv)],
+        "estates": Estate.objects.filter(community_q).count(),
+        "buildings": Building.objects.filter(community_q).count(),
+    }
+
+
+def map_features(area: Area, user: Any) -> dict:
+    """A GeoJSON FeatureCollection of the grids, estates and buildings under `area` that the user may see."""
+    features = []
+    grids = Area.objects.visible_to(user).filter(path__startswith=area.path, level=Level.GRID, boundary__isnull=False)
+    for grid in grids.select_related("parent").order_by("path"):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": grid.boundary,
+                "properties": {"kind": "grid", "name": grid.name, "id": str(grid.public_id), "community": grid.parent.name},
+            }
+        )
+    estates = Estate.objects.visible_to(user).filter(community__path__startswith=area.path, lat__isnull=False)
+    for estate in estates.order_by("pk"):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [estate.lng, estate.lat]},
+                "properties": {"kind": "estate", "name": estate.name, "id": str(estate.public_id)},
+            }
+        )
+    buildings = Building.objects.visible_to(user).filter(community__path__startswith=area.path, lat__isnull=False)
+    for building in buildings.select_related("estate").order_by("pk"):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [building.lng, building.lat]},
+                "properties": {"kind": "building", "name": str(building), "id": str(building.public_id)},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,293 @@
+"""Writes to the territory tree. Every write is atomic and audited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.text import pinyin_initials
+from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
+
+from .geo import find_overlaps, grid_index, parse_boundary
+from .models import ALLOWED_PARENT_LEVELS, Area, Building, Estate, Level
+
+AREA_FIELDS = ["name", "code", "level", "parent", "boundary"]
+CODE_LENGTHS = {Level.DISTRICT: {6}, Level.SUBDISTRICT: {9, 12}, Level.ZONE: {9, 12}, Level.COMMUNITY: {12}}
+
+
+def validate_code(*, level: str, code: str, parent: Area | None) -> None:
+    if not code:
+        return
+    lengths = CODE_LENGTHS.get(level)
+    if lengths is None:
+        raise ValidationError({"code": _("网格不设区划代码。")})
+    if not re.fullmatch(r"\d+", code) or len(code) not in lengths:
+        expected = "、".join(str(n) for n in sorted(lengths))
+        raise ValidationError({"code": _("区划代码应为 %(n)s 位数字。") % {"n": expected}})
+    parent_code = ""
+    node = parent
+    while node is not None and not parent_code:
+        parent_code = node.code
+        node = node.parent
+    if parent_code and not code.startswith(parent_code[: min(len(parent_code), 9)]):
+        raise ValidationError({"code": _("区划代码 %(code)s 与上级代码 %(parent)s 不一致。") % {"code": code, "parent": parent_code}})
+
+
+def validate_parent(*, level: str, parent: Area | None) -> None:
+    allowed = ALLOWED_PARENT_LEVELS[level]
+    if (parent.level if parent else None) not in allowed:
+        names = "、".join(str(Level(lv).label) for lv in allowed if lv) or _("无（顶级）")
+        raise ValidationError({"parent": _("%(level)s的上级应为：%(allowed)s。") % {"level": Level(level).label, "allowed": names}})
+
+
+def validate_grid_boundary(*, grid: Area, community: Area, boundary: Any) -> None:
+    """A grid's boundary must be a valid polygon that overlaps no other grid of its community."""
+    geom = parse_boundary(boundary, label=grid.name)
+    siblings = Area.objects.filter(parent=community, level=Level.GRID, boundary__isnull=False).exclude(pk=grid.pk)
+    others = [(g.name, parse_boundary(g.boundary, label=g.name)) for g in siblings.only("name", "boundary")]
+    clashing = find_overlaps(geom, others)
+    if clashing:
+        raise ValidationError(
+            {
+                "boundary": _("网格「%(grid)s」的边界与同社区的网格%(others)s重叠，请调整后再保存。")
+                % {"grid": grid.name, "others": "、".join(f"「{n}」" for n in clashing)}
+            }
+        )
+
+
+def _set_bbox(area: Area) -> None:
+    if area.boundary is None:
+        area.min_lat = area.min_lng = area.max_lat = area.max_lng = None
+        return
+    min_x, min_y, max_x, max_y = parse_boundary(area.boundary, label=area.name).bounds
+    area.min_lng, area.min_lat, area.max_lng, area.max_lat = min_x, min_y, max_x, max_y
+
+
+@transaction.atomic
+def area_create(
+    *, actor: Any, level: str, name: str, parent: Area | None, code: str = "", boundary: dict | None = None
+) -> Area:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写名称。")})
+    validate_parent(level=level, parent=parent)
+    validate_code(level=level, code=code, parent=parent)
+    area = Area(level=level, name=name, code=code, pinyin=pinyin_initials(name), boundary=boundary)
+    if boundary is not None:
+        if level != Level.GRID:
+            raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
+        validate_grid_boundary(grid=area, community=parent, boundary=boundary)
+        _set_bbox(area)
+    if parent is not None:
+        parent = Area.objects.select_for_update().get(pk=parent.pk)
+    place_new_node(area, parent)
+    area.full_clean(exclude=["parent", "path", "depth"])
+    area.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=area, changes=diff({}, snapshot(area, AREA_FIELDS)), area_path=area.path)
+    return area
+
+
+@transaction.atomic
+def area_update(*, actor: Any, area: Area, name: str | None = None, code: str | None = None, boundary: Any = ...) -> Area:
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    before = snapshot(area, AREA_FIELDS)
+    if name is not None:
+        if not name.strip():
+            raise ValidationError({"name": _("请填写名称。")})
+        area.name = name.strip()
+        area.pinyin = pinyin_initials(area.name)
+    if code is not None:
+        validate_code(level=area.level, code=code, parent=area.parent)
+        area.code = code
+    if boundary is not ...:
+        if boundary is not None:
+            if area.level != Level.GRID:
+                raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
+            validate_grid_boundary(grid=area, community=area.parent, boundary=boundary)
+        area.boundary = boundary
+        _set_bbox(area)
+    changes = diff(before, snapshot(area, AREA_FIELDS))
+    if not changes:
+        return area
+    area.full_clean(exclude=["parent", "path", "depth"])
+    area.save()
+    audit_record(actor=actor, action=Action.UPDATE, obj=area, changes=changes, area_path=area.path)
+    return area
+
+
+@transaction.atomic
+def area_move(*, actor: Any, area: Area, new_parent: Area) -> Area:
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    validate_parent(level=area.level, parent=new_parent)
+    if area.level == Level.GRID and area.boundary is not None:
+        validate_grid_boundary(grid=area, community=new_parent, boundary=area.boundary)
+    old_parent, old_path = area.parent, area.path
+    try:
+        move_subtree(area, new_parent)
+    except TreeMoveError as exc:
+        raise ValidationError({"parent": str(exc)}) from exc
+    audit_record(
+        actor=actor,
+        action=Action.MOVE,
+        obj=area,
+        changes={"parent": [str(old_parent), str(new_parent)], "path": [old_path, area.path]},
+        area_path=area.path,
+    )
+    return area
+
+
+@transaction.atomic
+def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area]:
+    """Create or update the grids of a community from a GeoJSON FeatureCollection.
+
+    Every feature needs `properties.name`. All features are checked first (geometry,
+    overlaps with each other and with the community's other grids); any error stops the
+    whole import and nothing is written.
+    """
+    if community.level != Level.COMMUNITY:
+        raise ValidationError(_("网格只能导入到社区下。"))
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise ValidationError(_("文件应为 GeoJSON FeatureCollection。"))
+    errors: list[str] = []
+    parsed: list[tuple[str, Any, Any]] = []
+    for number, feature in enumerate(data["features"], start=1):
+        name = str(((feature or {}).get("properties") or {}).get("name") or "").strip()
+        if not name:
+            errors.append(_("第 %(n)s 个要素：缺少 properties.name（网格名称）。") % {"n": number})
+            continue
+        try:
+            geom = parse_boundary(feature.get("geometry"), label=_("第 %(n)s 个要素「%(name)s」") % {"n": number, "name": name})
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        parsed.append((name, feature["geometry"], geom))
+    names = [name for name, _g, _s in parsed]
+    for name in {n for n in names if names.count(n) > 1}:
+        errors.append(_("网格名称「%(name)s」在文件中出现了多次。") % {"name": name})
+    existing = {g.name: g for g in Area.objects.filter(parent=community, level=Level.GRID)}
+    kept = [
+        (g.name, parse_boundary(g.boundary)) for g in existing.values() if g.boundary is not None and g.name not in names
+    ]
+    for i, (name, _g, geom) in enumerate(parsed):
+        others = [(n, s) for n, _x, s in parsed[i + 1 :]] + kept
+        for other in find_overlaps(geom, others):
+            errors.append(_("网格「%(a)s」与「%(b)s」重叠。") % {"a": name, "b": other})
+    if errors:
+        raise ValidationError(errors)
+    result = []
+    for name, geometry, _geom in parsed:
+        grid = existing.get(name)
+        if grid is None:
+            grid = Area(level=Level.GRID, name=name, pinyin=pinyin_initials(name), boundary=geometry)
+            _set_bbox(grid)
+            place_new_node(grid, Area.objects.select_for_update().get(pk=community.pk))
+            grid.save()
+        else:
+            grid.boundary = geometry
+            _set_bbox(grid)
+            grid.save(update_fields=["boundary", "min_lat", "min_lng", "max_lat", "max_lng", "updated_at"])
+        result.append(grid)
+    audit_record(
+        actor=actor,
+        action=Action.IMPORT,
+        obj=community,
+        changes={"grids": [None, [g.name for g in result]]},
+        area_path=community.path,
+    )
+    return result
+
+
+def locate_grid(*, community: Area, lat: float | None, lng: float | None) -> Area | None:
+    """The grid of `community` a point lies in, or None (no point, or outside its grids)."""
+    if lat is None or lng is None:
+        return None
+    hit = grid_index().lookup(lat, lng)
+    if hit.grid_id is None:
+        return None
+    grid = Area.objects.filter(pk=hit.grid_id, parent=community).first()
+    return grid
+
+
+ESTATE_FIELDS = ["name", "community", "address", "lat", "lng", "households"]
+BUILDING_FIELDS = ["name", "community", "estate", "grid", "kind", "floors", "lat", "lng"]
+
+
+def _check_point(lat: float | None, lng: float | None) -> None:
+    if (lat is None) != (lng is None):
+        raise ValidationError(_("经度和纬度需要同时填写。"))
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError(_("坐标超出经纬度范围。"))
+
+
+@transaction.atomic
+def estate_save(
+    *,
+    actor: Any,
+    community: Area,
+    name: str,
+    estate: Estate | None = None,
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    households: int = 0,
+) -> Estate:
+    """Create or update an estate; its grids are where its point lies (kept if it has no point)."""
+    if community.level != Level.COMMUNITY:
+        raise ValidationError({"community": _("小区必须属于一个社区。")})
+    _check_point(lat, lng)
+    before = snapshot(estate, ESTATE_FIELDS) if estate else {}
+    estate = estate or Estate()
+    estate.community, estate.name, estate.address = community, name.strip(), address
+    estate.lat, estate.lng, estate.households = lat, lng, households
+    estate.pinyin = pinyin_initials(estate.name)
+    estate.full_clean()
+    estate.save()
+    grid = locate_grid(community=community, lat=lat, lng=lng)
+    if grid is not None and not estate.grids.filter(pk=grid.pk).exists():
+        estate.grids.add(grid)
+    changes = diff(before, snapshot(estate, ESTATE_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=estate, changes=changes, area_path=community.path
+        )
+    return estate
+
+
+@transaction.atomic
+def building_save(
+    *,
+    actor: Any,
+    community: Area,
+    name: str,
+    building: Building | None = None,
+    estate: Estate | None = None,
+    kind: str = "residential",
+    floors: int | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> Building:
+    if estate is not None and estate.community_id != community.pk:
+        raise ValidationError({"estate": _("楼栋所在小区不属于该社区。")})
+    _check_point(lat, lng)
+    before = snapshot(building, BUILDING_FIELDS) if building else {}
+    building = building or Building()
+    building.community, building.estate, building.name = community, estate, name.strip()
+    building.kind, building.floors, building.lat, building.lng = kind, floors, lat, lng
+    building.grid = locate_grid(community=community, lat=lat, lng=lng) or building.grid
+    building.full_clean()
+    building.save()
+    changes = diff(before, snapshot(building, BUILDING_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=building,
+            changes=changes,
+            area_path=(building.grid or community).path,
+        )
+    return building

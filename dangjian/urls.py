@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian.core.views import healthz
+
+admin.site.site_header = "党建引领基层治理 · 管理后台"
+admin.site.site_title = "管理后台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", include("dangjian.dashboard.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("territory/", include("dangjian.territory.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("audit/", include("dangjian.audit.urls")),
+    path("admin/", admin.site.urls),
+]
