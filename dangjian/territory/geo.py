@@ -87,8 +87,8 @@ class GridIndex:
         if self.tree is None:
             return GridHit("outside", None)
         point = Point(lng, lat)
-        # `covers` includes the boundary; candidate indexes come back from the tree in any order.
-        hits = sorted(int(i) for i in self.tree.query(point, predicate="covers"))
+        # `covered_by` includes the boundary; the tree returns candidate indexes in any order.
+        hits = sorted(int(i) for i in self.tree.query(point, predicate="covered_by"))
         if not hits:
             return GridHit("outside", None)
         chosen = hits[0]

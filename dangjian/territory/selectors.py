@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from dangjian.core.search import name_or_pinyin_q
 
@@ -32,14 +32,24 @@ def area_breadcrumb(area: Area, user: Any) -> list[Area]:
     return list(area.ancestors().visible_to(user))
 
 
+def estates_and_buildings_under(area: Area) -> tuple:
+    """Estates and buildings of a node's communities; for a grid, those lying in it."""
+    if area.level == Level.GRID:
+        return Estate.objects.filter(pk__in=area.grid_estates.values("pk")), Building.objects.filter(grid=area)
+    return (
+        Estate.objects.filter(community__path__startswith=area.path),
+        Building.objects.filter(community__path__startswith=area.path),
+    )
+
+
 def area_summary(area: Area) -> dict[str, int]:
     """Counts below a node: subdistricts, communities, grids (one query), estates, buildings."""
     by_level = dict(area.subtree(include_self=False).order_by().values_list("level").annotate(n=Count("pk")))
-    community_q = Q(community__path__startswith=area.path)
+    estates, buildings = estates_and_buildings_under(area)
     return {
         "by_level": [(str(Level(lv).label), by_level[lv]) for lv in Level.values if by_level.get(lv)],
-        "estates": Estate.objects.filter(community_q).count(),
-        "buildings": Building.objects.filter(community_q).count(),
+        "estates": estates.count(),
+        "buildings": buildings.count(),
     }
 
 
@@ -55,8 +65,8 @@ def map_features(area: Area, user: Any) -> dict:
                 "properties": {"kind": "grid", "name": grid.name, "id": str(grid.public_id), "community": grid.parent.name},
             }
         )
-    estates = Estate.objects.visible_to(user).filter(community__path__startswith=area.path, lat__isnull=False)
-    for estate in estates.order_by("pk"):
+    estates, buildings = estates_and_buildings_under(area)
+    for estate in estates.visible_to(user).filter(lat__isnull=False).order_by("pk"):
         features.append(
             {
                 "type": "Feature",
@@ -64,8 +74,7 @@ def map_features(area: Area, user: Any) -> dict:
                 "properties": {"kind": "estate", "name": estate.name, "id": str(estate.public_id)},
             }
         )
-    buildings = Building.objects.visible_to(user).filter(community__path__startswith=area.path, lat__isnull=False)
-    for building in buildings.select_related("estate").order_by("pk"):
+    for building in buildings.visible_to(user).filter(lat__isnull=False).select_related("estate").order_by("pk"):
         features.append(
             {
                 "type": "Feature",

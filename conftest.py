@@ -1,0 +1,1 @@
+"""Root conftest: pytest-django reads dangjian.settings_test (see pyproject)."""

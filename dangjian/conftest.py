@@ -1,0 +1,131 @@
+"""A small, hand-built world for the tests: two subdistricts, three communities, grids
+with known squares, organizations, a unit, a department, and a user per role."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from dangjian.accounts import services as account_services
+from dangjian.orgs import services as org_services
+from dangjian.territory import services as territory_services
+from dangjian.units.models import Department, ResidentUnit
+
+PASSWORD = "Test-pass-2026"
+
+
+def square(lng: float, lat: float, size: float = 0.01) -> dict:
+    """A square grid boundary with its south-west corner at (lng, lat)."""
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+    }
+
+
+def make_user(username: str, role: str | None = None, **scope) -> object:
+    user = account_services.user_create(actor=None, username=username, password=PASSWORD, full_name=username, validate=False)
+    if role:
+        account_services.role_assign(actor=None, user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    a = territory_services.area_create
+    district = a(actor=None, level="district", name="香洲区", parent=None, code="440402")
+    s1 = a(actor=None, level="subdistrict", name="拱北街道", parent=district, code="440402001")
+    s2 = a(actor=None, level="subdistrict", name="吉大街道", parent=district, code="440402002")
+    c1 = a(actor=None, level="community", name="婆石社区", parent=s1, code="440402001001")
+    c2 = a(actor=None, level="community", name="茂盛社区", parent=s1)
+    c3 = a(actor=None, level="community", name="海虹社区", parent=s2)
+    g1a = a(actor=None, level="grid", name="婆石第一网格", parent=c1, boundary=square(113.50, 22.20))
+    g1b = a(actor=None, level="grid", name="婆石第二网格", parent=c1, boundary=square(113.51, 22.20))
+    g2 = a(actor=None, level="grid", name="茂盛第一网格", parent=c2, boundary=square(113.53, 22.20))
+    g3 = a(actor=None, level="grid", name="海虹第一网格", parent=c3, boundary=square(113.60, 22.30))
+    estate = territory_services.estate_save(actor=None, community=c1, name="中珠新村", lat=22.205, lng=113.505)
+    estate3 = territory_services.estate_save(actor=None, community=c3, name="海虹花园", lat=22.305, lng=113.605)
+    building = territory_services.building_save(
+        actor=None, community=c1, estate=estate, name="1栋", lat=22.206, lng=113.506
+    )
+    unit = ResidentUnit.objects.create(name="拱北口岸中心", kind="agency", community=c1)
+    dept = Department.objects.create(name="香洲区城管局", kind="city_management", area=district)
+    dept2 = Department.objects.create(name="香洲区环卫中心", kind="sanitation", area=district)
+    o = org_services.org_create
+    dc = o(actor=None, org_type="district_committee", name="香洲区委", parent=None, area=district)
+    wc1 = o(actor=None, org_type="working_committee", name="拱北街道党工委", parent=dc, area=s1)
+    wc2 = o(actor=None, org_type="working_committee", name="吉大街道党工委", parent=dc, area=s2)
+    cc1 = o(actor=None, org_type="expanded_committee", name="婆石社区大党委", parent=wc1, area=c1)
+    cc3 = o(actor=None, org_type="community_committee", name="海虹社区党委", parent=wc2, area=c3)
+    eb = o(actor=None, org_type="estate_branch", name="中珠新村小区党支部", parent=cc1, area=c1, estate=estate)
+    bg = o(actor=None, org_type="building_group", name="1栋楼宇党小组", parent=eb, area=c1, estate=estate, building=building)
+    hub = o(actor=None, org_type="hub_household", name="1栋党员中心户", parent=bg, area=c1, building=building)
+    ub = o(actor=None, org_type="branch", name="口岸中心党支部", parent=cc1, area=c1, unit=unit)
+    eb3 = o(actor=None, org_type="estate_branch", name="海虹花园小区党支部", parent=cc3, area=c3, estate=estate3)
+    users = SimpleNamespace(
+        district_admin=make_user("qu", "district_admin", area=district),
+        subdistrict_admin=make_user("jd1", "subdistrict_admin", area=s1),
+        subdistrict_admin_colleague=make_user("jd1b", "subdistrict_admin", area=s1),
+        subdistrict_admin_outsider=make_user("jd2", "subdistrict_admin", area=s2),
+        community_worker=make_user("sq1", "community_worker", area=c1),
+        community_worker_colleague=make_user("sq1b", "community_worker", area=c1),
+        community_worker_outsider=make_user("sq3", "community_worker", area=c3),
+        grid_worker=make_user("wg1", "grid_worker", area=g1a),
+        grid_worker_outsider=make_user("wg3", "grid_worker", area=g3),
+        member=make_user("dy", "party_member", home_community=c1),
+        resident=make_user("jm", "resident", home_community=c1),
+        unit_contact=make_user("dw", "unit_contact", unit=unit),
+        department_staff=make_user("bm", "department_staff", department=dept),
+        department_staff_outsider=make_user("bm2", "department_staff", department=dept2),
+        nobody=make_user("nobody"),
+    )
+    return SimpleNamespace(
+        district=district, s1=s1, s2=s2, c1=c1, c2=c2, c3=c3, g1a=g1a, g1b=g1b, g2=g2, g3=g3,
+        estate=estate, estate3=estate3, building=building, unit=unit, dept=dept, dept2=dept2,
+        dc=dc, wc1=wc1, wc2=wc2, cc1=cc1, cc3=cc3, eb=eb, bg=bg, hub=hub, ub=ub, eb3=eb3, users=users,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def login(client):
+    """Sign a test client in as a user (bypassing the throttle-checked form)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def assert_scoped(client):
+    """Owner and colleague in scope get 200; the outsider gets 404, not the data."""
+
+    def check(url, *, owner, colleague=None, outsider, method="get", expect_text=None):
+        for user, expected in ((owner, 200), (colleague, 200), (outsider, 404)):
+            if user is None:
+                continue
+            client.force_login(user)
+            response = getattr(client, method)(url)
+            assert response.status_code == expected, (url, user.username, response.status_code)
+            if expected == 200 and expect_text:
+                assert expect_text in response.content.decode()
+            if expected == 404 and expect_text:
+                assert expect_text not in response.content.decode()
+            client.logout()
+
+    return check
+
+
+@pytest.fixture
+def count_queries(client):
+    """The number of SQL queries one request takes, for bounding list pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    return run
