@@ -1,0 +1,73 @@
+# dangjian — the two commands:  make run  /  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum requirements.lock 2>/dev/null | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cksum requirements-dev.lock 2>/dev/null | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-python browser-deps migrate demo lock vendor bench clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本 / Python >= 3.11 is required")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	rm -f $(VENV)/.runtime-* && touch $@
+
+$(DEV_STAMP): requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	rm -f $(VENV)/.dev-* $(VENV)/.runtime-* && touch $@ $(RUNTIME_STAMP)
+
+migrate: $(RUNTIME_STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py demo_district
+
+# Serve the demo district on http://127.0.0.1:8000 with the task queue's consumer beside it.
+run: demo
+	@DEBUG=1 $(BIN)/python manage.py demo_accounts
+	@trap 'kill $$QUEUE_PID 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py run_huey --quiet & QUEUE_PID=$$!; \
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium and CJK fonts for the browser tests (installed when missing and running as root).
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium and fonts-noto-cjk from Debian…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "浏览器测试需要 chromium 与 fonts-noto-cjk：sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
+	fi
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint dangjian --lint --quiet
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint browser-deps
+	$(BIN)/python -m pytest
+
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock requirements.in
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.lock requirements.in requirements-dev.in
+
+vendor:
+	scripts/vendor_static.sh
+
+bench: $(DEV_STAMP)
+	DEBUG=1 $(BIN)/python bench/grid_lookup.py
+	DEBUG=1 $(BIN)/python bench/subtree_counts.py
+	DEBUG=1 $(BIN)/python bench/demo_scale.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/staticfiles
