@@ -22,7 +22,9 @@ def square(lng: float, lat: float, size: float = 0.01) -> dict:
 
 
 def make_user(username: str, role: str | None = None, **scope) -> object:
-    user = account_services.user_create(actor=None, username=username, password=PASSWORD, full_name=username, validate=False)
+    user = account_services.user_create(
+        actor=None, username=username, password=PASSWORD, full_name=username, validate=False
+    )
     if role:
         account_services.role_assign(actor=None, user=user, role=role, **scope)
     return user
@@ -56,7 +58,15 @@ def world(db):
     cc1 = o(actor=None, org_type="expanded_committee", name="婆石社区大党委", parent=wc1, area=c1)
     cc3 = o(actor=None, org_type="community_committee", name="海虹社区党委", parent=wc2, area=c3)
     eb = o(actor=None, org_type="estate_branch", name="中珠新村小区党支部", parent=cc1, area=c1, estate=estate)
-    bg = o(actor=None, org_type="building_group", name="1栋楼宇党小组", parent=eb, area=c1, estate=estate, building=building)
+    bg = o(
+        actor=None,
+        org_type="building_group",
+        name="1栋楼宇党小组",
+        parent=eb,
+        area=c1,
+        estate=estate,
+        building=building,
+    )
     hub = o(actor=None, org_type="hub_household", name="1栋党员中心户", parent=bg, area=c1, building=building)
     ub = o(actor=None, org_type="branch", name="口岸中心党支部", parent=cc1, area=c1, unit=unit)
     eb3 = o(actor=None, org_type="estate_branch", name="海虹花园小区党支部", parent=cc3, area=c3, estate=estate3)

@@ -64,16 +64,36 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("用户"))
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("属地范围")
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("属地范围"),
     )
     org = models.ForeignKey(
-        PartyOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("所在党组织")
+        PartyOrg,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("所在党组织"),
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("部门")
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("部门"),
     )
     unit = models.ForeignKey(
-        ResidentUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("单位")
+        ResidentUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("单位"),
     )
     # For the person-scoped roles (member, resident): the community they live in, when known.
     home_community = models.ForeignKey(
@@ -97,11 +117,13 @@ class RoleAssignment(models.Model):
         constraints = [
             # Territorial roles are bound to a territory node; unit and department roles to theirs.
             models.CheckConstraint(
-                condition=Q(role__in=list(AREA_ROLES), area__isnull=False) | (~Q(role__in=list(AREA_ROLES)) & Q(area__isnull=True)),
+                condition=Q(role__in=list(AREA_ROLES), area__isnull=False)
+                | (~Q(role__in=list(AREA_ROLES)) & Q(area__isnull=True)),
                 name="accounts_role_area_scope",
             ),
             models.CheckConstraint(
-                condition=Q(role=Role.UNIT_CONTACT, unit__isnull=False) | (~Q(role=Role.UNIT_CONTACT) & Q(unit__isnull=True)),
+                condition=Q(role=Role.UNIT_CONTACT, unit__isnull=False)
+                | (~Q(role=Role.UNIT_CONTACT) & Q(unit__isnull=True)),
                 name="accounts_role_unit_scope",
             ),
             models.CheckConstraint(
@@ -145,3 +167,6 @@ class LoginFailure(models.Model):
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
         indexes = [models.Index(fields=["ip", "at"], name="accounts_loginfail_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} @ {self.at:%Y-%m-%d %H:%M}"

@@ -42,7 +42,10 @@ def user_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=actor, action=Action.CREATE, obj=user, changes={"username": [None, username], "full_name": [None, full_name]}
+        actor=actor,
+        action=Action.CREATE,
+        obj=user,
+        changes={"username": [None, username], "full_name": [None, full_name]},
     )
     return user
 
@@ -73,7 +76,10 @@ def role_assign(
     if role in AREA_ROLES:
         if area is None or area.level != ROLE_AREA_LEVEL[role]:
             raise ValidationError(
-                {"area": _("%(role)s须绑定到一个%(level)s。") % {"role": Role(role).label, "level": Level(ROLE_AREA_LEVEL[role]).label}}
+                {
+                    "area": _("%(role)s须绑定到一个%(level)s。")
+                    % {"role": Role(role).label, "level": Level(ROLE_AREA_LEVEL[role]).label}
+                }
             )
     elif area is not None:
         raise ValidationError({"area": _("该角色不绑定属地。")})
@@ -100,7 +106,9 @@ def role_assign(
 
 
 def user_area_path(user: User) -> str:
-    first = user.role_assignments.select_related("area", "home_community", "unit__community", "department__area", "org__area")
+    first = user.role_assignments.select_related(
+        "area", "home_community", "unit__community", "department__area", "org__area"
+    )
     first = first.order_by("pk").first()
     return _assignment_area_path(first) if first else ""
 

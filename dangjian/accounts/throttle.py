@@ -22,9 +22,9 @@ def seconds_locked(identifier: str, ip: str | None) -> int:
             continue
         # An address gets more tries than one account name, since offices share addresses.
         times = list(
-            LoginFailure.objects.filter(**{field: value}, at__gte=since).order_by("-at").values_list("at", flat=True)[
-                : limit * factor
-            ]
+            LoginFailure.objects.filter(**{field: value}, at__gte=since)
+            .order_by("-at")
+            .values_list("at", flat=True)[: limit * factor]
         )
         if len(times) >= limit * factor:
             unlock = times[-1] + timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)

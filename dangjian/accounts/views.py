@@ -95,10 +95,16 @@ def user_list(request):
     users = User.objects.visible_to(request.user).order_by("username")
     if query:
         users = users.filter(username__icontains=query) | users.filter(full_name__icontains=query)
-    page = Paginator(users.prefetch_related("role_assignments__area", "role_assignments__unit", "role_assignments__department",
-                                              "role_assignments__home_community", "role_assignments__org"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        users.prefetch_related(
+            "role_assignments__area",
+            "role_assignments__unit",
+            "role_assignments__department",
+            "role_assignments__home_community",
+            "role_assignments__org",
+        ),
+        20,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/user_list.html",
@@ -128,5 +134,3 @@ def user_reveal_mobile(request, public_id):
         area_path=services.user_area_path(target),
     )
     return HttpResponse(target.mobile or _("未填写"))
-
-

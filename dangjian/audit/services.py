@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 

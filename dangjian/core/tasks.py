@@ -1,6 +1,6 @@
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
-from django.utils import timezone
 
 from .models import Heartbeat
 

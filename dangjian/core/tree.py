@@ -46,7 +46,12 @@ class TreeMoveError(ValueError):
 
 class TreeNode(models.Model):
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=gettext_lazy("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=gettext_lazy("上级"),
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False)
@@ -55,7 +60,6 @@ class TreeNode(models.Model):
 
     class Meta:
         abstract = True
-
 
     # -- reads ---------------------------------------------------------------
     def subtree(self, include_self: bool = True) -> models.QuerySet:
@@ -81,7 +85,11 @@ def next_child_path(model: type[TreeNode], parent: TreeNode | None) -> tuple[str
     """Hand out the next free path under `parent` (or at the root). Call inside a transaction."""
     if parent is None:
         last = (
-            model._default_manager.filter(depth=1).select_for_update().order_by("-path").values_list("path", flat=True).first()
+            model._default_manager.filter(depth=1)
+            .select_for_update()
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
         )
         return encode_step(decode_step(last) + 1 if last else 1), 1
     # A conditional UPDATE increments the counter atomically, so two writers never share a step.
@@ -114,4 +122,3 @@ def move_subtree(node: TreeNode, new_parent: TreeNode | None) -> None:
     )
     model._default_manager.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db(fields=["path", "depth", "parent"])
-

@@ -6,8 +6,9 @@ modules (demands, cases, weak organizations...) register theirs the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 Provider = Callable[[Any], list["TodoItem"]]
 _providers: list[Provider] = []

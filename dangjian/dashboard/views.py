@@ -10,7 +10,12 @@ from .todo import todos_for
 @login_required
 def home(request):
     role = active_role(request.user)
-    context = {"todos": todos_for(request.user), "role": role, "assignment": active_assignment(request.user), "active_nav": "home"}
+    context = {
+        "todos": todos_for(request.user),
+        "role": role,
+        "assignment": active_assignment(request.user),
+        "active_nav": "home",
+    }
     if role in TREE_ROLES or role == "superuser":
         roots = area_roots_for(request.user)
         if roots:

@@ -223,8 +223,8 @@ def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None
             )
             built.areas[spec.name] = community
             # The community's 2 × 2 cells in the district lattice.
-            ci = 2 * (2 * sub.block[0] + spec.slot[0])
-            cj = 2 * (2 * sub.block[1] + spec.slot[1])
+            ci = 2 * (sub.block[0] + spec.slot[0])
+            cj = 2 * (sub.block[1] + spec.slot[1])
             layout = FOUR_GRIDS if grid_counts[number] == 4 else rng.choice(THREE_GRIDS)
             number += 1
             grids = []

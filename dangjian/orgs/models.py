@@ -53,7 +53,12 @@ class PartyOrg(TreeNode):
     # The territory node it belongs to: what a territorial role's scope is matched against.
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在属地"))
     unit = models.ForeignKey(
-        ResidentUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在单位")
+        ResidentUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+        verbose_name=_("所在单位"),
     )
     estate = models.ForeignKey(
         Estate, null=True, blank=True, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在小区")

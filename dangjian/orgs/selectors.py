@@ -42,4 +42,9 @@ def children_of(org: PartyOrg, user: Any) -> list[PartyOrg]:
 def search(user: Any, query: str, *, limit: int = 30) -> list[PartyOrg]:
     from dangjian.core.search import name_or_pinyin_q
 
-    return list(PartyOrg.objects.visible_to(user).filter(name_or_pinyin_q(query)).select_related("area").order_by("path")[:limit])
+    return list(
+        PartyOrg.objects.visible_to(user)
+        .filter(name_or_pinyin_q(query))
+        .select_related("area")
+        .order_by("path")[:limit]
+    )

@@ -29,9 +29,17 @@ def validate_org_parent(*, org_type: str, parent: PartyOrg | None) -> None:
 
 
 def validate_anchor(*, area: Area, unit: ResidentUnit | None, estate: Estate | None, building: Building | None) -> None:
-    if unit is not None and not unit.community.path.startswith(area.path) and not area.path.startswith(unit.community.path):
+    if (
+        unit is not None
+        and not unit.community.path.startswith(area.path)
+        and not area.path.startswith(unit.community.path)
+    ):
         raise ValidationError({"unit": _("所在单位不在该组织的属地范围内。")})
-    if estate is not None and not estate.community.path.startswith(area.path) and not area.path.startswith(estate.community.path):
+    if (
+        estate is not None
+        and not estate.community.path.startswith(area.path)
+        and not area.path.startswith(estate.community.path)
+    ):
         raise ValidationError({"estate": _("所在小区不在该组织的属地范围内。")})
     if building is not None and estate is not None and building.estate_id != estate.pk:
         raise ValidationError({"building": _("所在楼栋不属于所选小区。")})
@@ -69,7 +77,9 @@ def org_create(
         parent = PartyOrg.objects.select_for_update().get(pk=parent.pk)
     place_new_node(org, parent)
     org.save()
-    audit_record(actor=actor, action=Action.CREATE, obj=org, changes=diff({}, snapshot(org, ORG_FIELDS)), area_path=area.path)
+    audit_record(
+        actor=actor, action=Action.CREATE, obj=org, changes=diff({}, snapshot(org, ORG_FIELDS)), area_path=area.path
+    )
     return org
 
 

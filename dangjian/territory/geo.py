@@ -7,16 +7,17 @@ which is exact for the topological questions asked here (inside, touching, overl
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import shapely
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 
 def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
@@ -37,7 +38,8 @@ def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
         raise ValidationError(_("%(where)s坐标超出经纬度范围（应为 WGS84 经度、纬度）。") % {"where": where})
     if not geom.is_valid:
         raise ValidationError(
-            _("%(where)s网格边界无效（%(reason)s），请检查是否自相交。") % {"where": where, "reason": explain_validity(geom)}
+            _("%(where)s网格边界无效（%(reason)s），请检查是否自相交。")
+            % {"where": where, "reason": explain_validity(geom)}
         )
     return geom
 

@@ -84,7 +84,11 @@ class Estate(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="estates", verbose_name=_("社区"), limit_choices_to={"level": "community"}
+        Area,
+        on_delete=models.PROTECT,
+        related_name="estates",
+        verbose_name=_("社区"),
+        limit_choices_to={"level": "community"},
     )
     name = models.CharField(_("名称"), max_length=100)
     pinyin = models.CharField(_("拼音首字母"), max_length=200, blank=True, editable=False)
@@ -119,7 +123,9 @@ class Estate(models.Model):
     def scope_q(cls, scope: Scope) -> Q:
         if scope.area_level == Level.GRID:
             # A grid worker sees the estates that lie in their grid.
-            return Q(pk__in=Estate.grids.through.objects.filter(area__path__startswith=scope.area_path).values("estate_id"))
+            return Q(
+                pk__in=Estate.grids.through.objects.filter(area__path__startswith=scope.area_path).values("estate_id")
+            )
         return _area_scope_q("community", scope)
 
 
@@ -134,7 +140,11 @@ class Building(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("社区"), limit_choices_to={"level": "community"}
+        Area,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("社区"),
+        limit_choices_to={"level": "community"},
     )
     estate = models.ForeignKey(
         Estate, null=True, blank=True, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("小区")

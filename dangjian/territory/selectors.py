@@ -20,11 +20,15 @@ def area_roots_for(user: Any) -> list[Area]:
 
 
 def area_children(area: Area, user: Any) -> list[Area]:
-    return list(Area.objects.visible_to(user).filter(parent=area).annotate(n_children=Count("children")).order_by("path"))
+    return list(
+        Area.objects.visible_to(user).filter(parent=area).annotate(n_children=Count("children")).order_by("path")
+    )
 
 
 def area_search(user: Any, query: str, *, limit: int = 30) -> list[Area]:
-    return list(Area.objects.visible_to(user).filter(name_or_pinyin_q(query)).select_related("parent").order_by("path")[:limit])
+    return list(
+        Area.objects.visible_to(user).filter(name_or_pinyin_q(query)).select_related("parent").order_by("path")[:limit]
+    )
 
 
 def area_breadcrumb(area: Area, user: Any) -> list[Area]:
@@ -62,7 +66,12 @@ def map_features(area: Area, user: Any) -> dict:
             {
                 "type": "Feature",
                 "geometry": grid.boundary,
-                "properties": {"kind": "grid", "name": grid.name, "id": str(grid.public_id), "community": grid.parent.name},
+                "properties": {
+                    "kind": "grid",
+                    "name": grid.name,
+                    "id": str(grid.public_id),
+                    "community": grid.parent.name,
+                },
             }
         )
     estates, buildings = estates_and_buildings_under(area)

@@ -35,14 +35,18 @@ def validate_code(*, level: str, code: str, parent: Area | None) -> None:
         parent_code = node.code
         node = node.parent
     if parent_code and not code.startswith(parent_code[: min(len(parent_code), 9)]):
-        raise ValidationError({"code": _("区划代码 %(code)s 与上级代码 %(parent)s 不一致。") % {"code": code, "parent": parent_code}})
+        raise ValidationError(
+            {"code": _("区划代码 %(code)s 与上级代码 %(parent)s 不一致。") % {"code": code, "parent": parent_code}}
+        )
 
 
 def validate_parent(*, level: str, parent: Area | None) -> None:
     allowed = ALLOWED_PARENT_LEVELS[level]
     if (parent.level if parent else None) not in allowed:
         names = "、".join(str(Level(lv).label) for lv in allowed if lv) or _("无（顶级）")
-        raise ValidationError({"parent": _("%(level)s的上级应为：%(allowed)s。") % {"level": Level(level).label, "allowed": names}})
+        raise ValidationError(
+            {"parent": _("%(level)s的上级应为：%(allowed)s。") % {"level": Level(level).label, "allowed": names}}
+        )
 
 
 def validate_grid_boundary(*, grid: Area, community: Area, boundary: Any) -> None:
@@ -88,12 +92,16 @@ def area_create(
     place_new_node(area, parent)
     area.full_clean(exclude=["parent", "path", "depth"])
     area.save()
-    audit_record(actor=actor, action=Action.CREATE, obj=area, changes=diff({}, snapshot(area, AREA_FIELDS)), area_path=area.path)
+    audit_record(
+        actor=actor, action=Action.CREATE, obj=area, changes=diff({}, snapshot(area, AREA_FIELDS)), area_path=area.path
+    )
     return area
 
 
 @transaction.atomic
-def area_update(*, actor: Any, area: Area, name: str | None = None, code: str | None = None, boundary: Any = ...) -> Area:
+def area_update(
+    *, actor: Any, area: Area, name: str | None = None, code: str | None = None, boundary: Any = ...
+) -> Area:
     area = Area.objects.select_for_update().get(pk=area.pk)
     before = snapshot(area, AREA_FIELDS)
     if name is not None:
@@ -151,7 +159,11 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
     """
     if community.level != Level.COMMUNITY:
         raise ValidationError(_("网格只能导入到社区下。"))
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise ValidationError(_("文件应为 GeoJSON FeatureCollection。"))
     errors: list[str] = []
     parsed: list[tuple[str, Any, Any]] = []
@@ -161,7 +173,9 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
             errors.append(_("第 %(n)s 个要素：缺少 properties.name（网格名称）。") % {"n": number})
             continue
         try:
-            geom = parse_boundary(feature.get("geometry"), label=_("第 %(n)s 个要素「%(name)s」") % {"n": number, "name": name})
+            geom = parse_boundary(
+                feature.get("geometry"), label=_("第 %(n)s 个要素「%(name)s」") % {"n": number, "name": name}
+            )
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
@@ -171,7 +185,9 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
         errors.append(_("网格名称「%(name)s」在文件中出现了多次。") % {"name": name})
     existing = {g.name: g for g in Area.objects.filter(parent=community, level=Level.GRID)}
     kept = [
-        (g.name, parse_boundary(g.boundary)) for g in existing.values() if g.boundary is not None and g.name not in names
+        (g.name, parse_boundary(g.boundary))
+        for g in existing.values()
+        if g.boundary is not None and g.name not in names
     ]
     for i, (name, _g, geom) in enumerate(parsed):
         others = [(n, s) for n, _x, s in parsed[i + 1 :]] + kept
@@ -253,7 +269,11 @@ def estate_save(
     changes = diff(before, snapshot(estate, ESTATE_FIELDS))
     if changes:
         audit_record(
-            actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=estate, changes=changes, area_path=community.path
+            actor=actor,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=estate,
+            changes=changes,
+            area_path=community.path,
         )
     return estate
 

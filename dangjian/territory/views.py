@@ -21,12 +21,19 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 def tree(request):
     query = request.GET.get("q", "").strip()
     missing = request.GET.get("missing", "")
-    context = {"roots": selectors.area_roots_for(request.user), "q": query, "active_nav": "territory", "missing": missing}
+    context = {
+        "roots": selectors.area_roots_for(request.user),
+        "q": query,
+        "active_nav": "territory",
+        "missing": missing,
+    }
     if query:
         context["results"] = selectors.area_search(request.user, query)
     if missing == "boundary":
         context["missing_grids"] = list(
-            Area.objects.visible_to(request.user).filter(level=Level.GRID, boundary__isnull=True).select_related("parent")[:200]
+            Area.objects.visible_to(request.user)
+            .filter(level=Level.GRID, boundary__isnull=True)
+            .select_related("parent")[:200]
         )
     if missing == "location":
         context["missing_estates"] = list(
@@ -98,7 +105,11 @@ def locate(request):
     except (KeyError, ValueError):
         return JsonResponse({"error": _("请提供有效的经纬度。")}, status=400)
     hit = grid_index().lookup(lat, lng)
-    grid = Area.objects.visible_to(request.user).filter(pk=hit.grid_id).select_related("parent").first() if hit.grid_id else None
+    grid = (
+        Area.objects.visible_to(request.user).filter(pk=hit.grid_id).select_related("parent").first()
+        if hit.grid_id
+        else None
+    )
     if grid is None:
         return JsonResponse({"status": "outside", "message": _("该位置不在您辖区的任何网格内。")})
     message = _("位于「%(c)s · %(g)s」") % {"c": grid.parent.name, "g": grid.name}

@@ -31,7 +31,11 @@ class ResidentUnit(models.Model):
     name = models.CharField(_("名称"), max_length=150)
     kind = models.CharField(_("类型"), max_length=32, choices=UnitKind.choices)
     community = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("所在社区"), limit_choices_to={"level": "community"}
+        Area,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("所在社区"),
+        limit_choices_to={"level": "community"},
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.tree import STEP, ancestor_paths, decode_step, encode_step
-from dangjian.orgs import selectors, services as org_services
+from dangjian.orgs import selectors
+from dangjian.orgs import services as org_services
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory import services as territory_services
 from dangjian.territory.models import Area
@@ -20,7 +21,7 @@ def assert_tree_consistent(model):
             assert node.depth == 1
         else:
             parent = by_pk[node.parent_id]
-            assert node.path[: -STEP] == parent.path
+            assert node.path[:-STEP] == parent.path
             assert node.depth == parent.depth + 1
 
 
@@ -69,7 +70,9 @@ def test_it_keeps_subtree_reads_right_after_moving_an_organization(world):
     assert selectors.subtree_counts_by_type(world.wc2, include_self=False)["hub_household"] == 1
     assert_tree_consistent(PartyOrg)
     # A node created under the moved subtree later still gets a fresh, consistent path.
-    new = org_services.org_create(actor=None, org_type="building_group", name="2栋楼宇党小组", parent=world.eb, area=world.c1)
+    new = org_services.org_create(
+        actor=None, org_type="building_group", name="2栋楼宇党小组", parent=world.eb, area=world.c1
+    )
     assert new.path.startswith(world.cc1.path)
     assert_tree_consistent(PartyOrg)
 
@@ -89,7 +92,11 @@ def test_it_moves_a_community_with_its_grids_to_another_subdistrict(world):
     world.c2.refresh_from_db()
     world.g2.refresh_from_db()
     assert world.g2.path.startswith(world.c2.path) and world.c2.path.startswith(world.s2.path)
-    assert set(world.s1.subtree(include_self=False).values_list("name", flat=True)) == {"婆石社区", "婆石第一网格", "婆石第二网格"}
+    assert set(world.s1.subtree(include_self=False).values_list("name", flat=True)) == {
+        "婆石社区",
+        "婆石第一网格",
+        "婆石第二网格",
+    }
     assert_tree_consistent(Area)
 
 

@@ -83,7 +83,9 @@ def test_grid_for_point_reads_the_database_and_sees_new_grids(world):
 
 def test_it_refuses_a_grid_that_overlaps_another_of_its_community_naming_it(world):
     with pytest.raises(ValidationError) as exc:
-        services.area_create(actor=None, level="grid", name="重叠网格", parent=world.c1, boundary=square(113.505, 22.205))
+        services.area_create(
+            actor=None, level="grid", name="重叠网格", parent=world.c1, boundary=square(113.505, 22.205)
+        )
     text = str(exc.value)
     assert "「婆石第一网格」" in text and "「婆石第二网格」" in text
     assert not Area.objects.filter(name="重叠网格").exists()
@@ -101,7 +103,9 @@ def test_it_imports_grids_all_or_nothing(world):
     nameless = {"type": "Feature", "properties": {}, "geometry": square(113.90, 22.20)}
     with pytest.raises(ValidationError) as exc:
         services.grids_import_geojson(
-            actor=None, community=world.c1, data={"type": "FeatureCollection", "features": [good, clash, clash_old, nameless]}
+            actor=None,
+            community=world.c1,
+            data={"type": "FeatureCollection", "features": [good, clash, clash_old, nameless]},
         )
     messages = exc.value.messages
     assert any("「新三网格」与「婆石第二网格」重叠" in m for m in messages)
@@ -132,7 +136,9 @@ def test_it_validates_codes_and_levels(world):
 def test_estates_and_buildings_land_in_the_grid_their_point_lies_in(world):
     estate = services.estate_save(actor=None, community=world.c1, name="东区花园", lat=22.205, lng=113.515)
     assert list(estate.grids.all()) == [world.g1b]
-    building = services.building_save(actor=None, community=world.c1, estate=estate, name="3栋", lat=22.205, lng=113.516)
+    building = services.building_save(
+        actor=None, community=world.c1, estate=estate, name="3栋", lat=22.205, lng=113.516
+    )
     assert building.grid == world.g1b
     nowhere = services.building_save(actor=None, community=world.c1, name="无坐标楼", lat=None, lng=None)
     assert nowhere.grid is None

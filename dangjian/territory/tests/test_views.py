@@ -35,7 +35,9 @@ def test_detail_children_map_and_map_data_are_scoped(world, assert_scoped):
     u = world.users
     for name in ("detail", "children", "map", "map_data"):
         url = reverse(f"territory:{name}", args=[world.c1.public_id])
-        assert_scoped(url, owner=u.community_worker, colleague=u.community_worker_colleague, outsider=u.community_worker_outsider)
+        assert_scoped(
+            url, owner=u.community_worker, colleague=u.community_worker_colleague, outsider=u.community_worker_outsider
+        )
         assert_scoped(url, owner=u.subdistrict_admin, colleague=u.district_admin, outsider=u.subdistrict_admin_outsider)
     grid_url = reverse("territory:detail", args=[world.g1a.public_id])
     assert_scoped(grid_url, owner=u.grid_worker, colleague=u.community_worker, outsider=u.grid_worker_outsider)
@@ -66,17 +68,25 @@ def test_locate_answers_only_inside_the_scope(world, login):
 def test_grid_import_page_is_scoped_and_reports_overlaps(world, login, assert_scoped):
     u = world.users
     url = reverse("territory:grid_import", args=[world.c1.public_id])
-    assert_scoped(url, owner=u.community_worker, colleague=u.community_worker_colleague, outsider=u.community_worker_outsider)
+    assert_scoped(
+        url, owner=u.community_worker, colleague=u.community_worker_colleague, outsider=u.community_worker_outsider
+    )
     assert login(u.grid_worker).get(url).status_code == 404  # grid workers don't import
     assert login(u.district_admin).get(reverse("territory:grid_import", args=[world.g1a.public_id])).status_code == 404
-    bad = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "撞车网格"}, "geometry": square(113.505, 22.2)}]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"name": "撞车网格"}, "geometry": square(113.505, 22.2)}],
+    }
     client = login(u.community_worker)
     response = client.post(url, {"file": SimpleUploadedFile("g.geojson", json.dumps(bad).encode())})
     assert response.status_code == 200 and "「撞车网格」与「婆石第一网格」重叠" in response.content.decode()
     assert not Area.objects.filter(name="撞车网格").exists()
     response = client.post(url, {"file": SimpleUploadedFile("g.geojson", b"{not json")})
     assert "不是有效的 JSON" in response.content.decode()
-    good = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "新网格"}, "geometry": square(113.6, 22.0)}]}
+    good = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"name": "新网格"}, "geometry": square(113.6, 22.0)}],
+    }
     response = client.post(url, {"file": SimpleUploadedFile("g.geojson", json.dumps(good).encode())})
     assert response.status_code == 302
     assert Area.objects.get(name="新网格").parent == world.c1
@@ -88,6 +98,8 @@ def test_tree_and_detail_pages_have_bounded_queries(world, count_queries):
     before = (count_queries(admin, tree_url), count_queries(admin, detail_url))
     for n in range(5):
         services.area_create(actor=None, level="subdistrict", name=f"新街道{n}", parent=world.district)
-        estate = services.estate_save(actor=None, community=world.c1, name=f"新小区{n}", lat=22.201 + n / 1000, lng=113.501)
+        estate = services.estate_save(
+            actor=None, community=world.c1, name=f"新小区{n}", lat=22.201 + n / 1000, lng=113.501
+        )
         services.building_save(actor=None, community=world.c1, estate=estate, name="1栋", lat=22.201, lng=113.501)
     assert (count_queries(admin, tree_url), count_queries(admin, detail_url)) == before
