@@ -1,6 +1,8 @@
 """A small, hand-built world for the tests: two subdistricts, three communities, grids
 with known squares, organizations, a unit, a department, and a user per role."""
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -139,3 +141,102 @@ def count_queries(client):
         return len(ctx.captured_queries)
 
     return run
+
+
+# --- browser tests -----------------------------------------------------------------------
+# Playwright's Python package drives Debian's Chromium (never `playwright install`).
+# Screenshots land in var/screenshots/ for a person to look at.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+    # body are still synchronous, so the async-safety guard is lifted for browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+class Browser:
+    """One person's browser at one width, against the live server."""
+
+    def __init__(self, context, base_url: str, width_name: str):
+        self.context, self.base_url, self.width_name = context, base_url, width_name
+        self.page = context.new_page()
+        self.page.set_default_timeout(10_000)
+
+    def go(self, path: str):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def sign_in(self, username: str, password: str):
+        self.go("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def shot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}-{self.width_name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_fits(self):
+        """Nothing overflows sideways, and the Chinese text is drawn with a CJK font (not boxes)."""
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"page is {overflow}px wider than the {self.width_name} viewport"
+        has_cjk_font = self.page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '党建')")
+        assert has_cjk_font, "no CJK font available to draw Chinese text"
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def browser(request, chromium, live_server):
+    """A fresh browser context per test, once at phone width and once at desktop width."""
+    name = request.param
+    context = chromium.new_context(viewport=VIEWPORTS[name], locale="zh-CN", timezone_id="Asia/Shanghai")
+    yield Browser(context, live_server.url, name)
+    context.close()
+
+
+@pytest.fixture
+def new_browser(chromium, live_server):
+    """Open further browsers (other people) at a given width inside one test."""
+    contexts = []
+
+    def open_browser(width_name: str = "phone") -> Browser:
+        context = chromium.new_context(viewport=VIEWPORTS[width_name], locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        return Browser(context, live_server.url, width_name)
+
+    yield open_browser
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo district, built by its management command, as `make run` builds it."""
+    from django.core.management import call_command
+
+    call_command("demo_district", stdout=open(os.devnull, "w"))

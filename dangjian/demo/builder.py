@@ -25,7 +25,7 @@ from dangjian.units.models import Department, DepartmentKind, ResidentUnit, Unit
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, EXTRA_ROLES
 from .lattice import Lattice
-from .names import ESTATE_NAMES, grid_name, person_name
+from .names import ESTATE_NAMES, OWN_ESTATE_SUFFIXES, grid_name, person_name
 
 DEFAULT_SEED = 440402
 
@@ -272,7 +272,7 @@ def _build_estates(
         grid_no = order[k % len(order)]
         (i, j), (su, sv) = grid_sites[grid_no][k // len(order)]
         lat, lng = lattice.point(i, j, su, sv)
-        name = estate_names.pop()
+        name = community.name.removesuffix("社区") + rng.choice(OWN_ESTATE_SUFFIXES) if k == 0 else estate_names.pop()
         estate = estate_save(
             actor=None,
             community=community,

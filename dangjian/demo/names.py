@@ -38,14 +38,15 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-# Estate names in the style of 珠海's older neighbourhoods (made up, not a register).
+# Estate names in the style of 珠海's older neighbourhoods (made up, not a register), free of
+# place names so that they fit any community. Each community's first estate is named after it.
 ESTATE_NAMES = [
-    "翠景花园", "海景苑", "银桦新村", "桂花苑", "南屏花园", "紫荆园", "海湾花园", "景山花园", "兰埔新村", "康宁苑",
-    "丽景湾", "海滨花园", "怡景湾", "碧涛苑", "金海岸花园", "港湾小区", "华景新村", "凤凰花园", "柠溪花园", "白莲苑",
-    "前山新村", "明珠苑", "华海花园", "富华里", "翠微苑", "鸿景花园", "云峰苑", "海虹新村", "银石雅园", "嘉宝花园",
-    "龙珠苑", "吉莲新村", "拱北新村", "茂盛花园", "昌盛苑", "恒雅苑", "宝岛花园", "山海名居", "兴业苑", "迎宾花园",
-    "湾仔花园", "康乐苑", "海天花园", "竹苑新村", "九洲花园", "水湾小区", "梅华新村", "翠前花园", "白石苑", "健民新村",
+    "翠景花园", "海景苑", "银桦新村", "紫荆园", "海湾花园", "康宁苑", "丽景湾", "怡景湾", "金海岸花园", "华景新村",
+    "凤凰花园", "明珠苑", "华海花园", "富华里", "翠微苑", "鸿景花园", "云峰苑", "银石雅园", "嘉宝花园", "龙珠苑",
+    "恒雅苑", "宝岛花园", "山海名居", "兴业苑", "迎宾花园", "康乐苑", "海天花园", "竹苑新村", "健民新村", "华庭雅苑",
+    "金湾苑", "玉兰苑", "荔园", "侨光新村", "悦海华庭", "南湾花园", "东园小区", "友谊花园", "锦绣苑", "向阳新村",
 ]
+OWN_ESTATE_SUFFIXES = ("新村", "花园", "小区")
 
 # Characters for made-up place names in the benchmark trees.
 PLACE_CHARS = "东西南北金银湾山海港华兴安康宁平丰泰和新城河桥溪林石岭湖塘田坪源泉江洲沙岗"

@@ -1,0 +1,31 @@
+import pytest
+
+from dangjian.demo.accounts import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_district_admin_resets_a_password_and_finds_it_in_the_audit(browser, demo):
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    page.click("[data-nav=users]")
+    page.fill("input[name=q]", "wg_worker")
+    page.click("text=搜索")
+    row = page.locator("tr", has_text="wg_worker")
+    row.locator("text=显示").click()  # reveal the masked mobile number (audited)
+    page.wait_for_function("document.body.innerText.includes('13800000004')")
+    browser.shot("users")
+    row.locator("text=重置密码").click()
+    assert "确定要重置" in page.content()
+    page.click("text=确认重置")
+    temporary = page.locator("#temporary-password").inner_text()
+    assert len(temporary) == 12
+    page.click("[data-nav=audit]")
+    page.select_option("select[name=action]", "reset_password")
+    page.click("text=筛选")
+    assert page.locator("tbody tr").count() == 1
+    assert "黄志强" in page.locator("tbody").inner_text()
+    page.select_option("select[name=action]", "reveal")
+    page.click("text=筛选")
+    assert page.locator("tbody tr").count() == 1
+    browser.assert_fits()
+    browser.shot("audit")

@@ -1,0 +1,64 @@
+import pytest
+
+from dangjian.demo.accounts import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_tree_browser_finds_a_community_by_pinyin_initials(browser, demo):
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    page.click("[data-nav=territory]")
+    page.wait_for_url("**/territory/")
+    page.fill("#tree-search", "pssq")  # 婆石社区
+    result = page.locator("#search-results").get_by_role("link", name="婆石社区", exact=True)
+    result.wait_for()
+    browser.assert_fits()
+    browser.shot("territory-search")
+    result.click()
+    page.wait_for_url("**/territory/*/")
+    assert page.locator("h1").inner_text().startswith("婆石社区")
+    assert page.locator("text=婆石社区第一网格").first.is_visible()
+    browser.assert_fits()
+    browser.shot("territory-community")
+
+
+def test_the_tree_expands_level_by_level(browser, demo):
+    page = browser.sign_in("jd_admin", DEMO_PASSWORD)
+    browser.go("/territory/")
+    page.click("button[aria-label='展开 拱北街道']")
+    page.locator(".tree-slot a", has_text="婆石社区").wait_for()
+    page.click("button[aria-label='展开 婆石社区']")
+    page.locator(".tree-slot a", has_text="婆石社区第一网格").wait_for()
+    assert page.locator("text=吉大街道").count() == 0  # another subdistrict: not in jd_admin's scope
+    browser.assert_fits()
+    browser.shot("territory-tree")
+
+
+def test_the_map_draws_the_grids_and_answers_where_a_point_lies(browser, demo):
+    page = browser.sign_in("sq_worker", DEMO_PASSWORD)
+    page.click("[data-nav=map]")
+    page.wait_for_selector("#map.map-ready")
+    grids = int(page.get_attribute("#map", "data-grids"))
+    assert grids == 3
+    assert page.locator("path.leaflet-interactive").count() >= grids
+    assert "网格 3 个" in page.locator("[data-testid=map-status]").inner_text()
+    browser.assert_fits()
+    browser.shot("map-community")
+    # Click the middle of the first grid polygon: the page says which grid it is.
+    box = page.locator("path.leaflet-interactive").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("document.getElementById('locate-result').textContent.length > 0")
+    assert "婆石社区" in page.locator("#locate-result").inner_text()
+
+
+def test_the_org_tree_shows_the_four_level_network(browser, demo):
+    page = browser.sign_in("sq_worker", DEMO_PASSWORD)
+    page.click("[data-nav=orgs]")
+    page.wait_for_url("**/orgs/")
+    page.locator(".tree a", has_text="婆石社区大党委").first.click()
+    page.wait_for_url("**/orgs/*/")
+    counts = page.locator("[data-testid=org-counts]").inner_text()
+    for label in ("小区党支部", "楼宇党小组", "党员中心户"):
+        assert label in counts
+    browser.assert_fits()
+    browser.shot("org-detail")
