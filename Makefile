@@ -51,6 +51,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint dangjian --lint --quiet
+	$(BIN)/mypy dangjian/*/services.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint browser-deps

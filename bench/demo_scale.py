@@ -124,14 +124,20 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        line(f"demo_district --scale {args.scale} under tracemalloc: wall time", f"{elapsed:.2f}", "s (slower: tracing)")
+        line(
+            f"demo_district --scale {args.scale} under tracemalloc: wall time", f"{elapsed:.2f}", "s (slower: tracing)"
+        )
         line("tracemalloc peak (Python heap)", f"{peak / 2**20:.1f}", "MiB")
 
     if not args.no_demo:
         _fresh_database(kind)
         t0 = time.perf_counter()
         call_command("demo_district", stdout=io.StringIO())
-        line("demo_district (香洲区 through the services, with accounts and audit): wall time", f"{time.perf_counter() - t0:.2f}", "s")
+        line(
+            "demo_district (香洲区 through the services, with accounts and audit): wall time",
+            f"{time.perf_counter() - t0:.2f}",
+            "s",
+        )
         line("rows", _counts())
 
 

@@ -43,7 +43,9 @@ def main() -> None:
     cols = max(1, round(math.sqrt(args.grids * 2)))
     rows = math.ceil(args.grids / cols)
     cell = 0.004
-    lattice = Lattice(origin_lng=113.40, origin_lat=22.10, cell_lng=cell, cell_lat=cell * 0.92, cols=cols, rows=rows, rng=rng)
+    lattice = Lattice(
+        origin_lng=113.40, origin_lat=22.10, cell_lng=cell, cell_lat=cell * 0.92, cols=cols, rows=rows, rng=rng
+    )
     cells = [(i, j) for j in range(rows) for i in range(cols)][: args.grids]
     geojson = [lattice.cell_polygon(i, j) for i, j in cells]
     # Path order = creation order, as in the database: STEP digits per level, four levels deep.
@@ -95,17 +97,27 @@ def main() -> None:
     rng.shuffle(order)
     points = [points[k] for k in order]
     kinds = [kinds[k] for k in order]
-    line("points", f"{len(points)} ({n_uniform} uniform over the lattice, {n_out} outside, {n_corner} on shared corners, {n_edge} on shared edges)")
+    line(
+        "points",
+        f"{len(points)} ({n_uniform} uniform over the lattice, {n_out} outside, "
+        f"{n_corner} on shared corners, {n_edge} on shared edges)",
+    )
 
     t0 = time.perf_counter()
     hits = [index.lookup(lat, lng) for lat, lng in points]
     elapsed = time.perf_counter() - t0
-    line("GridIndex.lookup", f"{len(points) / elapsed:,.0f} lookups/s ({elapsed * 1e6 / len(points):.1f} µs each, {elapsed:.2f} s total)")
+    line(
+        "GridIndex.lookup",
+        f"{len(points) / elapsed:,.0f} lookups/s ({elapsed * 1e6 / len(points):.1f} µs each, {elapsed:.2f} s total)",
+    )
     statuses = Counter(hit.status for hit in hits)
     line("answers", ", ".join(f"{status} {statuses.get(status, 0)}" for status in ("inside", "border", "outside")))
-    by_kind = Counter((kind, hit.status) for kind, hit in zip(kinds, hits))
+    by_kind = Counter((kind, hit.status) for kind, hit in zip(kinds, hits, strict=True))
     for kind in ("uniform", "outside band", "shared corner", "shared edge (float)"):
-        line(f"  {kind}", ", ".join(f"{status} {by_kind.get((kind, status), 0)}" for status in ("inside", "border", "outside")))
+        line(
+            f"  {kind}",
+            ", ".join(f"{status} {by_kind.get((kind, status), 0)}" for status in ("inside", "border", "outside")),
+        )
 
     # Brute force on a subsample: every polygon's covers(), in a Python loop, on unprepared copies.
     plain = [shape(g) for g in geojson]
@@ -120,10 +132,11 @@ def main() -> None:
     elapsed_brute = time.perf_counter() - t0
     per_point = elapsed_brute / len(sub)
     per_point_index = elapsed / len(points)
-    mismatches = sum(1 for k, answer in zip(sub, brute) if answer != hits[k].grid_id)
+    mismatches = sum(1 for k, answer in zip(sub, brute, strict=True) if answer != hits[k].grid_id)
     line(
         f"brute force ({len(sub)} points × {len(plain)} polygons)",
-        f"{elapsed_brute:.2f} s, {1 / per_point:,.0f} lookups/s, extrapolated to {len(points)} points: {per_point * len(points):.0f} s",
+        f"{elapsed_brute:.2f} s, {1 / per_point:,.0f} lookups/s, "
+        f"extrapolated to {len(points)} points: {per_point * len(points):.0f} s",
     )
     line("speed-up of GridIndex over brute force", f"{per_point / per_point_index:,.0f}×")
     line("brute force vs GridIndex answers differing", mismatches)
@@ -150,7 +163,10 @@ def _database_part(args, geojson, points, rng) -> None:
         with transaction.atomic():
             district = Area(level=Level.DISTRICT, name="基准区", parent=None)
             subdistrict = Area(level=Level.SUBDISTRICT, name="基准街道", parent=district)
-            communities = [Area(level=Level.COMMUNITY, name=f"基准社区{k + 1}", parent=subdistrict) for k in range(len(geojson) // 6 + 1)]
+            communities = [
+                Area(level=Level.COMMUNITY, name=f"基准社区{k + 1}", parent=subdistrict)
+                for k in range(len(geojson) // 6 + 1)
+            ]
             grids = []
             for k, boundary in enumerate(geojson):
                 min_lat, min_lng, max_lat, max_lng = polygon_bbox(boundary)

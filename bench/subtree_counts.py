@@ -125,7 +125,10 @@ def main() -> None:
         t0 = time.perf_counter()
         dict(PartyOrg.objects.order_by().values_list("org_type").annotate(n=Count("pk")))
         timings.append((time.perf_counter() - t0) * 1000)
-    line("whole table counts by type (reference, 20 calls)", f"median {median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms")
+    line(
+        "whole table counts by type (reference, 20 calls)",
+        f"median {median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms",
+    )
 
     # Moves: a working committee to another district committee, a community committee to another working committee.
     for org_type, depth in ((OrgType.WORKING_COMMITTEE, 2), (OrgType.COMMUNITY_COMMITTEE, 3)):

@@ -1,6 +1,7 @@
 """A small, hand-built world for the tests: two subdistricts, three communities, grids
 with known squares, organizations, a unit, a department, and a user per role."""
 
+import io
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -239,4 +240,4 @@ def demo(transactional_db):
     """The demo district, built by its management command, as `make run` builds it."""
     from django.core.management import call_command
 
-    call_command("demo_district", stdout=open(os.devnull, "w"))
+    call_command("demo_district", stdout=io.StringIO())

@@ -15,8 +15,8 @@ from dangjian.units.models import Department, ResidentUnit
 from .roles import AREA_ROLES, Role
 
 
-class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):
-    pass
+class UserManager(DjangoUserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """Django's user manager with visible_to() and get_for_user()."""
 
 
 class User(AbstractUser):
@@ -27,7 +27,7 @@ class User(AbstractUser):
     mobile = models.CharField(_("手机号"), max_length=11, null=True, blank=True, unique=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # AbstractUser declares a plain UserManager
 
     class Meta:
         verbose_name = _("用户")
@@ -117,8 +117,8 @@ class RoleAssignment(models.Model):
         constraints = [
             # Territorial roles are bound to a territory node; unit and department roles to theirs.
             models.CheckConstraint(
-                condition=Q(role__in=list(AREA_ROLES), area__isnull=False)
-                | (~Q(role__in=list(AREA_ROLES)) & Q(area__isnull=True)),
+                condition=Q(role__in=sorted(AREA_ROLES), area__isnull=False)
+                | (~Q(role__in=sorted(AREA_ROLES)) & Q(area__isnull=True)),
                 name="accounts_role_area_scope",
             ),
             models.CheckConstraint(
@@ -142,10 +142,11 @@ class RoleAssignment(models.Model):
         return str(anchor) if anchor else str(self.user)
 
     def to_scope(self) -> Scope:
+        area = self.area
         return Scope(
             role=self.role,
-            area_path=self.area.path if self.area_id else None,
-            area_level=self.area.level if self.area_id else None,
+            area_path=area.path if area else None,
+            area_level=area.level if area else None,
             department_id=self.department_id,
             unit_id=self.unit_id,
             user_id=self.user_id if self.role in {Role.PARTY_MEMBER, Role.RESIDENT} else None,

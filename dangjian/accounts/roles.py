@@ -27,7 +27,7 @@ class Role(models.TextChoices):
 AREA_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER, Role.GRID_WORKER}
 ADMIN_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN}
 # The territory level each territorial role is bound to.
-ROLE_AREA_LEVEL = {
+ROLE_AREA_LEVEL: dict[str, str] = {
     Role.DISTRICT_ADMIN: "district",
     Role.SUBDISTRICT_ADMIN: "subdistrict",
     Role.COMMUNITY_WORKER: "community",

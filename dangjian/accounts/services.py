@@ -51,13 +51,14 @@ def user_create(
 
 
 def _assignment_area_path(assignment: RoleAssignment) -> str:
+    unit, department, org = assignment.unit, assignment.department, assignment.org
     anchor = assignment.area or assignment.home_community
-    if anchor is None and assignment.unit_id:
-        anchor = assignment.unit.community
-    if anchor is None and assignment.department_id:
-        anchor = assignment.department.area
-    if anchor is None and assignment.org_id:
-        anchor = assignment.org.area
+    if anchor is None and unit is not None:
+        anchor = unit.community
+    if anchor is None and department is not None:
+        anchor = department.area
+    if anchor is None and org is not None:
+        anchor = org.area
     return anchor.path if anchor else ""
 
 
@@ -106,10 +107,10 @@ def role_assign(
 
 
 def user_area_path(user: User) -> str:
-    first = user.role_assignments.select_related(
+    assignments = user.role_assignments.select_related(
         "area", "home_community", "unit__community", "department__area", "org__area"
     )
-    first = first.order_by("pk").first()
+    first = assignments.order_by("pk").first()
     return _assignment_area_path(first) if first else ""
 
 

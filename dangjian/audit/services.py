@@ -29,7 +29,10 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         if field.is_relation and field.many_to_one:
-            out[name] = _plain(getattr(obj, name)) if getattr(obj, field.attname) is not None else None
+            # Look at the raw id first, so an empty foreign key costs no query.
+            out[name] = (
+                _plain(getattr(obj, name)) if getattr(obj, getattr(field, "attname", name)) is not None else None
+            )
         else:
             out[name] = _plain(getattr(obj, name))
     return out

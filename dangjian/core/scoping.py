@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -53,20 +54,15 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
-        return self.filter(self.model.scope_q(scope))
+        model: Any = self.model  # every scoped model defines scope_q()
+        return self.filter(model.scope_q(scope))
 
     def get_for_user(self, user: Any, public_id: Any, **lookups: Any) -> models.Model:
         try:
             return self.visible_to(user).get(public_id=public_id, **lookups)
-        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
-            # ValueError/TypeError: a malformed id is as unknown as a missing one.
+        except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+            # A malformed id is as unknown as a missing one, and an out-of-scope one too.
             raise Http404 from exc
-        except Exception as exc:  # ValidationError for malformed UUIDs
-            from django.core.exceptions import ValidationError
-
-            if isinstance(exc, ValidationError):
-                raise Http404 from exc
-            raise
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -212,7 +212,9 @@ def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None
             parent = subdistrict
             if spec.zone:
                 if spec.zone not in built.areas:
-                    built.areas[spec.zone] = area_create(actor=None, level=Level.ZONE, name=spec.zone, parent=subdistrict)
+                    built.areas[spec.zone] = area_create(
+                        actor=None, level=Level.ZONE, name=spec.zone, parent=subdistrict
+                    )
                 parent = built.areas[spec.zone]
             community = area_create(
                 actor=None,
@@ -287,7 +289,10 @@ def _build_estates(
         floors = rng.choice((7, 8, 9, 11, 18, 26, 32))
         for b in range(1, rng.randint(3, 6) + 1):
             blat, blng = lattice.point(
-                i, j, su + rng.uniform(-BUILDING_SPREAD, BUILDING_SPREAD), sv + rng.uniform(-BUILDING_SPREAD, BUILDING_SPREAD)
+                i,
+                j,
+                su + rng.uniform(-BUILDING_SPREAD, BUILDING_SPREAD),
+                sv + rng.uniform(-BUILDING_SPREAD, BUILDING_SPREAD),
             )
             buildings.append(
                 building_save(
@@ -344,7 +349,9 @@ def _org(built: Built, rng: random.Random, **kwargs) -> PartyOrg:
 
 def _build_orgs(rng: random.Random, built: Built) -> None:
     district = built.areas[DISTRICT_NAME]
-    top = _org(built, rng, org_type=OrgType.DISTRICT_COMMITTEE, name="中共珠海市香洲区委员会", parent=None, area=district)
+    top = _org(
+        built, rng, org_type=OrgType.DISTRICT_COMMITTEE, name="中共珠海市香洲区委员会", parent=None, area=district
+    )
     for sub in SUBDISTRICTS:
         subdistrict = built.areas[sub.name]
         working = _org(
@@ -356,7 +363,9 @@ def _build_orgs(rng: random.Random, built: Built) -> None:
             area=subdistrict,
         )
         if sub.name == GENERAL_BRANCH[1]:
-            general = _org(built, rng, org_type=OrgType.GENERAL_BRANCH, name=GENERAL_BRANCH[0], parent=working, area=subdistrict)
+            general = _org(
+                built, rng, org_type=OrgType.GENERAL_BRANCH, name=GENERAL_BRANCH[0], parent=working, area=subdistrict
+            )
             for branch_name in GENERAL_BRANCH[2]:
                 _org(built, rng, org_type=OrgType.BRANCH, name=branch_name, parent=general, area=subdistrict)
         for spec in sub.communities:
@@ -463,9 +472,7 @@ def _assign(built: Built, user: User, role: str, scope: str) -> RoleAssignment:
         # A member also belongs to an organization: the first estate branch of their community.
         org = None
         if role == Role.PARTY_MEMBER:
-            org = (
-                PartyOrg.objects.filter(area=community, org_type=OrgType.ESTATE_BRANCH).order_by("path").first()
-            )
+            org = PartyOrg.objects.filter(area=community, org_type=OrgType.ESTATE_BRANCH).order_by("path").first()
         return role_assign(actor=None, user=user, role=role, org=org, home_community=community)
     raise ValueError(f"unknown demo role: {role}")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from django.db import models, reset_queries, transaction
 
@@ -62,7 +62,11 @@ EXPANDED_EVERY = 20  # every 20th community committee is an expanded committee (
 def next_root_number(model: type[TreeNode]) -> int:
     """How many root steps are taken already: new roots start after the last one."""
     last = (
-        model._default_manager.filter(depth=1).select_for_update().order_by("-path").values_list("path", flat=True).first()
+        model._default_manager.filter(depth=1)
+        .select_for_update()
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
     )
     return decode_step(last) if last else 0
 
@@ -107,7 +111,9 @@ def insert_tree(
         model._default_manager.filter(pk=parent.pk).update(child_seq=parent.child_seq)
 
 
-def bulk_insert(model: type[models.Model], rows: Sequence[models.Model], *, batch_size: int = BATCH_SIZE, progress=None) -> None:
+def bulk_insert(
+    model: type[models.Model], rows: Sequence[models.Model], *, batch_size: int = BATCH_SIZE, progress=None
+) -> None:
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         model._default_manager.bulk_create(chunk, batch_size=batch_size)
@@ -182,7 +188,9 @@ def free_code_prefix() -> str:
 
 # -- the build --------------------------------------------------------------------------------------
 @transaction.atomic
-def build_scale(name: str, *, seed: int = 440402, batch_size: int = BATCH_SIZE, progress: bool = True) -> dict[str, int]:
+def build_scale(
+    name: str, *, seed: int = 440402, batch_size: int = BATCH_SIZE, progress: bool = True
+) -> dict[str, int]:
     spec = SCALES[name]
     rng = random.Random(seed)
     pin = Pinyin()
@@ -227,7 +235,9 @@ def _build_areas(spec: ScaleSpec, rng: random.Random, pin: Pinyin, batch_size: i
         name = f"{district_name}区"
         districts.append(Area(level=Level.DISTRICT, name=name, code=code, pinyin=pin(district_name, "区"), parent=None))
     subdistricts = []
-    for district, n in zip(districts, distribute(spec.subdistricts, len(districts), rng, lo=1, caps=[999] * len(districts))):
+    for district, n in zip(
+        districts, distribute(spec.subdistricts, len(districts), rng, lo=1, caps=[999] * len(districts)), strict=True
+    ):
         for k, base in enumerate(place_names(rng, n), start=1):
             subdistricts.append(
                 Area(
@@ -240,7 +250,7 @@ def _build_areas(spec: ScaleSpec, rng: random.Random, pin: Pinyin, batch_size: i
             )
     communities = []
     counts = distribute(spec.communities, len(subdistricts), rng, lo=1, caps=[999] * len(subdistricts))
-    for subdistrict, n in zip(subdistricts, counts):
+    for subdistrict, n in zip(subdistricts, counts, strict=True):
         for k, base in enumerate(place_names(rng, n), start=1):
             communities.append(
                 Area(
@@ -253,7 +263,7 @@ def _build_areas(spec: ScaleSpec, rng: random.Random, pin: Pinyin, batch_size: i
             )
     grids = []
     counts = distribute(spec.grids, len(communities), rng, lo=1, caps=[len(GRID_SLOTS)] * len(communities))
-    for m, (community, n) in enumerate(zip(communities, counts)):
+    for m, (community, n) in enumerate(zip(communities, counts, strict=True)):
         bx, by = m % blocks_x, m // blocks_x
         for k in range(n):
             a, b = GRID_SLOTS[k]
@@ -275,7 +285,13 @@ def _build_areas(spec: ScaleSpec, rng: random.Random, pin: Pinyin, batch_size: i
             grid.cell = (i, j)  # for placing estates; not a model field
             grids.append(grid)
     insert_tree(Area, [districts, subdistricts, communities, grids], batch_size=batch_size, progress=bar)
-    return {"district": districts, "subdistrict": subdistricts, "community": communities, "grid": grids, "lattice": lattice}
+    return {
+        "district": districts,
+        "subdistrict": subdistricts,
+        "community": communities,
+        "grid": grids,
+        "lattice": lattice,
+    }
 
 
 def _build_places(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, batch_size: int, bar):
@@ -287,7 +303,7 @@ def _build_places(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, batch
     estates: list[Estate] = []
     estate_sites: list[tuple[Area, Area, float, float]] = []  # community, grid, u, v
     counts = distribute(spec.estates, len(communities), rng, lo=1)
-    for community, n in zip(communities, counts):
+    for community, n in zip(communities, counts, strict=True):
         grids = grids_of[id(community)]
         offset = rng.randrange(len(grids))
         bases = place_names(rng, n)
@@ -311,7 +327,9 @@ def _build_places(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, batch
             estate_sites.append((community, grid, u, v))
     bulk_insert(Estate, estates, batch_size=batch_size, progress=bar)
     through = Estate.grids.through
-    links = [through(estate_id=estate.pk, area_id=site[1].pk) for estate, site in zip(estates, estate_sites)]
+    links = [
+        through(estate_id=estate.pk, area_id=site[1].pk) for estate, site in zip(estates, estate_sites, strict=True)
+    ]
     bulk_insert(through, links, batch_size=batch_size, progress=bar)
     del links
 
@@ -323,12 +341,12 @@ def _build_places(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, batch
 
     def flush():
         bulk_insert(Building, pending, batch_size=batch_size, progress=bar)
-        for owner, building in zip(owners, pending):
+        for owner, building in zip(owners, pending, strict=True):
             estate_buildings[owner].append(building.pk)
         pending.clear()
         owners.clear()
 
-    for e, (estate, (community, grid, u, v), n) in enumerate(zip(estates, estate_sites, counts)):
+    for e, (estate, (community, grid, u, v), n) in enumerate(zip(estates, estate_sites, counts, strict=True)):
         estate_buildings.append([])
         floors = rng.choice((6, 7, 9, 11, 18, 24, 33))
         for b in range(1, n + 1):
@@ -355,7 +373,9 @@ def _build_places(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, batch
     return estates, estate_sites, estate_buildings
 
 
-def _build_orgs(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, estates, estate_sites, estate_buildings, batch_size, bar) -> int:
+def _build_orgs(
+    spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, estates, estate_sites, estate_buildings, batch_size, bar
+) -> int:
     def org(**kwargs) -> PartyOrg:
         return PartyOrg(secretary=person_name(rng), **kwargs)
 
@@ -402,7 +422,7 @@ def _build_orgs(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, estates
     n_hubs = min(n_groups, rest - n_branches - n_groups)
     branches, groups, hubs = [], [], []
     group_counts = distribute(n_groups, n_branches, rng, caps=caps) if n_branches else []
-    for e, n in zip(chosen, group_counts):
+    for e, n in zip(chosen, group_counts, strict=True):
         estate = estates[e]
         community = estate_sites[e][0]
         branch = org(
@@ -429,7 +449,7 @@ def _build_orgs(spec: ScaleSpec, rng: random.Random, pin: Pinyin, areas, estates
             group.building_number = b + 1  # for the hub household's name; not a model field
             groups.append(group)
     hub_counts = distribute(n_hubs, len(groups), rng, caps=[1] * len(groups)) if groups else []
-    for group, n in zip(groups, hub_counts):
+    for group, n in zip(groups, hub_counts, strict=True):
         if not n:
             continue
         room = f"{rng.randint(2, 18)}{rng.randint(1, 4):02d}室"

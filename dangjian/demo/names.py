@@ -40,12 +40,14 @@ def person_name(rng: random.Random) -> str:
 
 # Estate names in the style of 珠海's older neighbourhoods (made up, not a register), free of
 # place names so that they fit any community. Each community's first estate is named after it.
+# fmt: off
 ESTATE_NAMES = [
     "翠景花园", "海景苑", "银桦新村", "紫荆园", "海湾花园", "康宁苑", "丽景湾", "怡景湾", "金海岸花园", "华景新村",
     "凤凰花园", "明珠苑", "华海花园", "富华里", "翠微苑", "鸿景花园", "云峰苑", "银石雅园", "嘉宝花园", "龙珠苑",
     "恒雅苑", "宝岛花园", "山海名居", "兴业苑", "迎宾花园", "康乐苑", "海天花园", "竹苑新村", "健民新村", "华庭雅苑",
     "金湾苑", "玉兰苑", "荔园", "侨光新村", "悦海华庭", "南湾花园", "东园小区", "友谊花园", "锦绣苑", "向阳新村",
 ]
+# fmt: on
 OWN_ESTATE_SUFFIXES = ("新村", "花园", "小区")
 
 # Characters for made-up place names in the benchmark trees.

@@ -121,7 +121,7 @@ class Estate(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        if scope.area_level == Level.GRID:
+        if scope.area_level == Level.GRID and scope.area_path:
             # A grid worker sees the estates that lie in their grid.
             return Q(
                 pk__in=Estate.grids.through.objects.filter(area__path__startswith=scope.area_path).values("estate_id")
@@ -181,7 +181,8 @@ class Building(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.estate.name}{self.name}" if self.estate_id else self.name
+        estate = self.estate
+        return f"{estate.name}{self.name}" if estate else self.name
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

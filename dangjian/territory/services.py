@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +17,12 @@ from .geo import find_overlaps, grid_index, parse_boundary
 from .models import ALLOWED_PARENT_LEVELS, Area, Building, Estate, Level
 
 AREA_FIELDS = ["name", "code", "level", "parent", "boundary"]
-CODE_LENGTHS = {Level.DISTRICT: {6}, Level.SUBDISTRICT: {9, 12}, Level.ZONE: {9, 12}, Level.COMMUNITY: {12}}
+CODE_LENGTHS: dict[str, set[int]] = {
+    Level.DISTRICT: {6},
+    Level.SUBDISTRICT: {9, 12},
+    Level.ZONE: {9, 12},
+    Level.COMMUNITY: {12},
+}
 
 
 def validate_code(*, level: str, code: str, parent: Area | None) -> None:
@@ -30,7 +35,7 @@ def validate_code(*, level: str, code: str, parent: Area | None) -> None:
         expected = "、".join(str(n) for n in sorted(lengths))
         raise ValidationError({"code": _("区划代码应为 %(n)s 位数字。") % {"n": expected}})
     parent_code = ""
-    node = parent
+    node: Any = parent
     while node is not None and not parent_code:
         parent_code = node.code
         node = node.parent
@@ -83,7 +88,7 @@ def area_create(
     validate_code(level=level, code=code, parent=parent)
     area = Area(level=level, name=name, code=code, pinyin=pinyin_initials(name), boundary=boundary)
     if boundary is not None:
-        if level != Level.GRID:
+        if level != Level.GRID or parent is None:
             raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
         validate_grid_boundary(grid=area, community=parent, boundary=boundary)
         _set_bbox(area)
@@ -110,13 +115,13 @@ def area_update(
         area.name = name.strip()
         area.pinyin = pinyin_initials(area.name)
     if code is not None:
-        validate_code(level=area.level, code=code, parent=area.parent)
+        validate_code(level=area.level, code=code, parent=cast(Area | None, area.parent))
         area.code = code
     if boundary is not ...:
         if boundary is not None:
             if area.level != Level.GRID:
                 raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
-            validate_grid_boundary(grid=area, community=area.parent, boundary=boundary)
+            validate_grid_boundary(grid=area, community=cast(Area, area.parent), boundary=boundary)
         area.boundary = boundary
         _set_bbox(area)
     changes = diff(before, snapshot(area, AREA_FIELDS))
@@ -236,7 +241,7 @@ BUILDING_FIELDS = ["name", "community", "estate", "grid", "kind", "floors", "lat
 def _check_point(lat: float | None, lng: float | None) -> None:
     if (lat is None) != (lng is None):
         raise ValidationError(_("经度和纬度需要同时填写。"))
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise ValidationError(_("坐标超出经纬度范围。"))
 
 

@@ -38,12 +38,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"库中已有区「{existing.name}」，未做任何改动。")
                 return
             builder.build_demo_district(seed=seed)
-            self.stdout.write(self.style.SUCCESS(f"演示区「{builder.DISTRICT_NAME}」已建立（{time.perf_counter() - started:.1f} 秒）。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示区「{builder.DISTRICT_NAME}」已建立（{time.perf_counter() - started:.1f} 秒）。"
+                )
+            )
             self.stdout.write("  ".join(f"{label} {n}" for label, n in builder.summary()))
             self.stdout.write(f"演示账号密码：{builder.DEMO_PASSWORD}")
             return
         counts = bulk.build_scale(scale, seed=seed, batch_size=batch_size, progress=not no_progress)
         self.stdout.write(
-            self.style.SUCCESS(f"已批量生成 {scale} 规模数据（{time.perf_counter() - started:.1f} 秒，未建账号和审计记录）。")
+            self.style.SUCCESS(
+                f"已批量生成 {scale} 规模数据（{time.perf_counter() - started:.1f} 秒，未建账号和审计记录）。"
+            )
         )
         self.stdout.write("  ".join(f"{label} {n}" for label, n in counts.items()))
