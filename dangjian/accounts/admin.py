@@ -28,10 +28,27 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
+    """System data without a territory: superusers only."""
+
     list_display = ("identifier", "ip", "at")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ScopedAdmin):
+    list_display = ("user", "role", "area", "unit", "department", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user", "area", "unit", "department")
+    raw_id_fields = ("user", "area", "org", "department", "unit", "home_community")

@@ -8,6 +8,8 @@ from django.forms.models import model_to_dict
 
 from dangjian.audit.services import Action, audit_record, diff
 
+from .models import Heartbeat
+
 
 def _plain(data: dict) -> dict:
     return {k: (v if isinstance(v, (str, int, float, bool, type(None))) else str(v)) for k, v in data.items()}
@@ -55,3 +57,22 @@ class TreeAdmin(ScopedAdmin):
 
     def area_path(self, obj) -> str:
         return getattr(obj, "path", "")
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    """When the queue's periodic tasks last ran. System data: superusers only, read-only."""
+
+    list_display = ("name", "at")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

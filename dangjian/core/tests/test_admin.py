@@ -33,3 +33,22 @@ def test_admin_edits_are_audited(world, login):
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.filter(action="update", object_id=str(world.estate.public_id)).get()
     assert event.changes["name"] == ["中珠新村", "中珠新村（改）"] and event.actor == admin_user
+
+
+def test_every_model_is_in_the_admin():
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = [
+        m for m in apps.get_models() if m._meta.app_label in {"core", "accounts", "territory", "units", "orgs", "audit"}
+    ]
+    missing = [m.__name__ for m in ours if m not in admin.site._registry]
+    assert missing == []
+    assert all(str(m._meta.verbose_name) != m.__name__.lower() for m in ours)  # Chinese names, not class names
+
+
+def test_system_tables_are_superuser_only(world, login):
+    make_staff(world.users.district_admin)
+    client = login(world.users.district_admin)
+    assert client.get(reverse("admin:accounts_loginfailure_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_heartbeat_changelist")).status_code == 403
