@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.admin import ScopedAdmin
+from dangjian.core.admin import ScopedAdmin, SystemAdmin
 
 from .models import LoginFailure, RoleAssignment, User
 
@@ -27,22 +27,8 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    """System data without a territory: superusers only."""
-
+class LoginFailureAdmin(SystemAdmin):
     list_display = ("identifier", "ip", "at")
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoleAssignment)

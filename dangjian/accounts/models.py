@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet
+from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
 from dangjian.core.text import mask_mobile
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area
@@ -45,11 +45,11 @@ class User(AbstractUser):
         # An admin sees the people who hold a role inside their territory; others only themselves.
         if scope.role in {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN} and scope.area_path:
             inside = RoleAssignment.objects.filter(
-                Q(area__path__startswith=scope.area_path)
-                | Q(org__area__path__startswith=scope.area_path)
-                | Q(unit__community__path__startswith=scope.area_path)
-                | Q(department__area__path__startswith=scope.area_path)
-                | Q(home_community__path__startswith=scope.area_path)
+                prefix_q("area__path", scope.area_path)
+                | prefix_q("org__area__path", scope.area_path)
+                | prefix_q("unit__community__path", scope.area_path)
+                | prefix_q("department__area__path", scope.area_path)
+                | prefix_q("home_community__path", scope.area_path)
             ).values("user_id")
             return Q(pk__in=inside)
         if scope.user_id:

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 
 from dangjian.audit.services import Action, audit_record, diff
 
-from .models import Heartbeat
+from .models import Heartbeat, Version
 
 
 def _plain(data: dict) -> dict:
@@ -59,11 +59,8 @@ class TreeAdmin(ScopedAdmin):
         return getattr(obj, "path", "")
 
 
-@admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
-    """When the queue's periodic tasks last ran. System data: superusers only, read-only."""
-
-    list_display = ("name", "at")
+class SystemAdmin(admin.ModelAdmin):
+    """Bookkeeping of the system itself: superusers only, read-only."""
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -76,3 +73,13 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(SystemAdmin):
+    list_display = ("name", "at")
+
+
+@admin.register(Version)
+class VersionAdmin(SystemAdmin):
+    list_display = ("name", "token")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 
 
@@ -13,3 +15,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Version(models.Model):
+    """A named token that writers replace and readers compare, e.g. to know when to rebuild an
+    in-process index. Reading it is one small query, from any process.
+
+    A token, not a counter: a bump inside a transaction that rolls back must never be
+    confused with a later, committed bump, so no value is ever used twice.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "版本标记"
+        verbose_name_plural = "版本标记"
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.token}"
+
+
+def bump_version(name: str) -> None:
+    """Call inside the writer's transaction, so readers see the new token with the new data."""
+    Version.objects.update_or_create(name=name, defaults={"token": uuid.uuid4().hex})
+
+
+def read_version(name: str) -> str:
+    return Version.objects.filter(name=name).values_list("token", flat=True).first() or ""

@@ -69,4 +69,7 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
 def prefix_q(field: str, path: str | None) -> Q:
-    return Q(**{f"{field}__startswith": path}) if path else NOTHING
+    """Rows whose tree path `field` lies in the subtree at `path` (nothing when there is no path)."""
+    from .tree import subtree_q
+
+    return subtree_q(field, path) if path else NOTHING

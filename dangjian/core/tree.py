@@ -1,14 +1,14 @@
 """Materialized-path trees shared by the territory and organization trees.
 
 Each node stores `path`: its ancestors' steps and its own, STEP characters each
-(base 36, fixed width). A subtree is one indexed prefix query on SQLite and
+(base 36, fixed width). A subtree is one indexed range query on SQLite and
 PostgreSQL; moving a subtree rewrites the prefix of every descendant in one UPDATE.
 """
 
 from __future__ import annotations
 
 from django.db import models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,7 +63,7 @@ class TreeNode(models.Model):
 
     # -- reads ---------------------------------------------------------------
     def subtree(self, include_self: bool = True) -> models.QuerySet:
-        qs = type(self)._default_manager.filter(path__startswith=self.path)
+        qs = type(self)._default_manager.filter(subtree_q("path", self.path))
         return qs if include_self else qs.exclude(pk=self.pk)
 
     def ancestors(self) -> models.QuerySet:
@@ -73,12 +73,21 @@ class TreeNode(models.Model):
         return self.path.startswith(other.path) and self.path != other.path
 
 
-def path_prefix_index(name: str) -> models.Index:
-    """An index that serves `path LIKE 'prefix%'` on PostgreSQL under any collation.
+def path_upper_bound(path: str) -> str | None:
+    """The smallest path that sorts after every path starting with `path` (None: there is none)."""
+    head, last = path[:-STEP], decode_step(path[-STEP:])
+    if last < MAX_STEP:
+        return head + encode_step(last + 1)
+    return path_upper_bound(head) if head else None
 
-    SQLite ignores the operator class and uses the plain unique index on path.
-    """
-    return models.Index(fields=["path"], name=name, opclasses=["varchar_pattern_ops"])
+
+def subtree_q(field: str, path: str) -> Q:
+    """`field` lies in the subtree at `path`, as a range both SQLite and PostgreSQL serve from the
+    path index (SQLite cannot use an index for LIKE 'p%'). Paths hold only [0-9A-Z], which sort
+    the same way under the C collation and the usual glibc/ICU ones, so the range is exact."""
+    upper = path_upper_bound(path)
+    q = Q(**{f"{field}__gte": path})
+    return q & Q(**{f"{field}__lt": upper}) if upper else q
 
 
 def next_child_path(model: type[TreeNode], parent: TreeNode | None) -> tuple[str, int]:
@@ -116,7 +125,7 @@ def move_subtree(node: TreeNode, new_parent: TreeNode | None) -> None:
             raise TreeMoveError(_("不能把节点移动到它自己或它的下级之下。"))
     old_path, old_depth = node.path, node.depth
     new_path, new_depth = next_child_path(model, new_parent)
-    model._default_manager.filter(path__startswith=old_path).update(
+    model._default_manager.filter(subtree_q("path", old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()),
         depth=F("depth") + (new_depth - old_depth),
     )

@@ -43,6 +43,7 @@ class CommunitySpec:
     name: str
     code_suffix: str
     slot: tuple[int, int]  # (column, row) of its 2 × 2 block inside the subdistrict's block
+    grids: int = 3  # 3 or 4, fixed here (not drawn at random) so every seed has the same grid names
     zone: str = ""  # name of the zone (片区) it sits in, if any
 
 
@@ -85,8 +86,8 @@ SUBDISTRICTS = (
         ("情侣北路", "海虹路", "港湾大道", "碧涛路"),
         (
             CommunitySpec("碧涛社区", "001", (0, 0)),
-            CommunitySpec("海虹社区", "002", (1, 0)),
-            CommunitySpec("港湾社区", "003", (1, 1)),
+            CommunitySpec("海虹社区", "002", (1, 0), grids=4),
+            CommunitySpec("港湾社区", "003", (1, 1), grids=4),
         ),
     ),
     SubdistrictSpec(
@@ -95,8 +96,8 @@ SUBDISTRICTS = (
         (0, 2),
         ("梅华西路", "翠前北路", "白石路", "康宁路"),
         (
-            CommunitySpec("翠前社区", "001", (0, 1)),
-            CommunitySpec("梅华社区", "002", (1, 1)),
+            CommunitySpec("翠前社区", "001", (0, 1), grids=4),
+            CommunitySpec("梅华社区", "002", (1, 1), grids=4),
             CommunitySpec("白石社区", "003", (0, 0)),
         ),
     ),
@@ -196,13 +197,8 @@ def build_demo_district(*, seed: int = DEFAULT_SEED) -> Built:
 def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None:
     district = area_create(actor=None, level=Level.DISTRICT, name=DISTRICT_NAME, parent=None, code=DISTRICT_CODE)
     built.areas[district.name] = district
-    communities = [(sub, spec) for sub in SUBDISTRICTS for spec in sub.communities]
-    # A dozen communities, 40 grids: four of them get four grids, the rest three.
-    grid_counts = [4] * 4 + [3] * (len(communities) - 4)
-    rng.shuffle(grid_counts)
     estate_names = list(ESTATE_NAMES)
     rng.shuffle(estate_names)
-    number = 0
     for sub in SUBDISTRICTS:
         subdistrict = area_create(
             actor=None, level=Level.SUBDISTRICT, name=sub.name, parent=district, code=DISTRICT_CODE + sub.code_suffix
@@ -227,8 +223,7 @@ def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None
             # The community's 2 × 2 cells in the district lattice.
             ci = 2 * (sub.block[0] + spec.slot[0])
             cj = 2 * (sub.block[1] + spec.slot[1])
-            layout = FOUR_GRIDS if grid_counts[number] == 4 else rng.choice(THREE_GRIDS)
-            number += 1
+            layout = FOUR_GRIDS if spec.grids == 4 else rng.choice(THREE_GRIDS)
             grids = []
             for n, (i0, j0, i1, j1) in enumerate(layout, start=1):
                 grid = area_create(

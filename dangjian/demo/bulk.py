@@ -22,6 +22,7 @@ from django.db import models, reset_queries, transaction
 from dangjian.core.text import pinyin_initials
 from dangjian.core.tree import STEP, TreeNode, decode_step, encode_step
 from dangjian.orgs.models import OrgType, PartyOrg
+from dangjian.territory.geo import grids_changed
 from dangjian.territory.models import Area, Building, BuildingKind, Estate, Level
 
 from .lattice import Lattice, polygon_bbox
@@ -285,6 +286,7 @@ def _build_areas(spec: ScaleSpec, rng: random.Random, pin: Pinyin, batch_size: i
             grid.cell = (i, j)  # for placing estates; not a model field
             grids.append(grid)
     insert_tree(Area, [districts, subdistricts, communities, grids], batch_size=batch_size, progress=bar)
+    grids_changed()  # running processes rebuild their grid index
     return {
         "district": districts,
         "subdistrict": subdistricts,

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import TreeNode, path_prefix_index
+from dangjian.core.tree import TreeNode
 from dangjian.territory.models import Area, Building, Estate
 from dangjian.units.models import ResidentUnit
 
@@ -77,7 +77,6 @@ class PartyOrg(TreeNode):
         verbose_name_plural = _("党组织")
         ordering = ["path"]
         indexes = [
-            path_prefix_index("orgs_partyorg_path_like"),
             models.Index(fields=["pinyin"], name="orgs_partyorg_pinyin"),
         ]
 

@@ -11,6 +11,8 @@ class AreaAdmin(TreeAdmin):
     list_filter = ("level",)
     search_fields = ("name", "pinyin", "code")
     exclude = ("min_lat", "min_lng", "max_lat", "max_lng")
+    # Boundaries change through the import page, which checks validity and overlaps.
+    readonly_fields = (*TreeAdmin.readonly_fields, "level", "boundary")
 
 
 @admin.register(Estate)

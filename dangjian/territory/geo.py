@@ -44,9 +44,14 @@ def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
     return geom
 
 
+# Interiors meeting over less than this many square degrees (about 1 m²) are float noise on a
+# shared border, as GIS exports produce, not an overlap.
+OVERLAP_TOLERANCE = 1e-10
+
+
 def overlaps(a: BaseGeometry, b: BaseGeometry) -> bool:
     """True when the interiors meet. Grids that only share a border or a corner do not overlap."""
-    return a.relate_pattern(b, "T********")
+    return a.relate_pattern(b, "T********") and a.intersection(b).area > OVERLAP_TOLERANCE
 
 
 def find_overlaps(candidate: BaseGeometry, others: Iterable[tuple[str, BaseGeometry]]) -> list[str]:
@@ -59,6 +64,7 @@ class GridHit:
 
     status: "inside" (strictly inside one grid), "border" (on the border of several grids or the
     outer edge of one: the rule below picked one), or "outside" (in no grid: grid_id is None).
+    candidates: every grid covering the point, in path order.
     """
 
     status: str
@@ -105,14 +111,14 @@ class GridIndex:
 _local = threading.local()
 
 
-def _grid_version() -> tuple:
-    """Changes whenever a grid boundary is added, changed or removed, in any process."""
-    from django.db.models import Count, Max
+GRID_VERSION = "territory.grids"
 
-    from .models import Area, Level
 
-    agg = Area.objects.filter(level=Level.GRID, boundary__isnull=False).aggregate(n=Count("pk"), last=Max("updated_at"))
-    return (agg["n"], agg["last"])
+def grids_changed() -> None:
+    """Every write that adds, reshapes, moves or removes a grid calls this in its transaction."""
+    from dangjian.core.models import bump_version
+
+    bump_version(GRID_VERSION)
 
 
 def load_grid_index() -> GridIndex:
@@ -129,10 +135,12 @@ def load_grid_index() -> GridIndex:
 def grid_index() -> GridIndex:
     """This thread's index, rebuilt when any grid boundary has changed since it was built.
 
-    The version is read from the database (one aggregate query), so a change made by any
+    The version is a counter in the database (one tiny query), so a change made by any
     process or server is seen at the next lookup, with or without a shared cache.
     """
-    version = _grid_version()
+    from dangjian.core.models import read_version
+
+    version = read_version(GRID_VERSION)
     if getattr(_local, "version", None) != version:
         _local.index = load_grid_index()
         _local.version = version

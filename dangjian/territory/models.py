@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import TreeNode, path_prefix_index
+from dangjian.core.tree import TreeNode
 
 
 class Level(models.TextChoices):
@@ -52,7 +52,6 @@ class Area(TreeNode):
         verbose_name_plural = _("属地节点")
         ordering = ["path"]
         indexes = [
-            path_prefix_index("territory_area_path_like"),
             models.Index(fields=["level", "path"], name="territory_area_level_path"),
             models.Index(fields=["pinyin"], name="territory_area_pinyin"),
         ]
@@ -124,7 +123,7 @@ class Estate(models.Model):
         if scope.area_level == Level.GRID and scope.area_path:
             # A grid worker sees the estates that lie in their grid.
             return Q(
-                pk__in=Estate.grids.through.objects.filter(area__path__startswith=scope.area_path).values("estate_id")
+                pk__in=Estate.grids.through.objects.filter(prefix_q("area__path", scope.area_path)).values("estate_id")
             )
         return _area_scope_q("community", scope)
 

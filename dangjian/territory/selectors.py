@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from dangjian.core.scoping import prefix_q
 from dangjian.core.search import name_or_pinyin_q
 
 from .models import Area, Building, Estate, Level
@@ -41,8 +42,8 @@ def estates_and_buildings_under(area: Area) -> tuple:
     if area.level == Level.GRID:
         return Estate.objects.filter(pk__in=area.grid_estates.values("pk")), Building.objects.filter(grid=area)
     return (
-        Estate.objects.filter(community__path__startswith=area.path),
-        Building.objects.filter(community__path__startswith=area.path),
+        Estate.objects.filter(prefix_q("community__path", area.path)),
+        Building.objects.filter(prefix_q("community__path", area.path)),
     )
 
 
@@ -60,7 +61,7 @@ def area_summary(area: Area) -> dict[str, int]:
 def map_features(area: Area, user: Any) -> dict:
     """A GeoJSON FeatureCollection of the grids, estates and buildings under `area` that the user may see."""
     features = []
-    grids = Area.objects.visible_to(user).filter(path__startswith=area.path, level=Level.GRID, boundary__isnull=False)
+    grids = area.subtree().visible_to(user).filter(level=Level.GRID, boundary__isnull=False)
     for grid in grids.select_related("parent").order_by("path"):
         features.append(
             {

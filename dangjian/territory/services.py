@@ -13,7 +13,7 @@ from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.text import pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 
-from .geo import find_overlaps, grid_index, parse_boundary
+from .geo import find_overlaps, grid_index, grids_changed, parse_boundary
 from .models import ALLOWED_PARENT_LEVELS, Area, Building, Estate, Level
 
 AREA_FIELDS = ["name", "code", "level", "parent", "boundary"]
@@ -97,6 +97,8 @@ def area_create(
     place_new_node(area, parent)
     area.full_clean(exclude=["parent", "path", "depth"])
     area.save()
+    if area.boundary is not None:
+        grids_changed()
     audit_record(
         actor=actor, action=Action.CREATE, obj=area, changes=diff({}, snapshot(area, AREA_FIELDS)), area_path=area.path
     )
@@ -129,6 +131,8 @@ def area_update(
         return area
     area.full_clean(exclude=["parent", "path", "depth"])
     area.save()
+    if "boundary" in changes:
+        grids_changed()
     audit_record(actor=actor, action=Action.UPDATE, obj=area, changes=changes, area_path=area.path)
     return area
 
@@ -144,6 +148,7 @@ def area_move(*, actor: Any, area: Area, new_parent: Area) -> Area:
         move_subtree(area, new_parent)
     except TreeMoveError as exc:
         raise ValidationError({"parent": str(exc)}) from exc
+    grids_changed()  # paths decide which grid wins a shared border
     audit_record(
         actor=actor,
         action=Action.MOVE,
@@ -213,6 +218,7 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
             _set_bbox(grid)
             grid.save(update_fields=["boundary", "min_lat", "min_lng", "max_lat", "max_lng", "updated_at"])
         result.append(grid)
+    grids_changed()
     audit_record(
         actor=actor,
         action=Action.IMPORT,
@@ -228,10 +234,8 @@ def locate_grid(*, community: Area, lat: float | None, lng: float | None) -> Are
     if lat is None or lng is None:
         return None
     hit = grid_index().lookup(lat, lng)
-    if hit.grid_id is None:
-        return None
-    grid = Area.objects.filter(pk=hit.grid_id, parent=community).first()
-    return grid
+    # On a border with another community's grid, the point still belongs to this community's grid.
+    return Area.objects.filter(pk__in=hit.candidates, parent=community).order_by("path").first()
 
 
 ESTATE_FIELDS = ["name", "community", "address", "lat", "lng", "households"]

@@ -105,11 +105,9 @@ def locate(request):
     except (KeyError, ValueError):
         return JsonResponse({"error": _("请提供有效的经纬度。")}, status=400)
     hit = grid_index().lookup(lat, lng)
-    grid = (
-        Area.objects.visible_to(request.user).filter(pk=hit.grid_id).select_related("parent").first()
-        if hit.grid_id
-        else None
-    )
+    # Of the grids covering the point (several on a border), the first by path the user may see.
+    visible = Area.objects.visible_to(request.user).filter(pk__in=hit.candidates)
+    grid = visible.select_related("parent").order_by("path").first()
     if grid is None:
         return JsonResponse({"status": "outside", "message": _("该位置不在您辖区的任何网格内。")})
     message = _("位于「%(c)s · %(g)s」") % {"c": grid.parent.name, "g": grid.name}

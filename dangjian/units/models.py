@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import ancestor_paths
 from dangjian.territory.models import Area
 
 
@@ -96,7 +97,5 @@ class Department(models.Model):
             return Q(pk=scope.department_id)
         if scope.area_path:
             # Departments serving the scope's subtree, and those serving an area above it.
-            from dangjian.core.tree import ancestor_paths
-
-            return Q(area__path__startswith=scope.area_path) | Q(area__path__in=ancestor_paths(scope.area_path))
+            return prefix_q("area__path", scope.area_path) | Q(area__path__in=ancestor_paths(scope.area_path))
         return NOTHING

@@ -122,3 +122,26 @@ def test_it_gives_concurrent_children_distinct_paths():
     paths = list(Area.objects.filter(parent=root).values_list("path", flat=True))
     assert len(paths) == len(set(paths)) == 6
     assert_tree_consistent(Area)
+
+
+def test_the_subtree_range_covers_exactly_the_descendants():
+    from dangjian.core.tree import MAX_STEP, path_upper_bound
+
+    assert path_upper_bound("0001") == "0002"
+    assert path_upper_bound("000Z") == "0010"
+    assert path_upper_bound("0001" + encode_step(MAX_STEP)) == "0002"
+    assert path_upper_bound(encode_step(MAX_STEP)) is None
+    inside, outside = ["0001", "00010001", "0001ZZZZ0001"], ["0002", "0000ZZZZ", "00020001"]
+    upper = path_upper_bound("0001")
+    assert all("0001" <= p < upper for p in inside)
+    assert not any("0001" <= p < upper for p in outside)
+
+
+def test_subtree_reads_use_the_path_index_on_sqlite_and_postgresql(world):
+    qs = world.wc1.subtree()
+    sql = str(qs.query)
+    assert "LIKE" not in sql.upper()
+    plan = qs.explain()
+    assert "orgs_partyorg" in plan
+    if connection.vendor == "sqlite":
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan

@@ -146,3 +146,37 @@ def test_estates_and_buildings_land_in_the_grid_their_point_lies_in(world):
         services.building_save(actor=None, community=world.c3, estate=estate, name="错社区楼")
     with pytest.raises(ValidationError):
         services.estate_save(actor=None, community=world.c1, name="半坐标", lat=22.2, lng=None)
+
+
+def test_a_point_on_a_border_between_communities_stays_with_the_community_asked_about(world):
+    # 茂盛's grid shares its west edge with a new 婆石 grid created later (larger path).
+    east = services.area_create(
+        actor=None, level="grid", name="婆石第三网格", parent=world.c1, boundary=square(113.52, 22.20)
+    )
+    on_edge = {"lat": 22.205, "lng": 113.53}  # shared by 婆石第三网格 and 茂盛第一网格
+    hit = grid_for_point(**on_edge)
+    assert hit.status == "border" and set(hit.candidates) == {east.pk, world.g2.pk}
+    assert services.locate_grid(community=world.c1, **on_edge) == east
+    assert services.locate_grid(community=world.c2, **on_edge) == world.g2
+
+
+def test_every_grid_change_replaces_the_version_token(world):
+    from dangjian.core.models import read_version
+    from dangjian.territory.geo import GRID_VERSION
+
+    seen = {read_version(GRID_VERSION)}
+    services.area_update(actor=None, area=world.g3, boundary=square(113.70, 22.30))
+    seen.add(read_version(GRID_VERSION))
+    services.area_move(actor=None, area=world.c2, new_parent=world.s2)
+    seen.add(read_version(GRID_VERSION))
+    services.area_update(actor=None, area=world.c2, name="只改名字")  # not a grid change
+    seen.add(read_version(GRID_VERSION))
+    assert len(seen) == 3 and "" not in seen
+
+
+def test_float_noise_on_a_shared_border_is_not_an_overlap():
+    a = shape(square(113.51, 22.20))  # its east edge is 113.51 + 0.01 = 113.52000000000001
+    b = shape(square(113.52, 22.20))
+    assert a.relate_pattern(b, "T********")  # the interiors do touch, by 1e-14 degrees
+    assert not overlaps(a, b)
+    assert overlaps(a, shape(square(113.5199, 22.20)))  # 11 m of real overlap still counts

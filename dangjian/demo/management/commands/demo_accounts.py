@@ -8,9 +8,13 @@ class Command(BaseCommand):
     help = "Print the demo accounts (one per role) to sign in with."
 
     def handle(self, *args, **options):
-        existing = set(User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True))
+        existing = set(
+            User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True)
+        )
         if not existing:
-            self.stdout.write("没有演示账号（数据库不是由 demo_district 建立的）。 / No demo accounts in this database.")
+            self.stdout.write(
+                "没有演示账号（数据库不是由 demo_district 建立的）。 / No demo accounts in this database."
+            )
             return
         self.stdout.write("")
         self.stdout.write("演示账号 / Demo accounts  —  http://127.0.0.1:8000/")
@@ -20,7 +24,7 @@ class Command(BaseCommand):
             if a.username not in existing:
                 continue
             extra = EXTRA_ROLES.get(a.username)
-            note = f"  (+ 党员, 可切换角色 / can switch role)" if extra else ""
+            note = "  (+ 党员, 可切换角色 / can switch role)" if extra else ""
             self.stdout.write(f"  {a.username:<12} {a.mobile:<12} {a.role_label:<10} {a.scope}{note}")
         self.stdout.write("-" * 72)
         self.stdout.write("也可用手机号登录 / You can also sign in with the mobile number.")
