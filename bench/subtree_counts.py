@@ -33,7 +33,6 @@ def main() -> None:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from dangjian.core.tree import MAX_STEP, STEP, decode_step, encode_step
     from dangjian.demo.bulk import build_scale
     from dangjian.orgs.models import OrgType, PartyOrg
     from dangjian.orgs.selectors import subtree_counts_by_type
@@ -69,27 +68,6 @@ def main() -> None:
             plan = " | ".join(row[0].strip() for row in cursor.fetchall())
     line("query plan (depth-2 node)", plan)
 
-    def range_counts(org: PartyOrg) -> dict[str, int]:
-        """The reference variant: a path range the plain unique index on path serves on any backend."""
-        qs = PartyOrg.objects.filter(path__gte=org.path)
-        last = decode_step(org.path[-STEP:])
-        if last < MAX_STEP:
-            qs = qs.filter(path__lt=org.path[:-STEP] + encode_step(last + 1))
-        return dict(qs.order_by().values_list("org_type").annotate(n=Count("pk")))
-
-    with CaptureQueriesContext(connection) as ctx:
-        range_counts(probe)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
-            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-        else:
-            cursor.execute("EXPLAIN " + ctx.captured_queries[0]["sql"])
-            plan = " | ".join(row[0].strip() for row in cursor.fetchall())
-    line("  reference: range query plan (depth-2 node)", plan)
-    if range_counts(probe) != subtree_counts_by_type(probe):
-        line("  reference: range counts differ from subtree_counts_by_type", "YES (unexpected)")
-
     depths = list(PartyOrg.objects.order_by("depth").values_list("depth", flat=True).distinct())
     for depth in depths:
         ids = list(PartyOrg.objects.filter(depth=depth).order_by("path").values_list("pk", flat=True))
@@ -105,17 +83,6 @@ def main() -> None:
         line(
             f"subtree_counts_by_type depth {depth} ({'/'.join(kinds)}; {len(ids)} nodes, {len(sample)} sampled, "
             f"subtree {min(sizes)}-{max(sizes)} orgs, {args.calls} calls)",
-            f"median {median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms",
-        )
-        # Reference: the same counts with a range predicate on path instead of LIKE 'prefix%'.
-        timings = []
-        for k in range(args.calls):
-            org = sample[k % len(sample)]
-            t0 = time.perf_counter()
-            range_counts(org)
-            timings.append((time.perf_counter() - t0) * 1000)
-        line(
-            f"  reference: same counts with path >= p AND path < successor(p), depth {depth}",
             f"median {median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms",
         )
 

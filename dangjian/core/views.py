@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -76,3 +77,17 @@ def querystring_without_page(request) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+def tree_page(request, *, roots, search, template: str, results_template: str, active_nav: str, **extra):
+    """The tree browser page of one tree: its top nodes and, with ?q=, search by name or pinyin.
+
+    An htmx request for ?partial=search gets the results alone (live search while typing).
+    """
+    query = request.GET.get("q", "").strip()
+    context = {"roots": roots, "q": query, "active_nav": active_nav, **extra}
+    if query:
+        context["results"] = search(request.user, query)
+    if request.headers.get("HX-Request") and request.GET.get("partial") == "search":
+        return render(request, results_template, context)
+    return render(request, template, context)

@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
@@ -82,6 +83,17 @@ class PartyOrg(TreeNode):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.public_id])
+
+    @property
+    def children_url(self) -> str:
+        return reverse("orgs:children", args=[self.public_id])
+
+    @property
+    def badge(self) -> str:
+        return self.get_org_type_display()
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

@@ -26,7 +26,7 @@ def org_roots_for(user: Any) -> list[PartyOrg]:
     top = visible.order_by("depth").values_list("depth", flat=True).first()
     if top is None:
         return []
-    return list(visible.filter(depth=top).select_related("area").order_by("path"))
+    return list(visible.filter(depth=top).annotate(n_children=Count("children")).order_by("path"))
 
 
 def children_of(org: PartyOrg, user: Any) -> list[PartyOrg]:

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from dangjian.accounts.roles import TREE_ROLES
-from dangjian.core.views import require_roles
+from dangjian.core.views import require_roles, tree_page
 
 from . import selectors
 from .models import PartyOrg
@@ -9,19 +9,20 @@ from .models import PartyOrg
 
 @require_roles(TREE_ROLES)
 def tree(request):
-    query = request.GET.get("q", "").strip()
-    context = {"roots": selectors.org_roots_for(request.user), "q": query, "active_nav": "orgs"}
-    if query:
-        context["results"] = selectors.search(request.user, query)
-    if request.headers.get("HX-Request") and request.GET.get("partial") == "search":
-        return render(request, "orgs/_search_results.html", context)
-    return render(request, "orgs/tree.html", context)
+    return tree_page(
+        request,
+        roots=selectors.org_roots_for(request.user),
+        search=selectors.search,
+        template="orgs/tree.html",
+        results_template="orgs/_search_results.html",
+        active_nav="orgs",
+    )
 
 
 @require_roles(TREE_ROLES)
 def children(request, public_id):
     org = PartyOrg.objects.get_for_user(request.user, public_id)
-    return render(request, "orgs/_children.html", {"nodes": selectors.children_of(org, request.user)})
+    return render(request, "core/_tree_children.html", {"nodes": selectors.children_of(org, request.user)})
 
 
 @require_roles(TREE_ROLES)

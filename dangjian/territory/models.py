@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
@@ -68,6 +69,17 @@ class Area(TreeNode):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return prefix_q("path", scope.area_path)
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:detail", args=[self.public_id])
+
+    @property
+    def children_url(self) -> str:
+        return reverse("territory:children", args=[self.public_id])
+
+    @property
+    def badge(self) -> str:
+        return self.get_level_display()
 
     @property
     def has_boundary(self) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.accounts.roles import TREE_ROLES
-from dangjian.core.views import require_roles
+from dangjian.core.views import require_roles, tree_page
 
 from . import selectors, services
 from .geo import grid_index
@@ -19,35 +19,33 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 @require_roles(TREE_ROLES)
 def tree(request):
-    query = request.GET.get("q", "").strip()
     missing = request.GET.get("missing", "")
-    context = {
-        "roots": selectors.area_roots_for(request.user),
-        "q": query,
-        "active_nav": "territory",
-        "missing": missing,
-    }
-    if query:
-        context["results"] = selectors.area_search(request.user, query)
-    if missing == "boundary":
-        context["missing_grids"] = list(
+    extra = {}
+    if missing == "boundary":  # from 今日待办: grids still to draw
+        extra["missing_grids"] = list(
             Area.objects.visible_to(request.user)
             .filter(level=Level.GRID, boundary__isnull=True)
             .select_related("parent")[:200]
         )
-    if missing == "location":
-        context["missing_estates"] = list(
+    if missing == "location":  # from 今日待办: estates still to place
+        extra["missing_estates"] = list(
             Estate.objects.visible_to(request.user).filter(lat__isnull=True).select_related("community")[:200]
         )
-    if request.headers.get("HX-Request") and request.GET.get("partial") == "search":
-        return render(request, "territory/_search_results.html", context)
-    return render(request, "territory/tree.html", context)
+    return tree_page(
+        request,
+        roots=selectors.area_roots_for(request.user),
+        search=selectors.area_search,
+        template="territory/tree.html",
+        results_template="territory/_search_results.html",
+        active_nav="territory",
+        **extra,
+    )
 
 
 @require_roles(TREE_ROLES)
 def children(request, public_id):
     area = Area.objects.get_for_user(request.user, public_id)
-    return render(request, "territory/_children.html", {"nodes": selectors.area_children(area, request.user)})
+    return render(request, "core/_tree_children.html", {"nodes": selectors.area_children(area, request.user)})
 
 
 @require_roles(TREE_ROLES)
