@@ -56,6 +56,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} {self.object_repr}"
 
+    @property
+    def role_label(self) -> str:
+        from dangjian.accounts.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         if scope.role == "district_admin":
