@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dangjian.territory",
     "dangjian.units",
     "dangjian.orgs",
+    "dangjian.people",
+    "dangjian.registration",
     "dangjian.audit",
     "dangjian.dashboard",
     "dangjian.demo",

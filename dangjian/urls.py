@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("territory/", include("dangjian.territory.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
+    path("people/", include("dangjian.people.urls")),
+    path("registration/", include("dangjian.registration.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dangjian.core.admin import ScopedAdmin
 
-from .models import Department, ResidentUnit
+from .models import AdjunctMember, Alliance, AllianceMembership, CoverageRule, Department, ResidentUnit
 
 
 @admin.register(ResidentUnit)
@@ -25,3 +25,39 @@ class DepartmentAdmin(ScopedAdmin):
 
     def area_path(self, obj):
         return obj.area.path
+
+
+@admin.register(CoverageRule)
+class CoverageRuleAdmin(ScopedAdmin):
+    list_display = ("district", "min_members_for_single", "min_staff_social_org")
+
+    def area_path(self, obj):
+        return obj.district.path
+
+
+@admin.register(AdjunctMember)
+class AdjunctMemberAdmin(ScopedAdmin):
+    list_display = ("name", "unit", "committee", "is_active")
+    raw_id_fields = ("committee", "unit")
+
+
+class AllianceMembershipInline(admin.TabularInline):
+    model = AllianceMembership
+    extra = 0
+    raw_id_fields = ("unit",)
+
+
+@admin.register(Alliance)
+class AllianceAdmin(ScopedAdmin):
+    list_display = ("name", "area", "lead_org")
+    raw_id_fields = ("area", "lead_org")
+    inlines = [AllianceMembershipInline]
+
+    def area_path(self, obj):
+        return obj.area.path
+
+
+@admin.register(AllianceMembership)
+class AllianceMembershipAdmin(ScopedAdmin):
+    list_display = ("alliance", "unit", "joined_on")
+    raw_id_fields = ("alliance", "unit")

@@ -21,16 +21,23 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# New-sector organizations (两新组织): non-public enterprises and social organizations.
+NEW_SECTOR_KINDS = [UnitKind.ENTERPRISE, UnitKind.SOCIAL_ORGANIZATION]
+
+
 class ResidentUnit(models.Model):
     """驻区单位: an agency, enterprise, school... located in a community.
 
-    The people issue adds credit code, staff and member counts; this is the anchor the
-    organization tree and unit contacts need.
+    Its Party organization is `party_org`: its own (single formation: that org's `unit` is this
+    unit) or a joint branch shared with other units (joint formation); empty when it has none.
+    Work coverage without an organization comes from a Party-building instructor (党建指导员).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=150)
+    pinyin = models.CharField(_("拼音首字母"), max_length=300, blank=True, editable=False)
     kind = models.CharField(_("类型"), max_length=32, choices=UnitKind.choices)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     community = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -38,6 +45,21 @@ class ResidentUnit(models.Model):
         verbose_name=_("所在社区"),
         limit_choices_to={"level": "community"},
     )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("从业人员数"), default=0)
+    # Party members working here, as the unit reports them (members on record may be fewer).
+    member_count = models.PositiveIntegerField(_("党员人数"), default=0)
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_units",
+        verbose_name=_("所属党组织"),
+    )
+    instructor = models.CharField(_("党建指导员"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,7 +69,12 @@ class ResidentUnit(models.Model):
         verbose_name = _("驻区单位")
         verbose_name_plural = _("驻区单位")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="units_unit_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="units_unit_unique_name"),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="units_unit_credit_code_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -99,3 +126,113 @@ class Department(models.Model):
             # Departments serving the scope's subtree, and those serving an area above it.
             return prefix_q("area__path", scope.area_path) | Q(area__path__in=ancestor_paths(scope.area_path))
         return NOTHING
+
+
+class CoverageRule(models.Model):
+    """When a unit should have a Party organization: rules as data, one row per district."""
+
+    district = models.OneToOneField(
+        Area,
+        on_delete=models.CASCADE,
+        related_name="coverage_rule",
+        verbose_name=_("区"),
+        limit_choices_to={"level": "district"},
+    )
+    # 有 3 名以上党员的单位应单独组建党组织。
+    min_members_for_single = models.PositiveSmallIntegerField(_("单独组建所需党员数"), default=3)
+    # 30 人以上社会组织应实现党组织覆盖。
+    min_staff_social_org = models.PositiveSmallIntegerField(_("应覆盖社会组织的从业人员数"), default=30)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("组建覆盖规则")
+        verbose_name_plural = _("组建覆盖规则")
+
+    def __str__(self) -> str:
+        return str(self.district)
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return prefix_q("district__path", scope.area_path)
+
+
+class AdjunctMember(models.Model):
+    """兼职委员: a resident unit's leader sitting on a community's expanded committee."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    committee = models.ForeignKey(
+        "orgs.PartyOrg", on_delete=models.CASCADE, related_name="adjunct_members", verbose_name=_("社区大党委")
+    )
+    unit = models.ForeignKey(
+        ResidentUnit, on_delete=models.CASCADE, related_name="adjunct_members", verbose_name=_("单位")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("单位职务"), max_length=100, blank=True)
+    since = models.DateField(_("任职日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("在任"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("兼职委员")
+        verbose_name_plural = _("兼职委员")
+        ordering = ["committee_id", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return prefix_q("committee__area__path", scope.area_path)
+
+
+class Alliance(models.Model):
+    """区域党建联盟: a party-building alliance led by an organization, with member units."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("名称"), max_length=150)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="alliances", verbose_name=_("所在属地"))
+    lead_org = models.ForeignKey(
+        "orgs.PartyOrg", on_delete=models.PROTECT, related_name="led_alliances", verbose_name=_("牵头党组织")
+    )
+    units = models.ManyToManyField(ResidentUnit, through="AllianceMembership", related_name="alliances")
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("党建联盟")
+        verbose_name_plural = _("党建联盟")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return prefix_q("area__path", scope.area_path)
+
+
+class AllianceMembership(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("联盟"))
+    unit = models.ForeignKey(
+        ResidentUnit, on_delete=models.CASCADE, related_name="alliance_memberships", verbose_name=_("单位")
+    )
+    joined_on = models.DateField(_("加入日期"), null=True, blank=True)
+    # 契约化共建: what the unit signed up to do.
+    covenant = models.TextField(_("共建约定"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("联盟成员单位")
+        verbose_name_plural = _("联盟成员单位")
+        constraints = [models.UniqueConstraint(fields=["alliance", "unit"], name="units_alliance_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alliance} · {self.unit}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return prefix_q("alliance__area__path", scope.area_path)

@@ -40,7 +40,9 @@ def test_every_model_is_in_the_admin():
     from django.contrib import admin
 
     ours = [
-        m for m in apps.get_models() if m._meta.app_label in {"core", "accounts", "territory", "units", "orgs", "audit"}
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"core", "accounts", "territory", "units", "orgs", "audit", "people", "registration"}
     ]
     missing = [m.__name__ for m in ours if m not in admin.site._registry]
     assert missing == []

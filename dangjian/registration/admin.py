@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from dangjian.core.admin import ScopedAdmin
+
+from .models import CommunityDocument, Registration, RegistrationLog
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedAdmin):
+    """Read-only here: registrations move through the confirm/reject workflow."""
+
+    list_display = ("kind", "member", "org", "community", "status", "submitted_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("member", "org", "community")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommunityDocument)
+class CommunityDocumentAdmin(ScopedAdmin):
+    list_display = ("title", "community", "published_on")
+    raw_id_fields = ("community",)
+
+    def area_path(self, obj):
+        return obj.community.path
+
+
+@admin.register(RegistrationLog)
+class RegistrationLogAdmin(ScopedAdmin):
+    list_display = ("registration", "from_status", "to_status", "actor", "at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
