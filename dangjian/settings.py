@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.people",
     "dangjian.registration",
+    "dangjian.imports",
     "dangjian.audit",
     "dangjian.dashboard",
     "dangjian.demo",

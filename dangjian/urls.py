@@ -15,6 +15,8 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("people/", include("dangjian.people.urls")),
     path("registration/", include("dangjian.registration.urls")),
+    path("units/", include("dangjian.units.urls")),
+    path("imports/", include("dangjian.imports.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("admin/", admin.site.urls),
 ]

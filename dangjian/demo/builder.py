@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import AREA_ROLES, Role
@@ -150,6 +151,11 @@ GENERAL_BRANCH = ("拱北街道机关党总支", "拱北街道", ("拱北街道�
 ADMIN_APPS = ("territory", "orgs", "units", "accounts", "audit")
 
 
+# Each domain adds its demo data (members, units' formation, registrations...) in its own
+# module: a function build(rng, built) run after the district, organizations and accounts.
+DEMO_EXTENSIONS: list[str] = []
+
+
 @dataclass
 class Built:
     """What the build made, by name, for the steps that follow (and for tests)."""
@@ -191,6 +197,8 @@ def build_demo_district(*, seed: int = DEFAULT_SEED) -> Built:
     _build_departments(built)
     _build_orgs(rng, built)
     _build_accounts(built)
+    for step in DEMO_EXTENSIONS:
+        import_string(step)(rng, built)
     return built
 
 
