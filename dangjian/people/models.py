@@ -302,4 +302,7 @@ class Liaison(models.Model):
         return prefix_q("area__path", scope.area_path) | prefix_q("estate__community__path", scope.area_path)
 
     def area_path(self) -> str:
-        return self.area.path if self.area_id else self.estate.community.path
+        area, estate = self.area, self.estate
+        if area is not None:
+            return area.path
+        return estate.community.path if estate is not None else ""
