@@ -197,6 +197,15 @@ class Browser:
         self.page.wait_for_load_state("networkidle")
         return self.page
 
+    def open_nav(self, key: str):
+        """Click a menu item as a person would: on a phone, items beyond the bar sit under 更多."""
+        item = self.page.locator(f"[data-nav={key}]")
+        if not item.is_visible():
+            self.page.click(".nav-more-toggle")
+        item.click()
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{self.width_name}.png"

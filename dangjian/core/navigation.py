@@ -30,6 +30,16 @@ NAV = [
 ]
 
 
+# How many menu items fit the phone's bottom bar; the rest open from "更多".
+PHONE_SLOTS = 4
+
+
 def nav_for(user) -> list[dict]:
     role = active_role(user)
-    return [{"key": i.key, "label": i.label, "url": reverse(i.url_name), "icon": i.icon} for i in NAV if i.allows(role)]
+    items = [i for i in NAV if i.allows(role)]
+    # With one item too many, "更多" would take its slot for nothing: show them all.
+    slots = len(items) if len(items) <= PHONE_SLOTS + 1 else PHONE_SLOTS
+    return [
+        {"key": i.key, "label": i.label, "url": reverse(i.url_name), "icon": i.icon, "primary": n < slots}
+        for n, i in enumerate(items)
+    ]

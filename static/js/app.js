@@ -13,3 +13,16 @@ document.addEventListener("click", function (event) {
     window.htmx.trigger(toggle, "expand");
   }
 });
+
+/* Phone bottom bar: "更多" opens the menu items that do not fit the bar. */
+document.addEventListener("click", function (event) {
+  var more = document.getElementById("nav-more");
+  if (!more) { return; }
+  var toggle = event.target.closest(".nav-more-toggle");
+  if (toggle) {
+    var open = more.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  } else if (!event.target.closest(".nav-more-panel")) {
+    more.classList.remove("open");
+  }
+});

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_tree_browser_finds_a_community_by_pinyin_initials(browser, demo):
     page = browser.sign_in("qu_admin", DEMO_PASSWORD)
-    page.click("[data-nav=territory]")
+    browser.open_nav("territory")
     page.wait_for_url("**/territory/")
     page.fill("#tree-search", "pssq")  # 婆石社区
     result = page.locator("#search-results").get_by_role("link", name="婆石社区", exact=True)
@@ -36,7 +36,7 @@ def test_the_tree_expands_level_by_level(browser, demo):
 
 def test_the_map_draws_the_grids_and_answers_where_a_point_lies(browser, demo):
     page = browser.sign_in("sq_worker", DEMO_PASSWORD)
-    page.click("[data-nav=map]")
+    browser.open_nav("map")
     page.wait_for_selector("#map.map-ready")
     grids = int(page.get_attribute("#map", "data-grids"))
     assert grids == 3
@@ -53,7 +53,7 @@ def test_the_map_draws_the_grids_and_answers_where_a_point_lies(browser, demo):
 
 def test_the_org_tree_shows_the_four_level_network(browser, demo):
     page = browser.sign_in("sq_worker", DEMO_PASSWORD)
-    page.click("[data-nav=orgs]")
+    browser.open_nav("orgs")
     page.wait_for_url("**/orgs/")
     page.locator(".tree a", has_text="婆石社区大党委").first.click()
     page.wait_for_url("**/orgs/*/")
