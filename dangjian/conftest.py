@@ -250,3 +250,18 @@ def demo(transactional_db):
     from django.core.management import call_command
 
     call_command("demo_district", stdout=io.StringIO())
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, live server) end by flushing every table, which would also
+    remove the rows that data migrations seed (default reasons, standards, service intentions).
+    Serialized rollback puts those rows back at the start of each such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if marker and marker.args:
+            kwargs.setdefault("transaction", marker.args[0])
+        transactional = kwargs.get("transaction") or {"transactional_db", "live_server"} & set(item.fixturenames)
+        if transactional:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

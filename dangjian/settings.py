@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangjian.people",
     "dangjian.registration",
     "dangjian.imports",
+    "dangjian.centers",
     "dangjian.audit",
     "dangjian.dashboard",
     "dangjian.demo",

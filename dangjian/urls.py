@@ -17,6 +17,8 @@ urlpatterns = [
     path("registration/", include("dangjian.registration.urls")),
     path("units/", include("dangjian.units.urls")),
     path("imports/", include("dangjian.imports.urls")),
+    path("centers/", include("dangjian.centers.urls")),
+    path("nearby/", include("dangjian.centers.public_urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.roles import ADMIN_ROLES, AUDIT_ROLES, TREE_ROLES, active_role
+from dangjian.accounts.roles import ADMIN_ROLES, AUDIT_ROLES, TREE_ROLES, Role, active_role
 
 
 @dataclass(frozen=True)
@@ -20,11 +20,27 @@ class NavItem:
         return role == "superuser" or self.roles is None or role in self.roles
 
 
+MANAGERS = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER})
+
+# In the order a phone shows them: the first items of a role fill its bottom bar.
 NAV = [
     NavItem("home", _("首页"), "dashboard:home", "⌂"),
+    NavItem(
+        "registration",
+        _("双报到"),
+        "registration:home",
+        "✓",
+        frozenset({*MANAGERS, Role.PARTY_MEMBER, Role.UNIT_CONTACT}),
+    ),
     NavItem("territory", _("属地"), "territory:tree", "▦", frozenset(TREE_ROLES)),
     NavItem("orgs", _("党组织"), "orgs:tree", "☆", frozenset(TREE_ROLES)),
     NavItem("map", _("地图"), "territory:map_home", "◎", frozenset(TREE_ROLES)),
+    NavItem("units", _("驻区单位"), "units:list", "▤", frozenset({*MANAGERS, Role.UNIT_CONTACT})),
+    NavItem("coverage", _("组建覆盖"), "units:coverage", "◔", MANAGERS),
+    NavItem("weak_orgs", _("软弱涣散"), "orgs:weak_list", "⚑", MANAGERS),
+    NavItem("centers", _("服务中心"), "centers:list", "⌂", MANAGERS),
+    NavItem("imports", _("导入"), "imports:home", "⇪", frozenset(TREE_ROLES)),
+    NavItem("bookings", _("我的预约"), "centers:my_bookings", "◷"),
     NavItem("users", _("账号"), "accounts:user_list", "☺", frozenset(ADMIN_ROLES)),
     NavItem("audit", _("审计"), "audit:list", "≡", frozenset(AUDIT_ROLES)),
 ]

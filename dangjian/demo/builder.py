@@ -153,7 +153,13 @@ ADMIN_APPS = ("territory", "orgs", "units", "accounts", "audit")
 
 # Each domain adds its demo data (members, units' formation, registrations...) in its own
 # module: a function build(rng, built) run after the district, organizations and accounts.
-DEMO_EXTENSIONS: list[str] = []
+DEMO_EXTENSIONS: list[str] = [
+    "dangjian.people.demo_data.build",
+    "dangjian.units.demo_data.build",
+    "dangjian.registration.demo_data.build",
+    "dangjian.orgs.demo_data.build",
+    "dangjian.centers.demo_data.build",
+]
 
 
 @dataclass

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dangjian.core.admin import ScopedAdmin
 
-from .models import Household, Liaison, Member, MemberTransfer, Resident
+from .models import Household, Liaison, Member, MemberStatusChange, MemberTransfer, Resident
 
 
 @admin.register(Member)
@@ -23,6 +23,19 @@ class MemberAdmin(ScopedAdmin):
 class MemberTransferAdmin(ScopedAdmin):
     list_display = ("member", "from_org", "to_org", "at")
     list_select_related = ("member", "from_org", "to_org")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberStatusChange)
+class MemberStatusChangeAdmin(ScopedAdmin):
+    list_display = ("member", "from_status", "to_status", "note", "at")
+    list_filter = ("to_status",)
+    list_select_related = ("member",)
 
     def has_add_permission(self, request):
         return False
@@ -52,6 +65,6 @@ class ResidentAdmin(ScopedAdmin):
 
 @admin.register(Liaison)
 class LiaisonAdmin(ScopedAdmin):
-    list_display = ("leader_name", "post", "level", "area", "estate", "is_active")
+    list_display = ("leader_name", "post", "level", "area", "estate", "is_active", "ended_on")
     list_filter = ("level", "is_active")
     raw_id_fields = ("user", "area", "estate")

@@ -1,8 +1,15 @@
 from django.contrib import admin
 
-from dangjian.core.admin import ScopedAdmin
+from dangjian.core.admin import ScopedAdmin, SystemAdmin
 
-from .models import CommunityDocument, Registration, RegistrationLog
+from .models import (
+    CommunityDocument,
+    PublicFormAttempt,
+    Registration,
+    RegistrationLink,
+    RegistrationLog,
+    ServiceIntention,
+)
 
 
 @admin.register(Registration)
@@ -38,3 +45,42 @@ class RegistrationLogAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RegistrationLink)
+class RegistrationLinkAdmin(ScopedAdmin):
+    """Links are generated and regenerated from the community's page (audited there)."""
+
+    list_display = ("community", "generated_at", "generated_by")
+    exclude = ("token",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceIntention)
+class ServiceIntentionAdmin(ScopedAdmin):
+    list_display = ("name", "district", "order", "is_active")
+    list_filter = ("is_active",)
+
+    # The defaults (no district) serve every district: only a superuser changes them.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.district_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.district_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def area_path(self, obj):
+        return obj.district.path if obj.district_id else ""
+
+
+@admin.register(PublicFormAttempt)
+class PublicFormAttemptAdmin(SystemAdmin):
+    list_display = ("ip", "at", "matched")

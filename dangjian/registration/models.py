@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.text import mask_mobile
+from dangjian.core.tree import STEP
 from dangjian.orgs.models import PartyOrg
 from dangjian.people.models import Member
 from dangjian.territory.models import Area
@@ -110,6 +112,15 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.member or self.org} → {self.community}"
 
+    @property
+    def masked_contact_mobile(self) -> str:
+        return mask_mobile(self.contact_mobile)
+
+    @property
+    def subject_name(self) -> str:
+        """Who registered: the member, or the unit's Party organization."""
+        return self.member.name if self.member is not None else str(self.org)
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         if scope.area_path:
@@ -119,6 +130,10 @@ class Registration(models.Model):
         if scope.user_id:
             return Q(member__user_id=scope.user_id)
         return NOTHING
+
+
+def _status_label(value: str) -> str:
+    return str(RegistrationStatus(value).label) if value in RegistrationStatus.values else value
 
 
 class RegistrationLog(models.Model):
@@ -146,7 +161,15 @@ class RegistrationLog(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -183,3 +206,101 @@ class CommunityDocument(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return prefix_q("community__path", scope.area_path)
+
+
+class RegistrationLink(models.Model):
+    """A community's self-service registration link (报到码): the token in the URL behind its QR code.
+
+    The token is random and unguessable; regenerating it replaces it, so every printed or shared
+    old link stops working at once.
+    """
+
+    community = models.OneToOneField(
+        Area,
+        on_delete=models.CASCADE,
+        related_name="registration_link",
+        verbose_name=_("社区"),
+        limit_choices_to={"level": "community"},
+    )
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("生成人"),
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("报到码")
+        verbose_name_plural = _("报到码")
+
+    def __str__(self) -> str:
+        return f"{self.community} 报到码"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return prefix_q("community__path", scope.area_path)
+
+
+class ServiceIntention(models.Model):
+    """特长与服务意向 a registrant may tick (政策宣讲、文艺演出……): data with defaults.
+
+    Rows without a district are the defaults; a district that adds its own rows offers those instead.
+    """
+
+    district = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="service_intentions",
+        verbose_name=_("区"),
+        limit_choices_to={"level": "district"},
+    )
+    name = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("服务意向选项")
+        verbose_name_plural = _("服务意向选项")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(district__isnull=True), name="registration_intention_default_name"
+            ),
+            models.UniqueConstraint(fields=["district", "name"], name="registration_intention_district_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        if not scope.area_path:
+            return NOTHING
+        # The defaults, and the rows of the district the scope lies in.
+        return Q(district__isnull=True) | Q(district__path=scope.area_path[:STEP])
+
+
+class PublicFormAttempt(models.Model):
+    """One submission of the public registration forms, kept per address for throttling."""
+
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    matched = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("自助报到提交记录")
+        verbose_name_plural = _("自助报到提交记录")
+        indexes = [models.Index(fields=["ip", "at"], name="registration_attempt_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ip} @ {self.at:%Y-%m-%d %H:%M}"

@@ -7,10 +7,11 @@ from .models import AdjunctMember, Alliance, AllianceMembership, CoverageRule, D
 
 @admin.register(ResidentUnit)
 class ResidentUnitAdmin(ScopedAdmin):
-    list_display = ("name", "kind", "community")
+    list_display = ("name", "kind", "community", "credit_code", "member_count", "party_org")
     list_filter = ("kind",)
-    search_fields = ("name",)
-    list_select_related = ("community",)
+    search_fields = ("name", "credit_code")
+    list_select_related = ("community", "party_org")
+    raw_id_fields = ("party_org",)
 
     def area_path(self, obj):
         return obj.community.path
@@ -37,8 +38,11 @@ class CoverageRuleAdmin(ScopedAdmin):
 
 @admin.register(AdjunctMember)
 class AdjunctMemberAdmin(ScopedAdmin):
-    list_display = ("name", "unit", "committee", "is_active")
+    list_display = ("name", "unit", "committee", "is_active", "ended_on")
     raw_id_fields = ("committee", "unit")
+
+    def area_path(self, obj):
+        return obj.committee.area.path
 
 
 class AllianceMembershipInline(admin.TabularInline):
@@ -61,3 +65,6 @@ class AllianceAdmin(ScopedAdmin):
 class AllianceMembershipAdmin(ScopedAdmin):
     list_display = ("alliance", "unit", "joined_on")
     raw_id_fields = ("alliance", "unit")
+
+    def area_path(self, obj):
+        return obj.alliance.area.path

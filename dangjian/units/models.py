@@ -171,6 +171,7 @@ class AdjunctMember(models.Model):
     post = models.CharField(_("单位职务"), max_length=100, blank=True)
     since = models.DateField(_("任职日期"), null=True, blank=True)
     is_active = models.BooleanField(_("在任"), default=True)
+    ended_on = models.DateField(_("卸任日期"), null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -178,6 +179,16 @@ class AdjunctMember(models.Model):
         verbose_name = _("兼职委员")
         verbose_name_plural = _("兼职委员")
         ordering = ["committee_id", "name"]
+        constraints = [
+            # Two people adding the same person at once get one seat, not two.
+            models.UniqueConstraint(
+                fields=["committee", "unit", "name"], condition=Q(is_active=True), name="units_adjunct_one_active_seat"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True, ended_on__isnull=True) | Q(is_active=False),
+                name="units_adjunct_active_not_ended",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"

@@ -42,7 +42,8 @@ def test_every_model_is_in_the_admin():
     ours = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"core", "accounts", "territory", "units", "orgs", "audit", "people", "registration"}
+        if m._meta.app_label
+        in {"core", "accounts", "territory", "units", "orgs", "audit", "people", "registration", "imports", "centers"}
     ]
     missing = [m.__name__ for m in ours if m not in admin.site._registry]
     assert missing == []

@@ -1,0 +1,232 @@
+"""Time and memory of a large members import: generate the workbook, check it, import it.
+
+    DEBUG=1 .venv/bin/python bench/import_members.py [--rows 100000] [--tracemalloc]
+
+Builds the city scale (dangjian.demo.bulk.build_scale) on a fresh database, generates an .xlsx
+of valid members (ID numbers with their check character, organizations and communities of the
+built tree, each name unique so it resolves), then runs the import as a district admin the way
+the queue worker would: the check (every row, names and duplicates in bulk), then the confirmed
+import (a re-check, then every row and its audit row in one transaction). Prints figures;
+asserts nothing.
+
+SQLite: var/bench_import_members.sqlite3 (under DANGJIAN_VAR_DIR), deleted first. PostgreSQL
+(DATABASE_URL=postgres://.../NAME): a fresh database NAME_import_members, dropped and created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from _setup import REPO, describe_db, line
+
+SQLITE_FILE = "bench_import_members.sqlite3"
+
+
+def _pick_database() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        base, _slash, name = url.rpartition("/")
+        name = name.split("?")[0] or "dangjian"
+        os.environ["DATABASE_URL"] = f"{base}/{name}_import_members"
+        os.environ["BENCH_PG_ADMIN_URL"] = f"{base}/postgres"
+        return "postgres"
+    if url and not url.startswith("sqlite"):
+        sys.exit(f"unsupported DATABASE_URL for this benchmark: {url}")
+    var_dir = Path(os.environ.get("DANGJIAN_VAR_DIR", REPO / "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / SQLITE_FILE}"
+    return "sqlite"
+
+
+def _fresh_database(kind: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    connection.close()
+    if kind == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(name) + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        name = connection.settings_dict["NAME"]
+        with psycopg.connect(os.environ["BENCH_PG_ADMIN_URL"], autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _unique_names(qs) -> list[tuple[str, ...]]:
+    from django.db.models import Count
+
+    unique = set(qs.order_by().values("name").annotate(n=Count("pk")).filter(n=1).values_list("name", flat=True))
+    return [row for row in qs.order_by("path").values_list("name", "area__name", "area__pk") if row[0] in unique]
+
+
+def generate_workbook(rows: int, seed: int) -> bytes:
+    """A members workbook of `rows` valid rows, written with openpyxl's write-only mode."""
+    from openpyxl import Workbook
+
+    from dangjian.core.validators import citizen_id_check_char
+    from dangjian.demo.names import person_name
+    from dangjian.orgs.models import OrgType, PartyOrg
+    from dangjian.territory.models import Area, Estate, Level
+
+    rng = random.Random(seed)
+    orgs = _unique_names(
+        PartyOrg.objects.filter(
+            org_type__in=[OrgType.ESTATE_BRANCH, OrgType.COMMUNITY_COMMITTEE, OrgType.EXPANDED_COMMITTEE]
+        )
+    )
+    community_counts: dict[str, int] = {}
+    for name in Area.objects.filter(level=Level.COMMUNITY).values_list("name", flat=True):
+        community_counts[name] = community_counts.get(name, 0) + 1
+    estates: dict[int, list[str]] = {}
+    for community_id, name in Estate.objects.values_list("community_id", "name"):
+        estates.setdefault(community_id, []).append(name)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党员")
+    ws.append(
+        ["姓名", "身份证号", "手机号", "党员类别", "入党日期", "转正日期", "状态", "所在党组织", "居住社区", "居住小区"]
+    )
+    base = datetime.date(1950, 1, 1)
+    statuses = ["在职"] * 6 + ["退休"] * 3 + ["流动"]
+    for k in range(rows):
+        birth = base + datetime.timedelta(days=k // 900)  # 900 people per birth date: unique IDs
+        first17 = f"440402{birth:%Y%m%d}{k % 900 + 100:03d}"
+        joined = birth + datetime.timedelta(days=365 * rng.randint(19, 40))
+        joined = min(joined, datetime.date(2024, 6, 30))
+        full = rng.random() < 0.93
+        org, community, community_pk = orgs[k % len(orgs)]
+        lives_there = community_counts.get(community) == 1
+        ws.append(
+            [
+                person_name(rng),
+                first17 + citizen_id_check_char(first17),
+                f"139{k:08d}",
+                "正式党员" if full else "预备党员",
+                joined,
+                joined + datetime.timedelta(days=366) if full else None,
+                rng.choice(statuses),
+                org,
+                community if lives_there else None,
+                rng.choice(estates[community_pk]) if lives_there and estates.get(community_pk) else None,
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=440402)
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also run the check under tracemalloc (about 4x slower)"
+    )
+    args = parser.parse_args()
+
+    kind = _pick_database()
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from dangjian.accounts import services as account_services
+    from dangjian.audit.models import AuditEvent
+    from dangjian.demo.bulk import build_scale
+    from dangjian.imports import services
+    from dangjian.imports.importers import importer_for
+    from dangjian.people.models import Member
+    from dangjian.territory.models import Area, Level
+
+    t0 = time.perf_counter()
+    _fresh_database(kind)
+    line("database", describe_db())
+    line("fresh database + migrate", f"{time.perf_counter() - t0:.1f}", "s")
+    settings.DEBUG = False  # no query log while timing
+    # Run in this process, as the queue worker would.
+    settings.IMPORT_BACKGROUND_ROWS = settings.IMPORT_BACKGROUND_BYTES = 10**12
+    t0 = time.perf_counter()
+    built = build_scale("city", seed=args.seed, progress=False)
+    line(
+        "city scale built (bulk)", f"{time.perf_counter() - t0:.1f} s", ", ".join(f"{k} {v}" for k, v in built.items())
+    )
+    district = Area.objects.filter(level=Level.DISTRICT).order_by("path").first()
+    admin = account_services.user_create(
+        actor=None, username="bench_admin", password="Bench-pass-2026", full_name="区管理员", validate=False
+    )
+    account_services.role_assign(actor=None, user=admin, role="district_admin", area=district)
+
+    t0 = time.perf_counter()
+    content = generate_workbook(args.rows, args.seed)
+    line(f"workbook generated ({args.rows} rows)", f"{time.perf_counter() - t0:.1f} s, {len(content) / 2**20:.1f} MiB")
+    rss_before = _maxrss_mib()
+    line("peak RSS before the import (build + workbook)", f"{rss_before:.0f}", "MiB")
+
+    job = services.job_create(actor=admin, kind="members", filename="bench.xlsx", content=content)
+    t0 = time.perf_counter()
+    job = services.job_check_run(job.pk)
+    check_s = time.perf_counter() - t0
+    line("check: status / rows / errors", f"{job.status} / {job.total_rows} / {job.error_count}")
+    if job.errors:
+        line("first errors", "; ".join(f"{e['row']}{e['column']} {e['message']}" for e in job.errors[:3]))
+    line("check: wall time", f"{check_s:.1f} s, {job.total_rows / check_s:,.0f} rows/s")
+    line("peak RSS after the check", f"{_maxrss_mib():.0f}", "MiB")
+
+    if args.tracemalloc:
+        admin.active_role_id = job.role_assignment_id
+        importer = importer_for("members", services.job_scope(job))
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        result = importer.check(content)
+        traced_s = time.perf_counter() - t0
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del result
+        line("check under tracemalloc: wall time", f"{traced_s:.1f}", "s (slower: tracing)")
+        line("check: tracemalloc peak (Python heap)", f"{peak / 2**20:.0f}", "MiB")
+
+    if job.error_count:
+        line("import", "skipped: the file has errors")
+        return
+    members_before = Member.objects.count()
+    audit_before = AuditEvent.objects.count()
+    t0 = time.perf_counter()
+    job = services.job_confirm(actor=admin, job=job)
+    import_s = time.perf_counter() - t0
+    line(
+        "import (re-check + write in one transaction): status",
+        job.status + (f" — {job.message}" if job.message else ""),
+    )
+    line("import: wall time", f"{import_s:.1f} s, {job.imported_count / import_s:,.0f} rows/s")
+    write_s = import_s - check_s
+    line(
+        "import: of which writing (wall time minus one check)",
+        f"~{write_s:.1f} s, ~{job.imported_count / write_s:,.0f} rows/s",
+    )
+    line("members written", Member.objects.count() - members_before)
+    line("audit rows written", AuditEvent.objects.count() - audit_before)
+    line("peak RSS after the import", f"{_maxrss_mib():.0f}", "MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .conf import setting
+from .models import ImportKind
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入类型"), choices=())
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k, label) for k, label in ImportKind.choices if k in kinds]
+        self.fields["file"].widget.attrs["accept"] = (
+            ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if name.endswith(".xls"):
+            raise forms.ValidationError(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 格式后再上传。"))
+        if not name.endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 Excel 工作簿（.xlsx）。"))
+        limit = setting("IMPORT_MAX_BYTES")
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（上限 %(n)s MB），请拆分后分批导入。") % {"n": limit // (1024 * 1024)}
+            )
+        return upload

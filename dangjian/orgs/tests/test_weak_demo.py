@@ -1,0 +1,45 @@
+"""The demo district's weak-organization cases (dangjian.orgs.demo_data)."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.demo.builder import build_demo_district
+from dangjian.orgs import demo_data, todo
+from dangjian.orgs import weak_selectors as selectors
+from dangjian.orgs.models import WeakCaseStatus, WeakOrgCase
+
+S = WeakCaseStatus
+
+
+@pytest.fixture
+def built(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    built = build_demo_district()
+    if not WeakOrgCase.objects.exists():  # until the lead adds demo_data to DEMO_EXTENSIONS
+        demo_data.build(random.Random(1), built)
+    return built
+
+
+def test_the_demo_has_a_case_in_each_state_dated_around_today(built):
+    today = timezone.localdate()
+    cases = {c.status: c for c in WeakOrgCase.objects.select_related("org", "delisted_by")}
+    assert set(cases) == set(S)
+    delisted = cases[S.DELISTED]
+    assert delisted.delisted_by.username == "qu_admin" and delisted.delisting_note
+    assert timezone.localtime(delisted.delisted_at).year == today.year - 1
+    assert timezone.localtime(cases[S.FLAGGED].flagged_at).date() == today - timezone.timedelta(days=2)
+    assert cases[S.RECTIFYING].org.area.name == "婆石社区"
+
+
+def test_the_demo_community_worker_has_an_overdue_and_an_upcoming_step_in_todo(built):
+    worker = User.objects.get(username="sq_worker")
+    items = todo.weak_org_todos(worker)
+    assert [i.urgent for i in items] == [True, False]
+    assert "整改措施已超期 3 天" in items[0].title and "5 天后到期" in items[1].title
+    admin = User.objects.get(username="qu_admin")
+    titles = [i.title for i in todo.weak_org_todos(admin)]
+    assert "软弱涣散组织摘帽申请待审批" in titles and "新列入的软弱涣散组织待制定整改方案" in titles
+    assert selectors.figures(admin, timezone.localdate())["overdue_steps"] == 1

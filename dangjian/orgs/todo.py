@@ -1,0 +1,64 @@
+"""今日待办 of weak-organization cases: a person's steps overdue or due soon; an admin's approvals."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.roles import active_role
+from dangjian.dashboard.todo import TodoItem, register
+
+from . import weak_selectors as selectors
+from .weak_services import ADMINS, WEAK_ROLES
+
+# Beyond this many steps of each kind, one item links to the person's list.
+MAX_STEP_ITEMS = 5
+
+
+def step_items(user, today) -> list[TodoItem]:
+    steps = list(selectors.my_open_steps(user, today=today)[: 2 * MAX_STEP_ITEMS + 1])
+    overdue = [s for s in steps if s.deadline < today]
+    soon = [s for s in steps if s.deadline >= today]
+    items = []
+    for step in overdue[:MAX_STEP_ITEMS]:
+        title = _("整改措施已超期 %(n)s 天：%(t)s（%(org)s）") % {
+            "n": (today - step.deadline).days,
+            "t": step.title,
+            "org": step.case.org.name,
+        }
+        items.append(TodoItem(title, f"{step.case.get_absolute_url()}#step-{step.public_id}", urgent=True))
+    for step in soon[:MAX_STEP_ITEMS]:
+        days = (step.deadline - today).days
+        when = _("今天到期") if days == 0 else _("%(n)s 天后到期") % {"n": days}
+        title = _("整改措施%(when)s：%(t)s（%(org)s）") % {"when": when, "t": step.title, "org": step.case.org.name}
+        items.append(TodoItem(title, f"{step.case.get_absolute_url()}#step-{step.public_id}"))
+    if len(overdue) > MAX_STEP_ITEMS or len(soon) > MAX_STEP_ITEMS:
+        total = selectors.my_open_steps(user, today=today).count()
+        items.append(TodoItem(_("我负责的全部整改措施"), reverse("orgs:weak_list") + "?mine=1", total))
+    return items
+
+
+def approval_items(user) -> list[TodoItem]:
+    waiting = selectors.approvals_waiting(user)
+    url = reverse("orgs:weak_list")
+    items = []
+    if waiting.applied:
+        items.append(TodoItem(_("软弱涣散组织摘帽申请待审批"), f"{url}?status=applied_for_delisting", waiting.applied))
+    if waiting.plans:
+        items.append(TodoItem(_("软弱涣散组织整改方案待批准"), f"{url}?status=flagged", waiting.plans))
+    if waiting.without_plan:
+        items.append(TodoItem(_("新列入的软弱涣散组织待制定整改方案"), f"{url}?status=flagged", waiting.without_plan))
+    return items
+
+
+@register
+def weak_org_todos(user) -> list[TodoItem]:
+    role = active_role(user)
+    if role not in WEAK_ROLES:
+        return []
+    today = timezone.localdate()
+    items = step_items(user, today)
+    if role in ADMINS:
+        items += approval_items(user)
+    return items

@@ -1,0 +1,261 @@
+"""Reads for members, the household register and liaisons; all through visible_to()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from dangjian.accounts.roles import ADMIN_ROLES, AREA_ROLES, Role, active_role
+from dangjian.core.scoping import prefix_q, scope_for
+from dangjian.core.search import name_or_pinyin_q
+from dangjian.orgs.models import OrgType, PartyOrg
+from dangjian.territory.models import Area, Building, BuildingKind, Estate, Level
+
+from .models import (
+    ACTIVE_STATUSES,
+    UNMANAGED_STATUSES,
+    Household,
+    Liaison,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+    MemberTransfer,
+    Resident,
+    ResidentTag,
+)
+
+# Who reaches which pages. Members: the organization departments' work (admins) and the community's.
+MEMBER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER})
+# The household register: everyone working a piece of territory, grid workers first.
+RESIDENT_ROLES = frozenset(AREA_ROLES)
+LIAISON_ROLES = frozenset(AREA_ROLES)
+LIAISON_ADMIN_ROLES = frozenset(ADMIN_ROLES)
+# Group-level nodes hold no members of their own; filters offer organizations down to branches.
+MEMBER_HOLDING_ORG_TYPES = [
+    t for t in OrgType.values if t not in {OrgType.PARTY_GROUP, OrgType.BUILDING_GROUP, OrgType.HUB_HOUSEHOLD}
+]
+
+STATUS_ALL = "all"
+# Moved-out and deceased members, kept as history. "On the books" is written as excluding these
+# rather than listing ACTIVE_STATUSES, so a planner without statistics (SQLite) does not pick the
+# status index (nearly every row) over the organization and home indexes.
+OFF_BOOKS_STATUSES = [s for s in MemberStatus.values if s not in ACTIVE_STATUSES]
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def member_orgs_for(user: Any) -> QuerySet[PartyOrg]:
+    """Organizations the user may pick (as a filter or a transfer destination), in tree order."""
+    return (
+        PartyOrg.objects.visible_to(user)
+        .filter(org_type__in=MEMBER_HOLDING_ORG_TYPES)
+        .only("public_id", "name", "depth", "path")
+        .order_by("path")
+    )
+
+
+def communities_for(user: Any) -> QuerySet[Area]:
+    return Area.objects.visible_to(user).filter(level=Level.COMMUNITY).only("public_id", "name").order_by("path")
+
+
+def member_list(
+    user: Any,
+    *,
+    query: str = "",
+    status: str = "",
+    category: str = "",
+    org: PartyOrg | None = None,
+    community: Area | None = None,
+) -> QuerySet[Member]:
+    """The members the user may see, searched by name or pinyin initials and filtered.
+
+    No status filter means the members on the books (ACTIVE_STATUSES); "all" adds the moved-out
+    and deceased kept as history.
+    """
+    members = Member.objects.visible_to(user).select_related("org", "home_community")
+    if query:
+        members = members.filter(name_or_pinyin_q(query))
+    if status == STATUS_ALL:
+        pass
+    elif status:
+        members = members.filter(status=status)
+    else:
+        members = members.exclude(status__in=OFF_BOOKS_STATUSES)
+    if category:
+        members = members.filter(category=category)
+    if org is not None:
+        members = members.filter(prefix_q("org__path", org.path))
+    if community is not None:
+        members = members.filter(home_community=community)
+    return members.order_by("name", "pk")
+
+
+def member_managed_by(user: Any, member: Member) -> bool:
+    """Whether the user may change the member: their organization is in the user's scope, or, for a
+    member without a known organization (a pocket member), their home is. A member who merely lives
+    in a community is seen there but managed by their own organization."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.role not in MEMBER_ROLES or not scope.area_path:
+        return False
+    if member.org_id:
+        return member.org.area.path.startswith(scope.area_path)
+    return bool(member.home_community_id and member.home_community.path.startswith(scope.area_path))
+
+
+def member_history(member: Member) -> dict[str, list]:
+    return {
+        "transfers": list(member.transfers.select_related("from_org", "to_org", "actor").order_by("-at", "-pk")),
+        "status_changes": list(member.status_changes.select_related("actor").order_by("-at", "-pk")),
+    }
+
+
+def unmanaged_members(user: Any, *, org: PartyOrg | None = None) -> QuerySet[Member]:
+    """Floating and pocket members the user may see (in `org`'s subtree when given), with the
+    latest status note (where a floating member went, how a pocket member was found)."""
+    latest = MemberStatusChange.objects.filter(member=OuterRef("pk")).order_by("-at", "-pk")
+    members = (
+        Member.objects.visible_to(user)
+        .filter(status__in=UNMANAGED_STATUSES)
+        .select_related("org__area", "home_community", "home_estate")
+        .annotate(status_note=Subquery(latest.values("note")[:1]), status_since=Subquery(latest.values("at")[:1]))
+    )
+    if org is not None:
+        members = members.filter(prefix_q("org__path", org.path))
+    return members.order_by("status", "name", "pk")
+
+
+def my_member(user: Any) -> Member | None:
+    """The member record linked to a signed-in Party member's account."""
+    return (
+        Member.objects.visible_to(user)
+        .select_related("org", "workplace", "home_community", "home_estate", "home_building")
+        .filter(user=user)
+        .first()
+    )
+
+
+def transfers_visible_to(user: Any) -> QuerySet[MemberTransfer]:
+    return MemberTransfer.objects.visible_to(user)
+
+
+# --- the household register ----------------------------------------------------------------
+
+
+def tag_q(tag: str, field: str = "tags") -> Q:
+    """Residents carrying `tag`. JSON containment is not available on SQLite, so match the quoted
+    code in the JSON text (tags are our own ASCII codes, so the match is exact) on both databases."""
+    return Q(**{f"{field}__icontains": f'"{tag}"'})
+
+
+def register_buildings(user: Any, *, query: str = "") -> QuerySet[Building]:
+    """The residential buildings in the user's scope (counts come per page: register_counts)."""
+    buildings = Building.objects.visible_to(user).exclude(kind=BuildingKind.OFFICE).select_related("estate", "grid")
+    if query:
+        buildings = buildings.filter(Q(name__icontains=query) | Q(estate__name__icontains=query))
+    return buildings.order_by("estate__name", "name", "pk")
+
+
+def register_counts(buildings: list[Building]) -> None:
+    """Set n_households and n_residents on the buildings of one page: two grouped queries, however
+    many buildings the scope holds (aggregating the whole scope first would not scale to admins)."""
+    ids = [b.pk for b in buildings]
+    households = dict(
+        Household.objects.filter(building_id__in=ids).order_by().values_list("building_id").annotate(n=Count("pk"))
+    )
+    residents = dict(
+        Resident.objects.filter(household__building_id__in=ids)
+        .order_by()
+        .values_list("household__building_id")
+        .annotate(n=Count("pk"))
+    )
+    for b in buildings:
+        b.n_households, b.n_residents = households.get(b.pk, 0), residents.get(b.pk, 0)
+
+
+def register_tag_counts(user: Any) -> list[tuple[str, str, int | None]]:
+    """How many residents in the user's scope carry each tag: (code, label, count), one query.
+
+    Counted for a grid or a community (hundreds to thousands of residents); above that the
+    chips carry no count (None), since counting a district's millions on every visit is waste."""
+    scope = scope_for(user)
+    if scope.area_level not in {Level.GRID, Level.COMMUNITY}:
+        return [(tag, str(ResidentTag(tag).label), None) for tag in ResidentTag.values]
+    aggregates = {tag: Count("pk", filter=tag_q(tag)) for tag in ResidentTag.values}
+    counts = Resident.objects.visible_to(user).aggregate(**aggregates)
+    return [(tag, str(ResidentTag(tag).label), counts[tag]) for tag in ResidentTag.values]
+
+
+def residents_with_tag(user: Any, *, tag: str, query: str = "") -> QuerySet[Resident]:
+    residents = (
+        Resident.objects.visible_to(user)
+        .filter(tag_q(tag))
+        .select_related("household__building__estate", "household__building__grid")
+    )
+    if query:
+        residents = residents.filter(name__icontains=query)
+    return residents.order_by("household__building__estate__name", "household__building__name", "household__room")
+
+
+def building_households(building: Building) -> list[Household]:
+    return list(Household.objects.filter(building=building).prefetch_related("residents").order_by("room", "pk"))
+
+
+# --- liaisons ------------------------------------------------------------------------------
+
+
+def can_assign_liaisons(user: Any) -> bool:
+    return bool(user.is_superuser or active_role(user) in LIAISON_ADMIN_ROLES)
+
+
+def liaisons_on_node(user: Any, area: Area) -> list[Liaison]:
+    """Active liaisons of a community (and of its grids and estates) or of a grid (and the estates in it)."""
+    if area.level == Level.COMMUNITY:
+        where = Q(area=area) | Q(area__parent=area) | Q(estate__community=area)
+    elif area.level == Level.GRID:
+        where = Q(area=area) | Q(estate__in=Estate.objects.filter(grids=area).values("pk"))
+    else:
+        return []
+    return list(
+        Liaison.objects.visible_to(user)
+        .filter(where, is_active=True)
+        .select_related("area", "estate")
+        .order_by("level", "leader_name", "pk")
+    )
+
+
+def liaison_list(
+    user: Any, *, query: str = "", level: str = "", state: str = "", node: Area | None = None
+) -> QuerySet[Liaison]:
+    liaisons = Liaison.objects.visible_to(user).select_related("area", "estate__community")
+    if query:
+        liaisons = liaisons.filter(Q(leader_name__icontains=query) | Q(post__icontains=query))
+    if level:
+        liaisons = liaisons.filter(level=level)
+    if state == "ended":
+        liaisons = liaisons.filter(is_active=False)
+    elif state != "all":
+        liaisons = liaisons.filter(is_active=True)
+    if node is not None:
+        if node.level == Level.GRID:
+            liaisons = liaisons.filter(Q(area=node) | Q(estate__in=Estate.objects.filter(grids=node).values("pk")))
+        else:
+            liaisons = liaisons.filter(
+                prefix_q("area__path", node.path) | prefix_q("estate__community__path", node.path)
+            )
+    return liaisons.order_by("-is_active", "level", "leader_name", "pk")
+
+
+def liaison_targets_for(user: Any) -> tuple[QuerySet[Area], QuerySet[Estate]]:
+    """Communities and grids, and estates, an admin may assign a liaison to."""
+    areas = (
+        Area.objects.visible_to(user)
+        .filter(level__in=[Level.COMMUNITY, Level.GRID])
+        .only("public_id", "name", "level", "path")
+        .order_by("path")
+    )
+    estates = Estate.objects.visible_to(user).select_related("community").order_by("community__path", "name")
+    return areas, estates

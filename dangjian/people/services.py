@@ -1,0 +1,722 @@
+"""Writes for members, the household register and liaisons. Every write is atomic and audited.
+
+Personal data (ID numbers, phone numbers) never goes into an audit row: a change is recorded as
+"***" → "***", and every reveal of a full value writes its own REVEAL row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.text import pinyin_initials
+from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
+from dangjian.orgs.models import PartyOrg
+from dangjian.territory.models import Area, Building, Estate, Level
+from dangjian.units.models import ResidentUnit
+
+from .models import (
+    ACTIVE_STATUSES,
+    ORG_OPTIONAL_STATUSES,
+    UNMANAGED_STATUSES,
+    Household,
+    Liaison,
+    LiaisonLevel,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    MemberStatusChange,
+    MemberTransfer,
+    Resident,
+    ResidentTag,
+)
+
+# Marks a keyword argument of an update service that the caller leaves as it is.
+UNCHANGED: Any = object()
+
+S = MemberStatus
+# The member status workflow: which status may follow which. Deceased is final; a moved-out
+# member may come back (transferred in again) as in-service or retired.
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    S.IN_SERVICE: {S.RETIRED, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED},
+    S.RETIRED: {S.IN_SERVICE, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED},
+    S.FLOATING: {S.IN_SERVICE, S.RETIRED, S.POCKET, S.MOVED_OUT, S.DECEASED},
+    S.POCKET: {S.IN_SERVICE, S.RETIRED, S.FLOATING, S.MOVED_OUT, S.DECEASED},
+    S.MOVED_OUT: {S.IN_SERVICE, S.RETIRED},
+    S.DECEASED: set(),
+}
+# Statuses a floating or pocket member is brought back to once under an organization's management.
+MANAGED_STATUSES = [S.IN_SERVICE, S.RETIRED]
+# Party membership requires the applicant to be at least this old (党章第一条).
+MIN_JOIN_AGE = 18
+
+MEMBER_FIELDS = [
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "category",
+    "joined_on",
+    "confirmed_on",
+    "status",
+    "org",
+    "workplace",
+    "home_community",
+    "home_estate",
+    "home_building",
+    "user",
+]
+PERSONAL_FIELDS = {"id_number", "mobile"}
+REVEALABLE_MEMBER_FIELDS = {"id_number": gettext_lazy("身份证号"), "mobile": gettext_lazy("手机号")}
+
+
+def _masked_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Record that personal data changed, never the values."""
+    return {
+        k: (["***" if v[0] else "", "***" if v[1] else ""] if k in PERSONAL_FIELDS else v) for k, v in changes.items()
+    }
+
+
+def _visible(actor: Any, model: Any, obj: Any) -> bool:
+    """Whether the acting user may see `obj` (the system, actor None, may see everything)."""
+    if actor is None or obj is None:
+        return True
+    return model.objects.visible_to(actor).filter(pk=obj.pk).exists()
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def member_area_path(member: Member) -> str:
+    """The territory path an audit row about a member is filed under: their organization's, else their home's."""
+    org, home = member.org, member.home_community
+    if org is not None:
+        return org.area.path
+    return home.path if home is not None else ""
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def _clean_member(member: Member, *, actor: Any, creating: bool, workplace_changed: bool = True) -> None:
+    """Normalize and check a member's facts in place; raise one ValidationError listing every problem."""
+    errors: dict[str, list[str]] = {}
+
+    def error(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    today = timezone.localdate()
+    member.name = (member.name or "").strip()
+    if not member.name:
+        error("name", _("请填写党员姓名。"))
+    member.pinyin = pinyin_initials(member.name)
+
+    raw_id = (member.id_number or "").strip()
+    member.id_number = None
+    if raw_id:
+        try:
+            member.id_number = validate_citizen_id(raw_id, today=today)
+        except ValidationError as exc:
+            error("id_number", exc.messages[0])
+        else:
+            # Birth date and sex come from the number itself (GB 11643), never typed twice.
+            member.birth_date = citizen_id_birth_date(member.id_number)
+            member.sex = citizen_id_sex(member.id_number)
+            duplicate = Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk).exists()
+            if duplicate:
+                error(
+                    "id_number",
+                    _("该身份证号已有党员记录，请勿重复登记；如该党员在其他组织，请联系上级组织办理组织关系转接。"),
+                )
+    raw_mobile = (member.mobile or "").strip()
+    member.mobile = ""
+    if raw_mobile:
+        try:
+            member.mobile = validate_mobile(raw_mobile)
+        except ValidationError as exc:
+            error("mobile", exc.messages[0])
+
+    if member.category not in MemberCategory.values:
+        error("category", _("请选择党员类别。"))
+    if member.joined_on and member.joined_on > today:
+        error("joined_on", _("入党日期不能晚于今天。"))
+    if member.confirmed_on and member.confirmed_on > today:
+        error("confirmed_on", _("转正日期不能晚于今天。"))
+    if member.category == MemberCategory.PROBATIONARY and member.confirmed_on:
+        error("confirmed_on", _("预备党员尚未转正，不能填写转正日期；转正后请把党员类别改为正式党员。"))
+    if member.joined_on and member.confirmed_on and member.confirmed_on < member.joined_on:
+        error("confirmed_on", _("转正日期不能早于入党日期。"))
+    if member.joined_on and member.birth_date and member.joined_on < _add_years(member.birth_date, MIN_JOIN_AGE):
+        error(
+            "joined_on",
+            _("入党日期早于年满 %(age)s 周岁的日期（出生日期 %(birth)s），请核对入党日期或身份证号。")
+            % {"age": MIN_JOIN_AGE, "birth": member.birth_date.isoformat()},
+        )
+
+    if creating and member.status not in ACTIVE_STATUSES:
+        error("status", _("新登记的党员状态应为在职、退休、流动或口袋党员。"))
+    if member.org is None and member.status not in ORG_OPTIONAL_STATUSES:
+        error(
+            "org",
+            _("%(status)s党员须填写所在党组织；组织关系不明的请登记为口袋党员。")
+            % {"status": member.get_status_display()},
+        )
+    if creating and member.org is not None and not _visible(actor, PartyOrg, member.org):
+        error("org", _("所选党组织不在您的管理范围内。"))
+    if workplace_changed and member.workplace is not None and not _visible(actor, ResidentUnit, member.workplace):
+        error("workplace", _("所选工作单位不在您的管理范围内。"))
+
+    # Home: building → estate → community must agree; missing upper levels are filled in.
+    building, estate, community = member.home_building, member.home_estate, member.home_community
+    if building is not None:
+        if estate is None and building.estate_id:
+            estate = building.estate
+        elif estate is not None and building.estate_id != estate.pk:
+            error("home_building", _("所选楼栋「%(b)s」不在小区「%(e)s」内。") % {"b": building.name, "e": estate.name})
+        if community is None:
+            community = building.community
+        elif building.community_id != community.pk:
+            error("home_building", _("所选楼栋不在居住社区「%(c)s」内。") % {"c": community.name})
+    if estate is not None:
+        if community is None:
+            community = estate.community
+        elif estate.community_id != community.pk:
+            error(
+                "home_estate", _("所选小区「%(e)s」不在居住社区「%(c)s」内。") % {"e": estate.name, "c": community.name}
+            )
+    if community is not None and community.level != Level.COMMUNITY:
+        error("home_community", _("居住社区应选择一个社区。"))
+    member.home_building, member.home_estate, member.home_community = building, estate, community
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_member(member: Member) -> None:
+    try:
+        with transaction.atomic():  # a savepoint, so a lost race on the ID number stays a clear message
+            member.save()
+    except IntegrityError as exc:
+        if member.id_number and Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk).exists():
+            raise ValidationError({"id_number": _("该身份证号已有党员记录，请勿重复登记。")}) from exc
+        raise
+
+
+@transaction.atomic
+def member_create(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str = "",
+    mobile: str = "",
+    category: str = MemberCategory.FULL,
+    joined_on: datetime.date | None = None,
+    confirmed_on: datetime.date | None = None,
+    status: str = MemberStatus.IN_SERVICE,
+    org: PartyOrg | None = None,
+    workplace: ResidentUnit | None = None,
+    home_community: Area | None = None,
+    home_estate: Estate | None = None,
+    home_building: Building | None = None,
+    user: Any = None,
+) -> Member:
+    member = Member(
+        name=name,
+        id_number=id_number,
+        mobile=mobile,
+        category=category,
+        joined_on=joined_on,
+        confirmed_on=confirmed_on,
+        status=status,
+        org=org,
+        workplace=workplace,
+        home_community=home_community,
+        home_estate=home_estate,
+        home_building=home_building,
+        user=user,
+    )
+    _clean_member(member, actor=actor, creating=True)
+    _save_member(member)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=member,
+        changes=_masked_changes(diff({}, snapshot(member, MEMBER_FIELDS))),
+        area_path=member_area_path(member),
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Any,
+    member: Member,
+    name: str = UNCHANGED,
+    id_number: str = UNCHANGED,
+    mobile: str = UNCHANGED,
+    category: str = UNCHANGED,
+    joined_on: datetime.date | None = UNCHANGED,
+    confirmed_on: datetime.date | None = UNCHANGED,
+    workplace: ResidentUnit | None = UNCHANGED,
+    home_community: Area | None = UNCHANGED,
+    home_estate: Estate | None = UNCHANGED,
+    home_building: Building | None = UNCHANGED,
+    user: Any = UNCHANGED,
+) -> Member:
+    """Change a member's facts. The organization changes only by a transfer, the status only by its workflow."""
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("org__area", "home_community").get(pk=member.pk)
+    )
+    before = snapshot(member, MEMBER_FIELDS)
+    before_workplace_id = member.workplace_id
+    given = {
+        "name": name,
+        "id_number": id_number,
+        "mobile": mobile,
+        "category": category,
+        "joined_on": joined_on,
+        "confirmed_on": confirmed_on,
+        "workplace": workplace,
+        "home_community": home_community,
+        "home_estate": home_estate,
+        "home_building": home_building,
+        "user": user,
+    }
+    for field, value in given.items():
+        if value is not UNCHANGED:
+            setattr(member, field, value)
+    if id_number is not UNCHANGED and not (id_number or "").strip():
+        member.birth_date, member.sex = None, ""
+    _clean_member(
+        member,
+        actor=actor,
+        creating=False,
+        workplace_changed=workplace is not UNCHANGED and getattr(workplace, "pk", None) != before_workplace_id,
+    )
+    changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    if changes:
+        _save_member(member)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=member,
+            changes=_masked_changes(changes),
+            area_path=member_area_path(member),
+        )
+    return member
+
+
+def validate_transfer(*, actor: Any, member: Member, to_org: PartyOrg | None, reason: str = "") -> None:
+    """The checks of a transfer, without doing it (the page asks for confirmation in between)."""
+    if member.status in {S.MOVED_OUT, S.DECEASED}:
+        raise ValidationError(
+            {
+                "to_org": _("%(name)s的状态为「%(status)s」，不能转接组织关系。")
+                % {"name": member.name, "status": member.get_status_display()}
+            }
+        )
+    if to_org is None:
+        raise ValidationError({"to_org": _("请选择转入的党组织。")})
+    if member.org_id == to_org.pk:
+        raise ValidationError({"to_org": _("转入组织与当前所在组织「%(org)s」相同。") % {"org": to_org.name}})
+    if not _visible(actor, PartyOrg, to_org):
+        raise ValidationError({"to_org": _("所选党组织不在您的管理范围内。")})
+    if len((reason or "").strip()) > 200:
+        raise ValidationError({"reason": _("转接原因请控制在 200 字以内。")})
+
+
+@transaction.atomic
+def member_transfer(*, actor: Any, member: Member, to_org: PartyOrg, reason: str = "") -> MemberTransfer:
+    """组织关系转接: move the member's relationship to another organization, keeping the move as history."""
+    # Locked, so two people transferring the same member at once are served one after the other.
+    member = Member.objects.select_for_update(of=("self",)).select_related("org__area").get(pk=member.pk)
+    reason = (reason or "").strip()
+    validate_transfer(actor=actor, member=member, to_org=to_org, reason=reason)
+    from_org = member.org
+    transfer = MemberTransfer.objects.create(
+        member=member,
+        from_org=from_org,
+        to_org=to_org,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    member.org = to_org
+    member.save(update_fields=["org", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.MOVE,
+        obj=member,
+        changes={"org": [str(from_org) if from_org else None, str(to_org)], "reason": reason},
+        area_path=to_org.area.path,
+    )
+    return transfer
+
+
+@transaction.atomic
+def member_set_status(*, actor: Any, member: Member, status: str, note: str) -> MemberStatusChange:
+    """Move a member along the status workflow (STATUS_TRANSITIONS), with a note saying why."""
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("org__area", "home_community").get(pk=member.pk)
+    )
+    note = (note or "").strip()
+    if status not in MemberStatus.values:
+        raise ValidationError({"status": _("未知的党员状态。")})
+    old = member.status
+    if status == old:
+        raise ValidationError(
+            {"status": _("%(name)s的状态已经是「%(s)s」。") % {"name": member.name, "s": member.get_status_display()}}
+        )
+    if status not in STATUS_TRANSITIONS[old]:
+        allowed = "、".join(str(MemberStatus(s).label) for s in MemberStatus.values if s in STATUS_TRANSITIONS[old])
+        raise ValidationError(
+            {
+                "status": _("状态为「%(old)s」的党员不能改为「%(new)s」%(hint)s。")
+                % {
+                    "old": member.get_status_display(),
+                    "new": MemberStatus(status).label,
+                    "hint": _("（可改为：%(a)s）") % {"a": allowed} if allowed else _("（该状态不能再变更）"),
+                }
+            }
+        )
+    if status not in ORG_OPTIONAL_STATUSES and member.org_id is None:
+        raise ValidationError({"status": _("该党员还没有所在党组织，请先转入一个党组织。")})
+    if not note:
+        raise ValidationError({"note": _("请填写状态变更的说明（例如：外出务工地点、联系情况）。")})
+    if len(note) > 200:
+        raise ValidationError({"note": _("说明请控制在 200 字以内。")})
+    change = MemberStatusChange.objects.create(
+        member=member,
+        from_status=old,
+        to_status=status,
+        note=note,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    member.status = status
+    member.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=member,
+        changes={"status": [old, status], "note": note},
+        area_path=member_area_path(member),
+    )
+    return change
+
+
+@transaction.atomic
+def member_bring_under_management(
+    *, actor: Any, member: Member, status: str, note: str, org: PartyOrg | None = None
+) -> Member:
+    """纳入管理: a floating or pocket member is back on an organization's books (transferred in if needed)."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status not in UNMANAGED_STATUSES:
+        raise ValidationError({"status": _("只有流动党员和口袋党员需要纳入管理。")})
+    if status not in MANAGED_STATUSES:
+        raise ValidationError({"status": _("纳入管理后的状态应为在职或退休。")})
+    if org is None and member.org_id is None:
+        raise ValidationError({"org": _("该党员的组织关系不明，请选择接收的党组织。")})
+    if org is not None and org.pk != member.org_id:
+        member_transfer(actor=actor, member=member, to_org=org, reason=note)
+    member_set_status(actor=actor, member=member, status=status, note=note)
+    member.refresh_from_db()
+    return member
+
+
+@transaction.atomic
+def member_reveal(*, actor: Any, member: Member, field: str, ip: str | None = None) -> str:
+    """The full ID number or mobile of a member, for someone whose role needs it; always audited."""
+    if field not in REVEALABLE_MEMBER_FIELDS:
+        raise ValidationError(_("不能查看该字段。"))
+    audit_record(
+        actor=actor,
+        action=Action.REVEAL,
+        obj=member,
+        changes={"field": field},
+        ip=ip,
+        area_path=member_area_path(member),
+    )
+    return getattr(member, field) or ""
+
+
+@transaction.atomic
+def member_reveal_for_edit(*, actor: Any, member: Member, ip: str | None = None) -> None:
+    """The edit form shows the full ID number and mobile to the person changing them: a reveal too."""
+    fields = [f for f in REVEALABLE_MEMBER_FIELDS if getattr(member, f)]
+    if fields:
+        audit_record(
+            actor=actor,
+            action=Action.REVEAL,
+            obj=member,
+            changes={"field": ",".join(fields), "via": "edit"},
+            ip=ip,
+            area_path=member_area_path(member),
+        )
+
+
+# --- the household register ----------------------------------------------------------------
+
+LANDLINE_RE = re.compile(r"^0\d{9,10}$")  # area code and number, e.g. 0756 2123456
+
+
+def normalize_phone(value: str) -> str:
+    """A mobile number, or a landline with its area code (elderly residents often have only one)."""
+    value = re.sub(r"[\s()（）-]", "", value or "")
+    if not value:
+        return ""
+    if LANDLINE_RE.fullmatch(value):
+        return value
+    try:
+        return validate_mobile(value)
+    except ValidationError as exc:
+        raise ValidationError(_("电话应为 11 位手机号，或带区号的固定电话（如 0756-2123456）。")) from exc
+
+
+def _register_area_path(building: Building) -> str:
+    grid = building.grid
+    return grid.path if grid is not None else building.community.path
+
+
+def _clean_tags(tags: list[str] | None) -> list[str]:
+    tags = list(dict.fromkeys(tags or []))
+    unknown = [t for t in tags if t not in ResidentTag.values]
+    if unknown:
+        raise ValidationError({"tags": _("未知的标签：%(t)s") % {"t": "、".join(unknown)}})
+    # Stored in the order of ResidentTag, so lists read the same everywhere.
+    return [t for t in ResidentTag.values if t in tags]
+
+
+@transaction.atomic
+def household_create(*, actor: Any, building: Building, room: str) -> Household:
+    room = (room or "").strip()
+    if not room:
+        raise ValidationError({"room": _("请填写门牌或房号。")})
+    if len(room) > 30:
+        raise ValidationError({"room": _("门牌/房号请控制在 30 字以内。")})
+    if Household.objects.filter(building=building, room=room).exists():
+        raise ValidationError({"room": _("%(b)s已有房号「%(r)s」的住户。") % {"b": building, "r": room}})
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(building=building, room=room)
+    except IntegrityError as exc:  # another grid worker added the same room a moment ago
+        raise ValidationError({"room": _("%(b)s已有房号「%(r)s」的住户。") % {"b": building, "r": room}}) from exc
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=household,
+        changes={"building": [None, str(building)], "room": [None, room]},
+        area_path=_register_area_path(building),
+    )
+    return household
+
+
+@transaction.atomic
+def household_delete(*, actor: Any, household: Household) -> None:
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("building__grid", "building__community")
+        .get(pk=household.pk)
+    )
+    if household.residents.exists():
+        raise ValidationError(_("该户还有登记的居民，请先移除居民再删除住户。"))
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        obj=household,
+        changes={"building": [str(household.building), None], "room": [household.room, None]},
+        area_path=_register_area_path(household.building),
+    )
+    household.delete()
+
+
+RESIDENT_FIELDS = ["name", "mobile", "tags"]
+
+
+@transaction.atomic
+def resident_create(
+    *, actor: Any, household: Household, name: str, mobile: str = "", tags: list[str] | None = None
+) -> Resident:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("请填写居民姓名。")]
+    try:
+        mobile = normalize_phone(mobile)
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages
+    try:
+        clean_tags = _clean_tags(tags)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    resident = Resident.objects.create(household=household, name=name, mobile=mobile, tags=clean_tags)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=resident,
+        changes=_masked_changes(diff({}, snapshot(resident, RESIDENT_FIELDS))) | {"household": [None, str(household)]},
+        area_path=_register_area_path(household.building),
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_update(
+    *, actor: Any, resident: Resident, name: str = UNCHANGED, mobile: str = UNCHANGED, tags: list[str] = UNCHANGED
+) -> Resident:
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    before = snapshot(resident, RESIDENT_FIELDS)
+    errors: dict[str, list[str]] = {}
+    if name is not UNCHANGED:
+        resident.name = (name or "").strip()
+        if not resident.name:
+            errors["name"] = [_("请填写居民姓名。")]
+    if mobile is not UNCHANGED:
+        try:
+            resident.mobile = normalize_phone(mobile)
+        except ValidationError as exc:
+            errors["mobile"] = exc.messages
+    if tags is not UNCHANGED:
+        try:
+            resident.tags = _clean_tags(tags)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    changes = diff(before, snapshot(resident, RESIDENT_FIELDS))
+    if changes:
+        resident.save()
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=resident,
+            changes=_masked_changes(changes),
+            area_path=_register_area_path(resident.household.building),
+        )
+    return resident
+
+
+@transaction.atomic
+def resident_delete(*, actor: Any, resident: Resident) -> None:
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    household = resident.household
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        obj=resident,
+        changes={"name": [resident.name, None], "household": [str(household), None]},
+        area_path=_register_area_path(household.building),
+    )
+    resident.delete()
+
+
+@transaction.atomic
+def resident_reveal_mobile(*, actor: Any, resident: Resident, ip: str | None = None, via: str = "") -> str:
+    """A resident's full phone number (also shown by the edit form, `via="edit"`); always audited."""
+    changes = {"field": "mobile", "via": via} if via else {"field": "mobile"}
+    audit_record(
+        actor=actor,
+        action=Action.REVEAL,
+        obj=resident,
+        changes=changes,
+        ip=ip,
+        area_path=_register_area_path(resident.household.building),
+    )
+    return resident.mobile
+
+
+# --- liaisons (包联 / 挂点) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def liaison_assign(
+    *,
+    actor: Any,
+    leader_name: str,
+    post: str,
+    level: str,
+    area: Area | None = None,
+    estate: Estate | None = None,
+    since: datetime.date | None = None,
+    user: Any = None,
+) -> Liaison:
+    """Make a leader responsible for a community, a grid or an estate."""
+    errors: dict[str, list[str]] = {}
+    leader_name, post = (leader_name or "").strip(), (post or "").strip()
+    if not leader_name:
+        errors["leader_name"] = [_("请填写包联领导的姓名。")]
+    if not post:
+        errors["post"] = [_("请填写包联领导的职务。")]
+    if level not in LiaisonLevel.values:
+        errors["level"] = [_("请选择包联领导的层级。")]
+    if (area is None) == (estate is None):
+        errors["area"] = [_("请选择一个包联对象：社区、网格或小区（只选一个）。")]
+    elif area is not None and area.level not in {Level.COMMUNITY, Level.GRID}:
+        errors["area"] = [_("包联对象应为社区或网格。")]
+    elif not _visible(actor, Area, area) or not _visible(actor, Estate, estate):
+        errors["area"] = [_("所选包联对象不在您的管理范围内。")]
+    if since and since > timezone.localdate():
+        errors["since"] = [_("起始日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+    target = area or estate
+    duplicate = Liaison.objects.filter(leader_name=leader_name, area=area, estate=estate, is_active=True)
+    if duplicate.exists():
+        raise ValidationError({"leader_name": _("%(name)s已在包联「%(t)s」。") % {"name": leader_name, "t": target}})
+    try:
+        with transaction.atomic():
+            liaison = Liaison.objects.create(
+                leader_name=leader_name, post=post, level=level, area=area, estate=estate, since=since, user=user
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"leader_name": _("%(name)s已在包联「%(t)s」。") % {"name": leader_name, "t": target}}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=liaison,
+        changes={
+            "leader_name": [None, leader_name],
+            "post": [None, post],
+            "level": [None, level],
+            "target": [None, str(target)],
+            "since": [None, since.isoformat() if since else None],
+        },
+        area_path=liaison.area_path(),
+    )
+    return liaison
+
+
+@transaction.atomic
+def liaison_end(*, actor: Any, liaison: Liaison, ended_on: datetime.date | None = None) -> Liaison:
+    """End an assignment; it stays on record with its end date."""
+    ended_on = ended_on or timezone.localdate()
+    if liaison.since and ended_on < liaison.since:
+        raise ValidationError({"ended_on": _("结束日期不能早于起始日期。")})
+    # Conditional update: of two people ending the same assignment, one wins, the other is told.
+    updated = Liaison.objects.filter(pk=liaison.pk, is_active=True).update(is_active=False, ended_on=ended_on)
+    if not updated:
+        raise ValidationError(_("该包联已经结束。"))
+    liaison.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=liaison,
+        changes={"is_active": [True, False], "ended_on": [None, ended_on.isoformat()]},
+        area_path=liaison.area_path(),
+    )
+    return liaison

@@ -1,0 +1,10 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="29", hour="3"))
+def purge_public_form_attempts() -> int:
+    """Every night: drop self-service form attempts that no longer count for throttling."""
+    from .throttle import purge_old_attempts
+
+    return purge_old_attempts()
