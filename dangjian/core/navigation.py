@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ADMIN_ROLES, AUDIT_ROLES, TREE_ROLES, Role, active_role
+from dangjian.people.selectors import LIAISON_ROLES, MEMBER_ROLES, RESIDENT_ROLES
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,16 @@ NAV = [
         "✓",
         frozenset({*MANAGERS, Role.PARTY_MEMBER, Role.UNIT_CONTACT}),
     ),
+    NavItem("residents", _("居民"), "people:resident_home", "☷", frozenset(RESIDENT_ROLES)),
+    NavItem("members", _("党员"), "people:member_list", "★", frozenset(MEMBER_ROLES)),
+    NavItem("my_member", _("我的党员信息"), "people:my_member", "★", frozenset({Role.PARTY_MEMBER})),
     NavItem("territory", _("属地"), "territory:tree", "▦", frozenset(TREE_ROLES)),
     NavItem("orgs", _("党组织"), "orgs:tree", "☆", frozenset(TREE_ROLES)),
     NavItem("map", _("地图"), "territory:map_home", "◎", frozenset(TREE_ROLES)),
     NavItem("units", _("驻区单位"), "units:list", "▤", frozenset({*MANAGERS, Role.UNIT_CONTACT})),
     NavItem("coverage", _("组建覆盖"), "units:coverage", "◔", MANAGERS),
     NavItem("weak_orgs", _("软弱涣散"), "orgs:weak_list", "⚑", MANAGERS),
+    NavItem("liaisons", _("包联"), "people:liaison_list", "⚐", frozenset(LIAISON_ROLES)),
     NavItem("centers", _("服务中心"), "centers:list", "⌂", MANAGERS),
     NavItem("imports", _("导入"), "imports:home", "⇪", frozenset(TREE_ROLES)),
     NavItem("bookings", _("我的预约"), "centers:my_bookings", "◷"),

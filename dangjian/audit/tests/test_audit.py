@@ -53,3 +53,11 @@ def test_audit_page_has_bounded_queries(world, count_queries):
     for n in range(10):
         territory_services.area_update(actor=admin, area=world.c2, name=f"茂盛{n}")
     assert count_queries(admin, reverse("audit:list")) == before
+
+
+def test_the_audit_page_links_its_export_with_the_same_filters(world, login):
+    body = login(world.users.district_admin).get(reverse("audit:list"), {"who": "qu"}).content.decode()
+    assert reverse("imports:export_audit") + "?who=qu&amp;" in body
+    export = login(world.users.district_admin).get(reverse("imports:export_audit"), {"who": "qu"})
+    assert export.status_code == 200
+    assert AuditEvent.objects.filter(action="export").exists()
