@@ -12,6 +12,7 @@ urlpatterns = [
 # 软弱涣散基层党组织整顿 (weak organizations)
 urlpatterns += [
     path("weak/", weak_views.weak_list, name="weak_list"),
+    path("weak/export/", weak_views.weak_export, name="weak_export"),
     path("weak/flag/", weak_views.weak_flag, name="weak_flag"),
     path("weak/<uuid:public_id>/", weak_views.weak_detail, name="weak_detail"),
     path("weak/<uuid:public_id>/act/<slug:action>/", weak_views.weak_transition, name="weak_transition"),

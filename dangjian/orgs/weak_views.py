@@ -37,19 +37,22 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-@require_roles(services.WEAK_ROLES)
-def weak_list(request):
-    today = timezone.localdate()
-    subdistricts = selectors.subdistricts_for(request.user)
+def _list_filters(request, subdistricts) -> dict:
     chosen = next((s for s in subdistricts if str(s.public_id) == request.GET.get("subdistrict")), None)
-    status = request.GET.get("status", "")
-    filters = {
-        "status": status,
+    return {
+        "status": request.GET.get("status", ""),
         "subdistrict": chosen,
         "overdue": request.GET.get("overdue") == "1",
         "mine": request.GET.get("mine") == "1",
         "query": request.GET.get("q", "").strip(),
     }
+
+
+@require_roles(services.WEAK_ROLES)
+def weak_list(request):
+    today = timezone.localdate()
+    subdistricts = selectors.subdistricts_for(request.user)
+    filters = _list_filters(request, subdistricts)
     cases = selectors.case_list(request.user, today=today, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.case_rows(page.object_list, today=today, subdistricts=subdistricts)
@@ -274,3 +277,29 @@ def weak_note_add(request, public_id):
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(case.get_absolute_url() + "#timeline")
+
+
+@require_roles(services.WEAK_ROLES)
+def weak_export(request):
+    """The list's cases as Excel, with the list's filters; audited as an export."""
+    from dangjian.imports.exports import ExportColumn, export_response
+
+    today = timezone.localdate()
+    filters = _list_filters(request, selectors.subdistricts_for(request.user))
+    cases = selectors.case_list(request.user, today=today, **filters).select_related("org__area")
+    columns = [
+        ExportColumn(_("党组织"), lambda c: c.org.name, width=28),
+        ExportColumn(_("所在属地"), lambda c: c.org.area.name),
+        ExportColumn(_("状态"), lambda c: c.get_status_display()),
+        ExportColumn(_("列入时间"), lambda c: timezone.localtime(c.flagged_at).strftime("%Y-%m-%d")),
+        ExportColumn(_("其他原因"), lambda c: c.other_reason, width=24),
+    ]
+    return export_response(
+        request=request,
+        queryset_or_rows=cases,
+        columns=columns,
+        filename=_("软弱涣散党组织"),
+        actor=request.user,
+        object_type="orgs.weakorgcase",
+        filters={k: str(v) for k, v in filters.items() if v},
+    )

@@ -6,6 +6,7 @@ app_name = "registration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.desk, name="desk"),
+    path("desk/export/", views.desk_export, name="desk_export"),
     path("summary/", views.summary, name="summary"),
     path("mine/", views.mine, name="mine"),
     path("mine/<uuid:public_id>/withdraw/", views.mine_withdraw, name="mine_withdraw"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -79,8 +80,7 @@ def home(request):
 # --- the worker's desk ---------------------------------------------------------------------
 
 
-@require_roles(WORKER_ROLES)
-def desk(request):
+def _desk_filters(request) -> tuple:
     community = None
     if request.GET.get("community"):
         community = _community(request, request.GET["community"])
@@ -90,6 +90,12 @@ def desk(request):
         "flagged": request.GET.get("flagged") == "1",
         "query": request.GET.get("q", "").strip(),
     }
+    return community, filters
+
+
+@require_roles(WORKER_ROLES)
+def desk(request):
+    community, filters = _desk_filters(request)
     registrations = selectors.desk_registrations(request.user, community=community, **filters)
     page = Paginator(registrations.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.registrations_in_order(list(page.object_list))
@@ -621,3 +627,34 @@ def receipt(request, signed):
 def mask_name(name: str) -> str:
     """'王建国' -> '王**': a receipt link may be forwarded."""
     return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+@require_roles(WORKER_ROLES)
+def desk_export(request):
+    """The desk's rows as Excel, with the desk's filters; contact numbers masked; audited."""
+    from dangjian.imports.exports import ExportColumn, export_response
+
+    community, filters = _desk_filters(request)
+    rows = selectors.desk_registrations(request.user, community=community, **filters).select_related(
+        "member", "org", "community"
+    )
+    columns = [
+        ExportColumn(_("类型"), lambda r: r.get_kind_display()),
+        ExportColumn(_("报到人/单位党组织"), lambda r: r.subject_name, width=24),
+        ExportColumn(_("报到社区"), lambda r: r.community.name),
+        ExportColumn(_("状态"), lambda r: r.get_status_display()),
+        ExportColumn(_("联系电话"), lambda r: r.contact_mobile, personal="mobile"),
+        ExportColumn(_("提交时间"), lambda r: timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M")),
+        ExportColumn(
+            _("确认时间"), lambda r: timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else ""
+        ),
+    ]
+    return export_response(
+        request=request,
+        queryset_or_rows=rows,
+        columns=columns,
+        filename=_("双报到"),
+        actor=request.user,
+        object_type="registration.registration",
+        filters={k: v for k, v in filters.items() if v},
+    )
