@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import more_exports, views
 
 app_name = "imports"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("export/units/", views.export_units, name="export_units"),
     path("export/audit/", views.export_audit, name="export_audit"),
     path("export/territory/", views.export_territory, name="export_territory"),
+    path("export/floating/", more_exports.export_floating, name="export_floating"),
+    path("export/liaisons/", more_exports.export_liaisons, name="export_liaisons"),
+    path("export/adjuncts/", more_exports.export_adjuncts, name="export_adjuncts"),
+    path("export/alliances/", more_exports.export_alliances, name="export_alliances"),
+    path("export/unregistered/<uuid:public_id>/", more_exports.export_unregistered, name="export_unregistered"),
 ]

@@ -499,6 +499,18 @@ def registration_from_receipt(token: str) -> Registration | None:
     )
 
 
+DEFAULT_SERVICE_INTENTIONS = (
+    "政策宣讲",
+    "文艺演出",
+    "法律服务",
+    "文明劝导",
+    "爱心帮扶",
+    "周末课堂",
+    "医疗健康",
+    "助老助残",
+)
+
+
 def service_intentions_for(community: Area | None) -> list[str]:
     """The options a registrant may tick: the district's own, else the defaults."""
     active = ServiceIntention.objects.filter(is_active=True).order_by("order", "pk")
@@ -506,7 +518,11 @@ def service_intentions_for(community: Area | None) -> list[str]:
         own = list(active.filter(district__path=community.path[:STEP]).values_list("name", flat=True))
         if own:
             return own
-    return list(active.filter(district__isnull=True).values_list("name", flat=True))
+    defaults = list(active.filter(district__isnull=True).values_list("name", flat=True))
+    if defaults or ServiceIntention.objects.exists():
+        return defaults
+    # No rows at all (the table was emptied): the built-in defaults, as the data migration seeds them.
+    return list(DEFAULT_SERVICE_INTENTIONS)
 
 
 def latest_documents(community: Area, limit: int = 5) -> list[CommunityDocument]:
