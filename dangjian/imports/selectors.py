@@ -7,14 +7,13 @@ Unknown or out-of-scope ids in the filters answer 404, like everywhere else.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 
-from dangjian.audit.models import Action
+from dangjian.audit.selectors import FILTERS as AUDIT_FILTER_NAMES
+from dangjian.audit.selectors import filter_events
 from dangjian.orgs.models import PartyOrg
 from dangjian.people import selectors as people_selectors
 from dangjian.people.models import MemberCategory, MemberStatus, Resident, ResidentTag
@@ -106,29 +105,9 @@ def filter_units(user: Any, params: QueryDict | dict) -> QuerySet:
     )
 
 
-AUDIT_FILTERS = ["who", "action", "what", "since", "until"]
-
-
-def _day(value: str, end: bool = False) -> datetime | None:
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+AUDIT_FILTERS = AUDIT_FILTER_NAMES
 
 
 def filter_audit(qs: QuerySet, params: QueryDict | dict) -> QuerySet:
-    """The audit page's filters (dangjian.audit.views.audit_list): who, action, what, since, until."""
-    who, action, what = (_param(params, k) for k in ("who", "action", "what"))
-    since, until = _day(_param(params, "since")), _day(_param(params, "until"), end=True)
-    if who:
-        qs = qs.filter(actor_name__icontains=who)
-    if action in Action.values:
-        qs = qs.filter(action=action)
-    if what:
-        qs = qs.filter(object_repr__icontains=what)
-    if since:
-        qs = qs.filter(at__gte=since)
-    if until:
-        qs = qs.filter(at__lte=until)
-    return qs
+    """The audit page's filters, from the audit app (one copy for the page and the export)."""
+    return filter_events(qs, params)
