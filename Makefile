@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cksum requirements-dev.lock 2>/dev/null | cut 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-python browser-deps migrate demo lock vendor bench clean
+.PHONY: run test test-deps lint check-python browser-deps migrate demo lock vendor bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本 / Python >= 3.11 is required")'
@@ -54,7 +54,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/mypy dangjian/*/services.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint browser-deps
+# What the suite needs besides the code: the dev packages, Chromium and the CJK fonts.
+test-deps: $(DEV_STAMP) browser-deps
+
+test: lint test-deps
 	$(BIN)/python -m pytest
 
 lock:

@@ -1,7 +1,6 @@
 """A small, hand-built world for the tests: two subdistricts, three communities, grids
 with known squares, organizations, a unit, a department, and a user per role."""
 
-import io
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -160,7 +159,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("DANGJIAN_VAR_DIR", Path(__file__).resolve().parent.parent / "var")) / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -168,9 +167,20 @@ def chromium():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
     # body are still synchronous, so the async-safety guard is lifted for browser tests only.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's loop is running in this thread, Django hands out new connection objects
+    # (context-local storage). Give them the snapshot of the seeded rows that serialized rollback
+    # restores, or every later transactional test would start without them.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     playwright = sync_playwright().start()
+    for alias, contents in snapshots.items():
+        connections[alias]._test_serialized_contents = contents
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -244,12 +254,61 @@ def new_browser(chromium, live_server):
         context.close()
 
 
+_DEMO_SNAPSHOTS: dict[str, list] = {}
+
+
+def _demo_tables() -> list:
+    """Every table's rows as (model, column names, rows): the demo district, kept for later tests."""
+    from django.apps import apps
+
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            columns = [f.attname for f in model._meta.concrete_fields]
+            tables.append((model, columns, list(model._base_manager.values_list(*columns))))
+    return tables
+
+
+def _load_demo_tables(tables: list) -> None:
+    """Put the kept rows back in one transaction: foreign keys are checked at commit on both
+    backends, so the order of the tables does not matter."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for model, _columns, _rows in tables:
+                if model._base_manager.exists():  # the rows data migrations seeded
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        for model, columns, rows in tables:
+            model._base_manager.bulk_create(
+                [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
+            )
+        # Rows came in with their ids: move PostgreSQL's sequences past them (SQLite follows by itself).
+        statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _c, _r in tables])
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The demo district, built by its management command, as `make run` builds it."""
-    from django.core.management import call_command
+    """The demo district as `make run` builds it; the fixture's value is the builder's `Built`.
 
-    call_command("demo_district", stdout=io.StringIO())
+    The first test of a session builds it and keeps every table's rows; later tests put those rows
+    back, which takes a fraction of a build (the models in `Built` keep their ids)."""
+    from django.db import connection
+
+    from dangjian.demo import builder
+
+    kept = _DEMO_SNAPSHOTS.get(connection.alias)
+    if kept is None:
+        built = builder.build_demo_district()
+        _DEMO_SNAPSHOTS[connection.alias] = [built, _demo_tables()]
+        return built
+    built, tables = kept
+    _load_demo_tables(tables)
+    return built
 
 
 def pytest_collection_modifyitems(items):

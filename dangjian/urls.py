@@ -19,6 +19,12 @@ urlpatterns = [
     path("imports/", include("dangjian.imports.urls")),
     path("centers/", include("dangjian.centers.urls")),
     path("nearby/", include("dangjian.centers.public_urls")),
+    path("cases/", include("dangjian.cases.urls")),
+    path("demands/", include("dangjian.demands.urls")),
+    path("volunteering/", include("dangjian.volunteering.urls")),
+    path("timebank/", include("dangjian.timebank.urls")),
+    path("points/", include("dangjian.points.urls")),
+    path("open311/v2/", include("dangjian.open311.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("admin/", admin.site.urls),
 ]

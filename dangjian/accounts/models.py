@@ -106,6 +106,8 @@ class RoleAssignment(models.Model):
         limit_choices_to={"level": "community"},
     )
     is_active = models.BooleanField(_("有效"), default=True)
+    # The community's (or subdistrict's) Party secretary among its workers: where waiting work escalates.
+    is_secretary = models.BooleanField(_("书记"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()

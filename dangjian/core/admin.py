@@ -59,6 +59,28 @@ class TreeAdmin(ScopedAdmin):
         return getattr(obj, "path", "")
 
 
+class ConfigAdmin(ScopedAdmin):
+    """Deployment-wide settings (categories, calendars): superusers only, audited like any write."""
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class SystemAdmin(admin.ModelAdmin):
     """Bookkeeping of the system itself: superusers only, read-only."""
 

@@ -159,6 +159,9 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.registration.demo_data.build",
     "dangjian.orgs.demo_data.build",
     "dangjian.centers.demo_data.build",
+    "dangjian.cases.demo_data.build",
+    "dangjian.demands.demo_data.build",
+    "dangjian.volunteering.demo_data.build",
 ]
 
 

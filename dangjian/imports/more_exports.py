@@ -1,5 +1,7 @@
 """Excel exports of the smaller lists of the people-and-units pages (liaisons, floating and
-pocket members, adjunct members, alliance members, those who should register and have not).
+pocket members, adjunct members, alliance members, those who should register and have not), and
+the columns of the exports whose views sit beside their pages (organization transfers, blank
+spots, a community's documents, the registration summary), which read the page's own filters.
 
 Each reads through visible_to() or a scoped selector, masks personal data, and is audited by
 export_response like the main exports in views.py.
@@ -18,6 +20,7 @@ from dangjian.people.models import Liaison, Member, MemberStatus
 from dangjian.people.selectors import LIAISON_ROLES, MEMBER_ROLES
 from dangjian.registration import selectors as registration_selectors
 from dangjian.territory.models import Area, Level
+from dangjian.units import selectors as unit_selectors
 from dangjian.units.models import AdjunctMember, AllianceMembership
 
 from . import exports
@@ -159,3 +162,59 @@ def export_unregistered(request, public_id):
         filters={"community": community.name, "date": timezone.localdate().isoformat()},
         area_path=community.path,
     )
+
+
+# -- columns of the exports served from the pages' own apps --------------------------------------------
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+TRANSFER_COLUMNS = [
+    ExportColumn(gettext_lazy("时间"), lambda t: _local(t.at), width=17),
+    ExportColumn(gettext_lazy("党员姓名"), lambda t: t.member.name, width=10),
+    ExportColumn(gettext_lazy("身份证号"), lambda t: t.member.id_number or "", personal="citizen_id", width=22),
+    ExportColumn(gettext_lazy("转出组织"), lambda t: t.from_org.name if t.from_org_id else _("组织关系不明"), width=26),
+    ExportColumn(gettext_lazy("转入组织"), lambda t: t.to_org.name if t.to_org_id else "", width=26),
+    ExportColumn(gettext_lazy("转接原因"), lambda t: t.reason, width=24),
+    ExportColumn(gettext_lazy("经办人"), lambda t: str(t.actor) if t.actor_id else "", width=12),
+]
+
+BLANK_SPOT_COLUMNS = [
+    ExportColumn(gettext_lazy("单位"), lambda u: u.name, width=28),
+    ExportColumn(gettext_lazy("类型"), lambda u: u.get_kind_display(), width=12),
+    ExportColumn(gettext_lazy("统一社会信用代码"), lambda u: u.credit_code, width=22),
+    ExportColumn(gettext_lazy("所在社区"), lambda u: u.community.name),
+    ExportColumn(gettext_lazy("从业人员数"), lambda u: u.staff_count, width=10),
+    ExportColumn(gettext_lazy("党员人数"), lambda u: u.eff_members, width=10),
+    ExportColumn(gettext_lazy("原因"), lambda u: "；".join(unit_selectors.blank_reasons(u)), width=50),
+]
+
+DOCUMENT_COLUMNS = [
+    ExportColumn(gettext_lazy("社区"), lambda d: d.community.name),
+    ExportColumn(gettext_lazy("标题"), lambda d: d.title, width=30),
+    ExportColumn(gettext_lazy("发布日期"), lambda d: _date(d.published_on), width=12),
+    ExportColumn(gettext_lazy("内容"), lambda d: d.body, width=50),
+    ExportColumn(gettext_lazy("链接"), lambda d: d.link, width=30),
+]
+
+
+def _share(value) -> float | str:
+    return value if value is not None else ""
+
+
+SUMMARY_COLUMNS = [
+    ExportColumn(gettext_lazy("街道"), lambda r: r.subdistrict.name if r.subdistrict is not None else ""),
+    ExportColumn(gettext_lazy("社区"), lambda r: r.community_label, width=16),
+    ExportColumn(gettext_lazy("应报到党员"), lambda r: r.members_due, width=11),
+    ExportColumn(gettext_lazy("已报到党员"), lambda r: r.members_done, width=11),
+    ExportColumn(gettext_lazy("应报未报党员"), lambda r: max(r.members_due - r.members_done, 0), width=12),
+    ExportColumn(gettext_lazy("党员报到率(%)"), lambda r: _share(r.members_share), width=13),
+    ExportColumn(gettext_lazy("党员待确认"), lambda r: r.members_pending, width=11),
+    ExportColumn(gettext_lazy("应报到单位"), lambda r: r.units_due, width=11),
+    ExportColumn(gettext_lazy("已报到单位"), lambda r: r.units_done, width=11),
+    ExportColumn(gettext_lazy("应报未报单位"), lambda r: max(r.units_due - r.units_done, 0), width=12),
+    ExportColumn(gettext_lazy("单位报到率(%)"), lambda r: _share(r.units_share), width=13),
+    ExportColumn(gettext_lazy("单位待确认"), lambda r: r.units_pending, width=11),
+]

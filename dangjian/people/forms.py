@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.territory.models import Building, Estate, Level
@@ -183,6 +184,61 @@ class ResidentForm(forms.Form):
     )
 
 
+class MemberAccountCreateForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=30,
+        help_text=_("3–30 位字母、数字或 _ . @ + - 符号，例如拼音加数字（wangjg01）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    use_member_mobile = forms.BooleanField(label=_("使用党员登记的手机号"), required=False)
+    mobile = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        required=False,
+        help_text=_("可用手机号登录；不填则只能用用户名登录。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, member: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if member.mobile:
+            self.fields["use_member_mobile"].label = _("使用党员登记的手机号（%(m)s）") % {"m": member.masked_mobile}
+            self.fields["use_member_mobile"].initial = True
+        else:
+            del self.fields["use_member_mobile"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("use_member_mobile") and data.get("mobile"):
+            self.add_error("mobile", _("已选择使用党员登记的手机号，此处请留空。"))
+        return data
+
+
+class AccountField(forms.CharField):
+    """An account typed as its username or mobile number: resolved to one active account, or an error."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        from dangjian.accounts.models import User
+
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        user = (
+            User.objects.filter(Q(username__iexact=value) | Q(mobile=value), is_active=True, is_superuser=False)
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            raise ValidationError(_("没有找到用户名或手机号为「%(v)s」的账号。") % {"v": value})
+        return user
+
+
 class LiaisonForm(forms.Form):
     leader_name = forms.CharField(label=_("领导姓名"), max_length=50)
     post = forms.CharField(
@@ -192,6 +248,11 @@ class LiaisonForm(forms.Form):
     area = AreaChoiceField(queryset=None, to_field_name="public_id", required=False, label=_("包联社区/网格"))
     estate = EstateChoiceField(queryset=None, to_field_name="public_id", required=False, label=_("或包联小区"))
     since = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
+    account = AccountField(
+        label=_("领导的登录账号（选填）"),
+        help_text=_("填写用户名或手机号，也可输入姓名搜索；关联后，该领导登录即可看到自己的包联。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -204,6 +265,14 @@ class LiaisonForm(forms.Form):
         if bool(data.get("area")) == bool(data.get("estate")):
             self.add_error("area", _("请选择一个包联对象：社区、网格或小区（只选一个）。"))
         return data
+
+
+class LiaisonAccountForm(forms.Form):
+    account = AccountField(
+        label=_("领导的登录账号"),
+        help_text=_("填写用户名或手机号，也可输入姓名搜索；留空则取消关联。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
 
 
 def form_errors_from(form: forms.Form, exc: Any) -> None:

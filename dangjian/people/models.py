@@ -189,7 +189,15 @@ class MemberTransfer(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return Q(member__in=Member.objects.filter(Member.scope_q(scope)))
+        # The moves of members seen here, and every move out of or into an organization in scope:
+        # an organization keeps the record of a member it transferred away.
+        members = Q(member__in=Member.objects.filter(Member.scope_q(scope)))
+        if scope.area_path:
+            orgs = PartyOrg.objects.filter(prefix_q("area__path", scope.area_path)).values("pk")
+            return members | Q(from_org__in=orgs) | Q(to_org__in=orgs)
+        if scope.org_path:
+            return members | prefix_q("from_org__path", scope.org_path) | prefix_q("to_org__path", scope.org_path)
+        return members
 
 
 class MemberStatusChange(models.Model):

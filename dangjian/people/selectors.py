@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from dangjian.accounts.roles import ADMIN_ROLES, AREA_ROLES, Role, active_role
 from dangjian.core.scoping import prefix_q, scope_for
@@ -37,6 +40,7 @@ MEMBER_HOLDING_ORG_TYPES = [
 ]
 
 STATUS_ALL = "all"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Moved-out and deceased members, kept as history. "On the books" is written as excluding these
 # rather than listing ACTIVE_STATUSES, so a planner without statistics (SQLite) does not pick the
 # status index (nearly every row) over the organization and home indexes.
@@ -101,9 +105,10 @@ def member_managed_by(user: Any, member: Member) -> bool:
         return True
     if scope.role not in MEMBER_ROLES or not scope.area_path:
         return False
-    if member.org_id:
-        return member.org.area.path.startswith(scope.area_path)
-    return bool(member.home_community_id and member.home_community.path.startswith(scope.area_path))
+    org, home = member.org, member.home_community
+    if org is not None:
+        return bool(org.area is not None and org.area.path.startswith(scope.area_path))
+    return bool(home is not None and home.path.startswith(scope.area_path))
 
 
 def member_history(member: Member) -> dict[str, list]:
@@ -113,7 +118,7 @@ def member_history(member: Member) -> dict[str, list]:
     }
 
 
-def unmanaged_members(user: Any, *, org: PartyOrg | None = None) -> QuerySet[Member]:
+def unmanaged_members(user: Any, *, org: PartyOrg | None = None) -> QuerySet[Any]:
     """Floating and pocket members the user may see (in `org`'s subtree when given), with the
     latest status note (where a floating member went, how a pocket member was found)."""
     latest = MemberStatusChange.objects.filter(member=OuterRef("pk")).order_by("-at", "-pk")
@@ -140,6 +145,63 @@ def my_member(user: Any) -> Member | None:
 
 def transfers_visible_to(user: Any) -> QuerySet[MemberTransfer]:
     return MemberTransfer.objects.visible_to(user)
+
+
+def transfer_list(
+    user: Any,
+    *,
+    query: str = "",
+    org: PartyOrg | None = None,
+    member: Member | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[MemberTransfer]:
+    """组织关系转接记录 the user may see, newest first: by member name (or pinyin initials), by an
+    organization's subtree (moved out of it or into it), by member, by date (local days, inclusive)."""
+    transfers = transfers_visible_to(user).select_related("member", "from_org", "to_org", "actor")
+    if query:
+        transfers = transfers.filter(member__in=Member.objects.filter(name_or_pinyin_q(query)).values("pk"))
+    if org is not None:
+        transfers = transfers.filter(prefix_q("from_org__path", org.path) | prefix_q("to_org__path", org.path))
+    if member is not None:
+        transfers = transfers.filter(member=member)
+    if since is not None:
+        transfers = transfers.filter(at__gte=_day_start(since))
+    if until is not None:
+        transfers = transfers.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
+    return transfers.order_by("-at", "-pk")
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- accounts for members and liaisons -----------------------------------------------------
+
+ACCOUNT_RESULTS = 20
+
+
+def account_candidates(actor: Any, query: str, *, unlinked_only: bool = False) -> list[Any]:
+    """Accounts the actor may pick for a member or a liaison.
+
+    Browsing by part of a name only covers the accounts the actor already sees (an admin: those
+    holding a role in their territory); anyone else is found by their exact username or full mobile
+    number, so the account list of the whole deployment cannot be read by guessing.
+    """
+    from dangjian.accounts.models import User
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    exact = Q(username__iexact=query)
+    if MOBILE_RE.fullmatch(query):
+        exact |= Q(mobile=query)
+    partial = Q(username__icontains=query) | Q(full_name__icontains=query)
+    seen = User.objects.visible_to(actor).filter(partial).values("pk")
+    users = User.objects.filter(exact | Q(pk__in=seen), is_active=True, is_superuser=False)
+    if unlinked_only:
+        users = users.filter(member__isnull=True)
+    return list(users.select_related("member").order_by("username")[:ACCOUNT_RESULTS])
 
 
 # --- the household register ----------------------------------------------------------------
@@ -173,7 +235,8 @@ def register_counts(buildings: list[Building]) -> None:
         .annotate(n=Count("pk"))
     )
     for b in buildings:
-        b.n_households, b.n_residents = households.get(b.pk, 0), residents.get(b.pk, 0)
+        b.n_households = households.get(b.pk, 0)  # type: ignore[attr-defined]
+        b.n_residents = residents.get(b.pk, 0)  # type: ignore[attr-defined]
 
 
 def register_tag_counts(user: Any) -> list[tuple[str, str, int | None]]:
@@ -230,7 +293,7 @@ def liaisons_on_node(user: Any, area: Area) -> list[Liaison]:
 def liaison_list(
     user: Any, *, query: str = "", level: str = "", state: str = "", node: Area | None = None
 ) -> QuerySet[Liaison]:
-    liaisons = Liaison.objects.visible_to(user).select_related("area", "estate__community")
+    liaisons = Liaison.objects.visible_to(user).select_related("area", "estate__community", "user")
     if query:
         liaisons = liaisons.filter(Q(leader_name__icontains=query) | Q(post__icontains=query))
     if level:
@@ -247,6 +310,17 @@ def liaison_list(
                 prefix_q("area__path", node.path) | prefix_q("estate__community__path", node.path)
             )
     return liaisons.order_by("-is_active", "level", "leader_name", "pk")
+
+
+def my_liaisons(user: Any) -> list[Liaison]:
+    """The signed-in leader's own active assignments (their account was picked on the liaison form)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Liaison.objects.filter(user=user, is_active=True)
+        .select_related("area", "estate__community")
+        .order_by("level", "pk")
+    )
 
 
 def liaison_targets_for(user: Any) -> tuple[QuerySet[Area], QuerySet[Estate]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.accounts import services as account_services
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.roles import Role
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.text import pinyin_initials
 from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
@@ -23,6 +27,7 @@ from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area, Building, Estate, Level
 from dangjian.units.models import ResidentUnit
 
+from . import selectors
 from .models import (
     ACTIVE_STATUSES,
     ORG_OPTIONAL_STATUSES,
@@ -466,6 +471,153 @@ def member_reveal_for_edit(*, actor: Any, member: Member, ip: str | None = None)
         )
 
 
+# --- a member's sign-in account ------------------------------------------------------------
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,30}$")
+# A member whose record is history (moved out, deceased) gets no account.
+NO_ACCOUNT_STATUSES = {S.MOVED_OUT, S.DECEASED}
+
+
+def _check_manages(actor: Any, member: Member) -> None:
+    if actor is not None and not selectors.member_managed_by(actor, member):
+        raise ValidationError(_("该党员的组织关系不在您的管理范围内，不能为其关联账号。"))
+
+
+def validate_account_link(*, actor: Any, member: Member, user: Any) -> None:
+    """The checks of linking `user` to `member`, without doing it (the page confirms in between)."""
+    _check_manages(actor, member)
+    if member.status in NO_ACCOUNT_STATUSES:
+        raise ValidationError(
+            _("%(name)s的状态为「%(s)s」，不能关联账号。") % {"name": member.name, "s": member.get_status_display()}
+        )
+    if member.user_id is not None and member.user_id != getattr(user, "pk", None):
+        raise ValidationError(
+            _("该党员已关联账号「%(u)s」，如需更换请先解除关联。") % {"u": member.user.username}  # type: ignore[union-attr]
+        )
+    if user is None:
+        return
+    if member.user_id == user.pk:
+        raise ValidationError(_("该党员已关联此账号。"))
+    if not user.is_active:
+        raise ValidationError(_("账号「%(u)s」已停用，不能关联。") % {"u": user.username})
+    if user.is_superuser:
+        raise ValidationError(_("系统管理员账号不能关联为党员账号。"))
+    other = Member.objects.filter(user=user).exclude(pk=member.pk).first()
+    if other is not None:
+        raise ValidationError(
+            _("账号「%(u)s」已关联党员「%(m)s」，一个账号只能关联一名党员。") % {"u": user.username, "m": other.name}
+        )
+
+
+def _grant_party_member_role(*, actor: Any, member: Member, user: Any) -> None:
+    """The account signs in as this member: the 党员 role bound to their home community (and organization)."""
+    if RoleAssignment.objects.filter(user=user, role=Role.PARTY_MEMBER, is_active=True).exists():
+        return
+    account_services.role_assign(
+        actor=actor, user=user, role=Role.PARTY_MEMBER, org=member.org, home_community=member.home_community
+    )
+
+
+@transaction.atomic
+def member_link_account(*, actor: Any, member: Member, user: Any) -> Member:
+    """关联账号: the member signs in with `user` and sees their own record; the account gets the 党员 role."""
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org__area", "home_community", "user")
+        .get(pk=member.pk)
+    )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    validate_account_link(actor=actor, member=member, user=user)
+    member.user = user
+    try:
+        with transaction.atomic():  # a savepoint: another member took the account a moment ago
+            member.save(update_fields=["user", "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("账号「%(u)s」已关联其他党员，一个账号只能关联一名党员。") % {"u": user.username}
+        ) from exc
+    _grant_party_member_role(actor=actor, member=member, user=user)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=member,
+        changes={"user": [None, user.username]},
+        area_path=member_area_path(member),
+    )
+    return member
+
+
+@transaction.atomic
+def member_create_account(
+    *, actor: Any, member: Member, username: str, mobile: str = "", use_member_mobile: bool = False
+) -> tuple[Member, Any, str]:
+    """Create an account for the member, link it, and return the temporary password (shown once,
+    changed at first sign-in: the accounts app's password reset makes it)."""
+    member = Member.objects.select_related("org__area", "home_community", "user").get(pk=member.pk)
+    validate_account_link(actor=actor, member=member, user=None)
+    username = (username or "").strip()
+    if not USERNAME_RE.fullmatch(username):
+        raise ValidationError(
+            {"username": _("用户名为 3–30 位字母、数字或 _ . @ + - 符号，例如拼音加数字（wangjg01）。")}
+        )
+    if use_member_mobile:
+        mobile = member.mobile
+    mobile = (mobile or "").strip()
+    if mobile:
+        try:
+            mobile = validate_mobile(mobile)
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from exc
+    # A random password nobody sees, replaced at once by the temporary one the reset gives.
+    user = account_services.user_create(
+        actor=actor,
+        username=username,
+        password=secrets.token_urlsafe(24),
+        full_name=member.name,
+        mobile=mobile or None,
+        validate=False,
+    )
+    member = member_link_account(actor=actor, member=member, user=user)
+    temporary = account_services.password_reset(actor=actor, user=user)
+    user.refresh_from_db()
+    return member, user, temporary
+
+
+@transaction.atomic
+def member_unlink_account(*, actor: Any, member: Member) -> Member:
+    """解除关联: the account no longer signs in as this member, and its 党员 role ends."""
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org__area", "home_community", "user")
+        .get(pk=member.pk)
+    )
+    _check_manages(actor, member)
+    user = member.user
+    if user is None:
+        raise ValidationError(_("该党员尚未关联账号。"))
+    member.user = None
+    member.save(update_fields=["user", "updated_at"])
+    ended = list(RoleAssignment.objects.filter(user=user, role=Role.PARTY_MEMBER, is_active=True))
+    for assignment in ended:
+        assignment.is_active = False
+        assignment.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=assignment,
+            changes={"is_active": [True, False], "user": str(user), "role": Role.PARTY_MEMBER},
+            area_path=member_area_path(member),
+        )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=member,
+        changes={"user": [user.username, None]},
+        area_path=member_area_path(member),
+    )
+    return member
+
+
 # --- the household register ----------------------------------------------------------------
 
 LANDLINE_RE = re.compile(r"^0\d{9,10}$")  # area code and number, e.g. 0756 2123456
@@ -670,6 +822,10 @@ def liaison_assign(
         errors["area"] = [_("所选包联对象不在您的管理范围内。")]
     if since and since > timezone.localdate():
         errors["since"] = [_("起始日期不能晚于今天。")]
+    try:
+        _check_liaison_account(user)
+    except ValidationError as exc:
+        errors["account"] = exc.messages
     if errors:
         raise ValidationError(errors)
     target = area or estate
@@ -695,9 +851,40 @@ def liaison_assign(
             "level": [None, level],
             "target": [None, str(target)],
             "since": [None, since.isoformat() if since else None],
+            "user": [None, user.username if user is not None else None],
         },
         area_path=liaison.area_path(),
     )
+    return liaison
+
+
+def _check_liaison_account(user: Any) -> None:
+    if user is not None and (not user.is_active or user.is_superuser):
+        raise ValidationError(_("账号「%(u)s」不能用作包联领导的账号。") % {"u": user.username})
+
+
+@transaction.atomic
+def liaison_set_account(*, actor: Any, liaison: Liaison, user: Any) -> Liaison:
+    """Set (or, with None, clear) the account the leader signs in with."""
+    liaison = Liaison.objects.select_for_update(of=("self",)).select_related("user").get(pk=liaison.pk)
+    try:
+        _check_liaison_account(user)
+    except ValidationError as exc:
+        raise ValidationError({"account": exc.messages}) from exc
+    if not liaison.is_active:
+        raise ValidationError(_("该包联已经结束，不能再修改账号。"))
+    before = liaison.user.username if liaison.user is not None else None
+    after = user.username if user is not None else None
+    if before != after:
+        liaison.user = user
+        liaison.save(update_fields=["user"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=liaison,
+            changes={"user": [before, after]},
+            area_path=liaison.area_path(),
+        )
     return liaison
 
 

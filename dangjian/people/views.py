@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.roles import Role
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
@@ -25,7 +26,9 @@ from . import selectors, services
 from .forms import (
     BringUnderManagementForm,
     HouseholdForm,
+    LiaisonAccountForm,
     LiaisonForm,
+    MemberAccountCreateForm,
     MemberForm,
     MemberStatusForm,
     MemberTransferForm,
@@ -301,6 +304,176 @@ def my_member(request):
     return render(request, "people/my_member.html", context)
 
 
+# --- a member's sign-in account ------------------------------------------------------------
+
+
+def _render_account(request, member: Member, *, create_form=None, error: str = "", status: int = 200):
+    query = request.GET.get("q", "").strip() if request.method == "GET" else request.POST.get("q", "").strip()
+    candidates = selectors.account_candidates(request.user, query, unlinked_only=True) if query else []
+    context = {
+        "member": member,
+        "account": member.user,
+        "q": query,
+        "candidates": candidates,
+        "create_form": create_form or MemberAccountCreateForm(member=member),
+        "error": error,
+        "can_link": member.status not in services.NO_ACCOUNT_STATUSES,
+        "active_nav": "members",
+    }
+    return render(request, "people/member_account.html", context, status=status)
+
+
+@require_roles(MEMBER_ROLES)
+def member_account(request, public_id):
+    """关联账号: find an existing account (or create one) for the member to sign in with."""
+    return _render_account(request, _managed_member(request, public_id))
+
+
+@require_roles(MEMBER_ROLES)
+@require_POST
+def member_account_link(request, public_id):
+    """Link the account picked from the search; asked once more before it is done."""
+    member = _managed_member(request, public_id)
+    query = request.POST.get("q", "").strip()
+    # The account must still be one the search offers (active, not linked, findable by this user).
+    chosen = next(
+        (
+            u
+            for u in selectors.account_candidates(request.user, query, unlinked_only=True)
+            if str(u.public_id) == request.POST.get("user", "")
+        ),
+        None,
+    )
+    if chosen is None:
+        return _render_account(request, member, error=_("请重新搜索并选择要关联的账号。"), status=400)
+    try:
+        if request.POST.get("confirm") != "1":
+            services.validate_account_link(actor=request.user, member=member, user=chosen)
+            context = {"member": member, "chosen": chosen, "q": query, "active_nav": "members"}
+            return render(request, "people/member_account_confirm.html", context)
+        services.member_link_account(actor=request.user, member=member, user=chosen)
+    except ValidationError as exc:
+        return _render_account(request, member, error=" ".join(exc.messages), status=400)
+    messages.success(request, _("已将「%(name)s」关联到账号「%(u)s」。") % {"name": member.name, "u": chosen.username})
+    return redirect("people:member_detail", public_id=member.public_id)
+
+
+@require_roles(MEMBER_ROLES)
+@require_POST
+@never_cache
+def member_account_create(request, public_id):
+    """Create an account for the member; the temporary password is shown on this one response only."""
+    member = _managed_member(request, public_id)
+    form = MemberAccountCreateForm(request.POST, member=member)
+    if form.is_valid():
+        try:
+            member, user, temporary = services.member_create_account(
+                actor=request.user,
+                member=member,
+                username=form.cleaned_data["username"],
+                mobile=form.cleaned_data.get("mobile", ""),
+                use_member_mobile=form.cleaned_data.get("use_member_mobile", False),
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            context = {"member": member, "account": user, "temporary": temporary, "active_nav": "members"}
+            return render(request, "people/member_account_done.html", context)
+    return _render_account(request, member, create_form=form, status=400)
+
+
+@require_roles(MEMBER_ROLES)
+def member_account_unlink(request, public_id):
+    member = _managed_member(request, public_id)
+    if member.user_id is None:
+        return redirect("people:member_account", public_id=member.public_id)
+    error = ""
+    if request.method == "POST":
+        username = member.user.username
+        try:
+            services.member_unlink_account(actor=request.user, member=member)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("已解除「%(name)s」与账号「%(u)s」的关联。") % {"name": member.name, "u": username}
+            )
+            return redirect("people:member_detail", public_id=member.public_id)
+    return render(
+        request, "people/member_account_unlink.html", {"member": member, "error": error, "active_nav": "members"}
+    )
+
+
+@require_roles(LIAISON_ADMIN_ROLES | MEMBER_ROLES)
+def account_search(request):
+    """Accounts matching what was typed, for the liaison form's suggestions (htmx)."""
+    candidates = selectors.account_candidates(request.user, request.GET.get("account", ""))
+    return render(request, "people/_account_suggestions.html", {"candidates": candidates})
+
+
+# --- organization transfers ----------------------------------------------------------------
+
+
+def _date_param(request, name: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _transfer_filters(request) -> dict[str, Any]:
+    user = request.user
+    return {
+        "query": request.GET.get("q", "").strip(),
+        "org": _optional(PartyOrg, user, request.GET.get("org", "")),
+        "member": _optional(Member, user, request.GET.get("member", "")),
+        "since": _date_param(request, "since"),
+        "until": _date_param(request, "until"),
+    }
+
+
+@require_roles(MEMBER_ROLES)
+def transfer_list(request):
+    """组织关系转接记录: every move in the user's scope, into or out of their organizations."""
+    filters = _transfer_filters(request)
+    page = _page(request, selectors.transfer_list(request.user, **filters))
+    ids = [t.member_id for t in page.object_list]
+    # A member moved away may no longer be visible here: their name shows, without a link.
+    visible = set(Member.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    for transfer in page.object_list:
+        transfer.member_visible = transfer.member_id in visible
+    context = {
+        "page": page,
+        **filters,
+        "q": filters["query"],
+        "orgs": selectors.member_orgs_for(request.user),
+        "filtered": any(filters.values()),
+        "querystring": querystring_without_page(request),
+        "active_nav": "members",
+    }
+    return render(request, "people/transfer_list.html", context)
+
+
+@require_roles(MEMBER_ROLES)
+@require_http_methods(["GET", "POST"])
+def transfer_export(request):
+    """The transfer list as Excel, with the page's filters; ID numbers masked unless asked for; audited."""
+    from dangjian.imports import exports, more_exports
+
+    filters = _transfer_filters(request)
+    transfers = selectors.transfer_list(request.user, **filters)
+    return exports.export_response(
+        request=request,
+        queryset_or_rows=transfers,
+        columns=more_exports.TRANSFER_COLUMNS,
+        filename=_("组织关系转接记录"),
+        actor=request.user,
+        object_type="people.membertransfer",
+        masked=not exports.wants_full_values(request),
+        filters={k: (v.isoformat() if isinstance(v, datetime.date) else str(v)) for k, v in filters.items() if v},
+    )
+
+
 # --- the household register ----------------------------------------------------------------
 
 
@@ -492,10 +665,28 @@ def liaison_list(request):
         "node": node,
         "levels": LiaisonLevel.choices,
         "can_assign": selectors.can_assign_liaisons(user),
+        "mine": selectors.my_liaisons(user),
         "querystring": querystring_without_page(request),
         "active_nav": "liaisons",
     }
     return render(request, "people/liaison_list.html", context)
+
+
+@require_roles(LIAISON_ADMIN_ROLES)
+def liaison_account(request, public_id):
+    """Set or clear the account a leader signs in with, so they see their own assignments."""
+    liaison = Liaison.objects.select_related("area", "estate__community", "user").get_for_user(request.user, public_id)
+    initial = {"account": liaison.user.username if liaison.user_id else ""}
+    form = LiaisonAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_set_account(actor=request.user, liaison=liaison, user=form.cleaned_data["account"])
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已保存「%(name)s」的登录账号。") % {"name": liaison.leader_name})
+            return redirect("people:liaison_list")
+    return render(request, "people/liaison_account.html", {"liaison": liaison, "form": form, "active_nav": "liaisons"})
 
 
 def _liaison_return_url(liaison: Liaison) -> str:
@@ -516,8 +707,10 @@ def liaison_create(request):
         initial["estate"] = estate.public_id
     form = LiaisonForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["user"] = data.pop("account")
         try:
-            liaison = services.liaison_assign(actor=user, **form.cleaned_data)
+            liaison = services.liaison_assign(actor=user, **data)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

@@ -377,6 +377,8 @@ def _transition(*, actor: Any, registration: Registration, step: str, party: str
         if moved:
             log_note = (log_note + "；" if log_note else "") + moved
     _log(locked, actor=actor, from_status=from_status, to_status=to_status, note=log_note)
+    if step == Step.CONFIRM and locked.kind == RegistrationKind.MEMBER:
+        _award_registration_points(actor=actor, registration=locked)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -417,6 +419,17 @@ def _settle_home_community(*, actor: Any, registration: Registration) -> str:
         area_path=registration.community.path,
     )
     return _("居住社区由「%(old)s」更新为「%(new)s」") % {"old": old_name, "new": registration.community.name}
+
+
+def _award_registration_points(*, actor: Any, registration: Registration) -> None:
+    """The member's 报到 points (classified points), once per registration, when they have an account."""
+    from dangjian.points import services as points  # points depends on people, not on registration
+
+    user = registration.member.user if registration.member is not None else None
+    if user is not None:
+        points.award(
+            user=user, rule_code="registration", event_key=f"registration:{registration.public_id}", actor=actor
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/export/", views.desk_export, name="desk_export"),
     path("summary/", views.summary, name="summary"),
+    path("summary/export/", views.summary_export, name="summary_export"),
     path("mine/", views.mine, name="mine"),
     path("mine/<uuid:public_id>/withdraw/", views.mine_withdraw, name="mine_withdraw"),
     path("<uuid:public_id>/", views.detail, name="detail"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("community/<uuid:public_id>/unregistered/", views.unregistered, name="unregistered"),
     path("community/<uuid:public_id>/lists/", views.five_lists, name="five_lists"),
     path("community/<uuid:public_id>/documents/new/", views.document_create, name="document_create"),
+    path("community/<uuid:public_id>/documents/export/", views.documents_export, name="documents_export"),
     path("documents/<uuid:public_id>/edit/", views.document_edit, name="document_edit"),
     path("documents/<uuid:public_id>/delete/", views.document_delete, name="document_delete"),
     # Public self-service pages behind the community's QR code: no account needed.

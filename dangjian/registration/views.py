@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.roles import Role, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record
@@ -430,17 +430,21 @@ def document_delete(request, public_id):
 # --- the summary ---------------------------------------------------------------------------
 
 
-@require_roles(WORKER_ROLES)
-def summary(request):
+def _summary_area(request) -> Area:
     if request.GET.get("area"):
         area = Area.objects.get_for_user(request.user, request.GET["area"])
         if area.level == Level.GRID:
             raise Http404
-    else:
-        roots = area_roots_for(request.user)
-        if not roots:
-            raise Http404
-        area = roots[0]
+        return area
+    roots = area_roots_for(request.user)
+    if not roots:
+        raise Http404
+    return roots[0]
+
+
+@require_roles(WORKER_ROLES)
+def summary(request):
+    area = _summary_area(request)
     result = selectors.registration_summary(area)
     subdistricts = []
     if area.level == Level.DISTRICT:
@@ -657,4 +661,53 @@ def desk_export(request):
         actor=request.user,
         object_type="registration.registration",
         filters={k: v for k, v in filters.items() if v},
+    )
+
+
+@require_roles(WORKER_ROLES)
+@require_http_methods(["GET", "POST"])
+def summary_export(request):
+    """The summary table of a node (one row per community, then the total) as Excel; audited.
+    Counts only: the people behind them are in each community's 应报未报 export."""
+    from dangjian.imports.exports import export_response
+    from dangjian.imports.more_exports import SUMMARY_COLUMNS
+
+    area = _summary_area(request)
+    result = selectors.registration_summary(area)
+    for row in result.rows:
+        row.community_label = row.community.name
+    rows = list(result.rows)
+    if result.total is not None:
+        result.total.community_label = _("合计")
+        rows.append(result.total)
+    return export_response(
+        request=request,
+        queryset_or_rows=rows,
+        columns=SUMMARY_COLUMNS,
+        filename=_("%(area)s双报到汇总") % {"area": area.name},
+        actor=request.user,
+        object_type="registration.summary",
+        filters={"area": area.name, "date": timezone.localdate().isoformat()},
+        area_path=area.path,
+    )
+
+
+@require_roles(WORKER_ROLES)
+@require_http_methods(["GET", "POST"])
+def documents_export(request, public_id):
+    """A community's 文件清单 as Excel, as the five-lists page shows it; audited."""
+    from dangjian.imports.exports import export_response
+    from dangjian.imports.more_exports import DOCUMENT_COLUMNS
+
+    area = _community(request, public_id)
+    documents = CommunityDocument.objects.visible_to(request.user).filter(community=area).select_related("community")
+    return export_response(
+        request=request,
+        queryset_or_rows=documents.order_by("-published_on", "-pk"),
+        columns=DOCUMENT_COLUMNS,
+        filename=_("%(c)s文件清单") % {"c": area.name},
+        actor=request.user,
+        object_type="registration.communitydocument",
+        filters={"community": area.name},
+        area_path=area.path,
     )

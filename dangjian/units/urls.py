@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/formation/", views.unit_formation, name="formation"),
     path("coverage/", views.coverage_home, name="coverage"),
     path("coverage/rule/", views.coverage_rule, name="coverage_rule"),
+    path("coverage/blank-spots/export/", views.coverage_blank_export, name="coverage_blank_export"),
     path("coverage/area/<uuid:public_id>/", views.coverage_area, name="coverage_area"),
     path("coverage/org/<uuid:public_id>/", views.coverage_org, name="coverage_org"),
     path("committees/", views.committee_list, name="committee_list"),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from dangjian.accounts.roles import Role, active_role
 from dangjian.core.scoping import scope_for
@@ -297,12 +298,49 @@ def _coverage_page(request, area: Area | None):
         "blank_page": blank_page,
         "blank_rows": blank_rows,
         "querystring": querystring_without_page(request),
+        "blank_export_url": reverse("units:coverage_blank_export")
+        + (f"?{urlencode({'area': str(area.public_id)})}" if area is not None else ""),
         "committees": committees,
         "can_edit_rule": area is not None and (user.is_superuser or active_role(user) in RULE_ROLES),
         "units_url": _unit_list_url(area),
         "active_nav": "coverage",
     }
     return render(request, "units/coverage.html", context)
+
+
+def _coverage_node(request) -> Area | None:
+    """The node of a coverage page: ?area= (in scope, 404 otherwise), else the user's own node."""
+    if request.GET.get("area"):
+        return Area.objects.get_for_user(request.user, request.GET["area"], level__in=_COVERAGE_LEVELS)
+    scope = scope_for(request.user)
+    if scope.everything:
+        return None
+    area = Area.objects.visible_to(request.user).filter(path=scope.area_path, level__in=_COVERAGE_LEVELS).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+@require_roles(UNIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def coverage_blank_export(request):
+    """The coverage page's blank spots (空白点) of one node as Excel, with why each is one; audited."""
+    from dangjian.imports.exports import export_response
+    from dangjian.imports.more_exports import BLANK_SPOT_COLUMNS
+
+    area = _coverage_node(request)
+    units = selectors.units_under_area(area, ResidentUnit.objects.visible_to(request.user))
+    name = area.name if area is not None else _("全部辖区")
+    return export_response(
+        request=request,
+        queryset_or_rows=selectors.blank_spots(units, rules=selectors.area_rules(area)),
+        columns=BLANK_SPOT_COLUMNS,
+        filename=_("%(node)s空白点") % {"node": name},
+        actor=request.user,
+        object_type="units.blankspot",
+        filters={"area": name},
+        area_path=area.path if area is not None else None,
+    )
 
 
 def _unit_list_url(area: Area | None, **params) -> str:

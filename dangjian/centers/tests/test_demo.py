@@ -1,21 +1,15 @@
 """The demo network: centres at every level, gaps in the circle, rooms, activities and bookings."""
 
-import random
-
 import pytest
 
-from dangjian.centers import demo_data, selectors
+from dangjian.centers import selectors
 from dangjian.centers.models import Activity, Booking, ServiceCenter, SignUp
-from dangjian.demo.builder import build_demo_district
 from dangjian.territory.models import Area
 
 
 @pytest.fixture
-def demo_network(db):
-    built = build_demo_district()
-    if not ServiceCenter.objects.exists():  # unless the lead has added it to DEMO_EXTENSIONS already
-        demo_data.build(random.Random(1), built)
-    return built
+def demo_network(demo):
+    return demo
 
 
 def test_the_demo_network_has_every_level_and_gaps_in_the_circle(demo_network):

@@ -1,13 +1,10 @@
 """The demo district's weak-organization cases (dangjian.orgs.demo_data)."""
 
-import random
-
 import pytest
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.demo.builder import build_demo_district
-from dangjian.orgs import demo_data, todo
+from dangjian.orgs import todo
 from dangjian.orgs import weak_selectors as selectors
 from dangjian.orgs.models import WeakCaseStatus, WeakOrgCase
 
@@ -15,12 +12,8 @@ S = WeakCaseStatus
 
 
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    built = build_demo_district()
-    if not WeakOrgCase.objects.exists():  # until the lead adds demo_data to DEMO_EXTENSIONS
-        demo_data.build(random.Random(1), built)
-    return built
+def built(demo):
+    return demo
 
 
 def test_the_demo_has_a_case_in_each_state_dated_around_today(built):

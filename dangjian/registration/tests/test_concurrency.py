@@ -4,34 +4,11 @@ Real threads, real connections: on PostgreSQL the row lock makes the second wait
 first one's decision; on SQLite the IMMEDIATE transactions serialize the writers the same way.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
+from dangjian.core.testing import run_at_once
 from dangjian.registration import services
 from dangjian.registration.models import Registration, RegistrationLog, RegistrationStatus
-
-
-def run_at_once(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = ("ok", job())
-        except Exception as exc:  # the loser's refusal is the result we look at
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

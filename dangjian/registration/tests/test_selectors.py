@@ -79,17 +79,19 @@ def test_a_unit_registered_elsewhere_reads_as_registered_there(reg_world):
 def test_the_five_lists_come_in_the_seeds_order_and_accept_new_sources(reg_world):
     sections = selectors.community_five_lists(reg_world.c1)
     assert [s.title for s in sections] == ["文件清单", "报到清单", "需求清单", "服务清单", "评价清单"]
-    assert [s.available for s in sections] == [True, True, False, False, False]
-    assert "群众点单、社区派单、党员接单上线后" in sections[2].empty_text
-    # The demand loop plugs its list in like this.
+    # The demand loop has plugged its three lists in (dangjian/demands/lists.py).
+    assert [s.available for s in sections] == [True, True, True, True, True]
+    # A list without a source says when it will fill; a new source replaces the entry.
+    saved = selectors._SOURCES.pop("evaluations")
     try:
+        assert "群众点单、社区派单、党员接单上线后" in selectors.community_five_lists(reg_world.c1)[4].empty_text
         selectors.register_list_source(
-            "demands", SectionSource(lambda c: ResidentUnit.objects.filter(community=c), "x.html")
+            "evaluations", SectionSource(lambda c: ResidentUnit.objects.filter(community=c), "x.html")
         )
-        demands = selectors.community_five_lists(reg_world.c1)[2]
-        assert demands.available and demands.count == 1
+        evaluations = selectors.community_five_lists(reg_world.c1)[4]
+        assert evaluations.available and evaluations.count == 1
     finally:
-        selectors._SOURCES.pop("demands", None)
+        selectors._SOURCES["evaluations"] = saved
     with pytest.raises(ValueError, match="not one of the five lists"):
         selectors.register_list_source("wishes", SectionSource(lambda c: None, "x.html"))
 

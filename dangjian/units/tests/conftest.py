@@ -1,7 +1,6 @@
 """A hand-counted set of units on top of `world`, whose every figure is worked out in
 test_coverage.py by hand (the table below), and the demo district with this app's demo data."""
 
-import io
 from types import SimpleNamespace
 
 import pytest
@@ -85,13 +84,6 @@ def cov(world):
 
 
 @pytest.fixture
-def units_demo(transactional_db, monkeypatch):
-    """The demo district with this app's demo data (added to the extensions if the lead has not yet)."""
-    from django.core.management import call_command
-
-    from dangjian.demo import builder
-
-    step = "dangjian.units.demo_data.build"
-    if step not in builder.DEMO_EXTENSIONS:
-        monkeypatch.setattr(builder, "DEMO_EXTENSIONS", [*builder.DEMO_EXTENSIONS, step])
-    call_command("demo_district", stdout=io.StringIO())
+def units_demo(demo):
+    """The demo district (its extensions include this app's step)."""
+    return demo

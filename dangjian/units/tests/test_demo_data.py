@@ -1,18 +1,14 @@
 import pytest
 
 from dangjian.core.validators import validate_credit_code
-from dangjian.demo import builder
 from dangjian.territory.models import Area
 from dangjian.units import selectors
 from dangjian.units.models import AdjunctMember, Alliance, CoverageRule, ResidentUnit
 
 
 @pytest.fixture
-def built(db, monkeypatch):
-    step = "dangjian.units.demo_data.build"
-    if step not in builder.DEMO_EXTENSIONS:
-        monkeypatch.setattr(builder, "DEMO_EXTENSIONS", [*builder.DEMO_EXTENSIONS, step])
-    return builder.build_demo_district()
+def built(demo):
+    return demo
 
 
 def test_the_demo_district_has_believable_coverage(built):

@@ -1,0 +1,189 @@
+"""Forms of the workbench: the list's filters and one form per lifecycle step on the case page.
+
+Every step form carries the `version` the page was rendered at, so a change made meanwhile by
+someone else is refused (StaleCase) instead of overwritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.models import RoleAssignment
+from dangjian.accounts.roles import Role
+from dangjian.territory.models import Area, Level
+from dangjian.units.models import Department, ResidentUnit
+
+from .models import AssigneeKind, Case, CaseCategory, CaseStatus, Channel, DutyItem, LimitUnit, Rating
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(MultiplePhotoField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *CaseStatus.choices])
+    category = forms.ModelChoiceField(
+        label=_("类别"),
+        required=False,
+        queryset=CaseCategory.objects.all(),
+        to_field_name="code",
+        empty_label=_("全部类别"),
+    )
+    channel = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *Channel.choices])
+    area = forms.ModelChoiceField(
+        label=_("属地"),
+        required=False,
+        queryset=Area.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("全部属地"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("承办部门"),
+        required=False,
+        queryset=Department.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("全部部门"),
+    )
+    overdue = forms.BooleanField(label=_("仅看超期"), required=False)
+    supervised = forms.BooleanField(label=_("仅看督办"), required=False)
+    mine = forms.BooleanField(label=_("我负责的"), required=False)
+    date_from = forms.DateField(label=_("受理日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, areas: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["department"].queryset = departments
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NoteOnlyForm(StepForm):
+    note = forms.CharField(
+        label=_("说明（选填）"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StepForm):
+    reason = forms.CharField(label=_("原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DispatchForm(StepForm):
+    kind = forms.ChoiceField(label=_("派给"), choices=AssigneeKind.choices)
+    department = forms.ModelChoiceField(
+        label=_("承办部门"), required=False, queryset=Department.objects.none(), to_field_name="public_id"
+    )
+    grid = forms.ModelChoiceField(
+        label=_("网格"), required=False, queryset=Area.objects.none(), to_field_name="public_id"
+    )
+    user = forms.ModelChoiceField(
+        label=_("指定人员（网格员或党员，选填）"),
+        required=False,
+        queryset=RoleAssignment.objects.none(),
+        to_field_name="public_id",
+    )
+    unit = forms.ModelChoiceField(
+        label=_("驻区单位"), required=False, queryset=ResidentUnit.objects.none(), to_field_name="public_id"
+    )
+    note = forms.CharField(
+        label=_("派单说明（选填）"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district_path = case.area_path[:4]
+        self.fields["department"].queryset = Department.objects.filter(area__path__startswith=district_path).order_by(
+            "name"
+        )
+        community_path = case.community.path if case.community_id else case.area_path
+        self.fields["grid"].queryset = Area.objects.filter(level=Level.GRID, path__startswith=community_path).order_by(
+            "path"
+        )
+        people = RoleAssignment.objects.filter(is_active=True).select_related("user")
+        self.fields["user"].queryset = people.filter(
+            role=Role.GRID_WORKER, area__path__startswith=community_path
+        ) | people.filter(role=Role.PARTY_MEMBER, home_community_id=case.community_id)
+        self.fields["user"].label_from_instance = lambda a: f"{a.user} · {a.get_role_display()}"
+        self.fields["unit"].queryset = ResidentUnit.objects.filter(community_id=case.community_id).order_by("name")
+        for name, kinds in (("department", "department"), ("grid", "grid"), ("user", "grid member"), ("unit", "unit")):
+            self.fields[name].widget.attrs["data-kind"] = kinds
+        if case.duty_item_id and not self.is_bound:
+            self.initial.setdefault("kind", AssigneeKind.DEPARTMENT)
+            self.initial.setdefault("department", case.duty_item.lead_department.public_id)
+
+
+class PhotoNoteForm(StepForm):
+    text = forms.CharField(label=_("处置进展"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label=_("现场照片（选填）"), required=False)
+    public = forms.BooleanField(label=_("反映人可见"), required=False)
+
+
+class CloseForm(StepForm):
+    result = forms.CharField(label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label=_("处置后照片（选填）"), required=False)
+
+
+class CallbackForm(StepForm):
+    rating = forms.ChoiceField(label=_("评价"), choices=Rating.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("回访记录"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MergeForm(StepForm):
+    main = forms.CharField(label=_("主事件编号"), max_length=24)
+    note = forms.CharField(label=_("说明（选填）"), required=False, max_length=300)
+
+
+class RouteForm(StepForm):
+    category = forms.ModelChoiceField(
+        label=_("类别"), required=False, queryset=CaseCategory.objects.filter(is_active=True), to_field_name="code"
+    )
+    grid = forms.ModelChoiceField(
+        label=_("网格"), required=False, queryset=Area.objects.none(), to_field_name="public_id"
+    )
+    duty_item = forms.ModelChoiceField(
+        label=_("权责事项"), required=False, queryset=DutyItem.objects.none(), to_field_name="public_id"
+    )
+    note = forms.CharField(label=_("说明（选填）"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, case: Case, grids: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["duty_item"].queryset = DutyItem.objects.filter(subdistrict_id=case.subdistrict_id).order_by(
+            "sort", "pk"
+        )
+        if not self.is_bound:
+            self.initial.update(category=case.category.code, grid=case.grid.public_id if case.grid_id else None)
+            if case.duty_item_id:
+                self.initial["duty_item"] = case.duty_item.public_id
+
+
+class SuperviseForm(StepForm):
+    note = forms.CharField(label=_("督办意见"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendAskForm(StepForm):
+    amount = forms.IntegerField(label=_("延长"), min_value=1, max_value=60, initial=2)
+    unit = forms.ChoiceField(label=_("单位"), choices=LimitUnit.choices, initial=LimitUnit.WORKDAYS)
+    reason = forms.CharField(label=_("延期理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendDecideForm(StepForm):
+    extension = forms.UUIDField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("审批"), choices=[("approve", _("批准")), ("refuse", _("不批准"))])
+    note = forms.CharField(label=_("审批意见（选填）"), required=False, max_length=300)

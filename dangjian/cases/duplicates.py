@@ -1,0 +1,120 @@
+"""Possible duplicates: the same problem reported twice (two neighbours, a call and a photo).
+
+A new case is compared with the open cases of its grid received within the district's window, near
+it (haversine distance within the policy's radius, when both have a point), by the words of their
+descriptions: jieba word segmentation, stop words and punctuation removed, cosine similarity of the
+word sets. The most similar at or above the policy's threshold is flagged as possible_duplicate_of;
+a dispatcher decides whether to merge.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+import jieba
+from django.utils import timezone
+from jieba import posseg
+
+from .models import OPEN_STATUSES, Case, CasePolicy
+
+jieba.setLogLevel(logging.WARNING)
+
+# Part-of-speech tags left out: place, person and organization names, numerals, time words, punctuation.
+SKIP_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "m", "mq", "t", "x", "uj", "ul"})
+EARTH_RADIUS_M = 6_371_008.8
+# Compared per new case at most; the newest first (a grid rarely has this many open cases at once).
+MAX_CANDIDATES = 300
+
+# Words that say nothing about the problem itself: particles, pronouns, politeness, filler.
+_STOP_TEXT = (
+    "的 了 着 过 地 得 和 与 及 或 而 也 又 就 都 还 很 太 非常 特别 比较 有点 一些 一点",
+    "一下 一直 已经 还是 但是 可是 因为 所以 如果 虽然 然后 这个 那个 这些 那些 这里 那里",
+    "这边 那边 这样 那样 什么 怎么 为什么 哪里 我 我们 你 你们 他 他们 她 它 它们 大家",
+    "自己 有 没有 没 是 不是 在 被 把 给 让 对 向 从 到 于 为 以 等 之 吗 呢 吧 啊 呀",
+    "哦 嗯 了吧 请 麻烦 希望 尽快 赶紧 处理 解决 一下子 谢谢 感谢 反映 问题 情况 现在",
+    "今天 昨天 最近 好几 几天 多次 一个 个 些 里 上 下 人 好 大 小 多 无 不 来 去 说 要",
+    "会 能 可 可以 一 两 几 天 年 月 日 时 点 小区 门口 附近 旁边 楼下 对面 周边 一带",
+    "社区 区",
+)
+STOP_WORDS = frozenset(word for line in _STOP_TEXT for word in line.split())
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _is_noise(word: str) -> bool:
+    if not word.strip() or word in STOP_WORDS:
+        return True
+    # Punctuation and symbols, Chinese or not.
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in word)
+
+
+@lru_cache(maxsize=2048)
+def features(text: str) -> frozenset[str]:
+    """What a description is about: its content words, the parts of its long words (so "垃圾堆"
+    meets "垃圾"), and their characters (residents say the same thing in other words: "臭味很大" /
+    "很臭", "丢失" / "缺失"). Place and person names and numbers are left out: the grid and the
+    distance already say where, and an estate's name would make every case there look alike."""
+    text = re.sub(r"\s+", " ", (text or "").lower())
+    found: set[str] = set()
+    for token in posseg.lcut(text):
+        if token.flag in SKIP_TAGS or _is_noise(token.word):
+            continue
+        found.add(token.word)
+        if len(token.word) > 2:
+            found.update(w for w in jieba.lcut_for_search(token.word) if not _is_noise(w))
+    chars = {ch for word in found if len(word) > 1 for ch in word if not _is_noise(ch)}
+    return frozenset(found | chars)
+
+
+def similarity(a: str, b: str) -> float:
+    """Cosine similarity of the two feature sets, 0..1."""
+    wa, wb = features(a), features(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / math.sqrt(len(wa) * len(wb))
+
+
+@dataclass(frozen=True)
+class Match:
+    case: Case
+    similarity: float
+    distance_m: float | None
+
+
+def find_possible_duplicate(case: Case, *, policy: CasePolicy) -> Match | None:
+    """The most similar open case of the same grid, near enough and recent enough, or None.
+
+    Cases that are not placed in a grid (parked at a district or a community) are not compared:
+    without a grid there is no neighbourhood small enough to compare against."""
+    if case.grid_id is None:
+        return None
+    since = timezone.now() - timedelta(days=policy.duplicate_window_days)
+    candidates = (
+        Case.objects.filter(grid_id=case.grid_id, status__in=OPEN_STATUSES, received_at__gte=since)
+        .exclude(pk=case.pk)
+        .order_by("-received_at", "-pk")
+        .only("pk", "number", "description", "lat", "lng", "received_at")[:MAX_CANDIDATES]
+    )
+    best: Match | None = None
+    for other in candidates:
+        distance = None
+        if case.lat is not None and case.lng is not None and other.lat is not None and other.lng is not None:
+            distance = haversine_m(case.lat, case.lng, other.lat, other.lng)
+            if distance > policy.duplicate_radius_m:
+                continue
+        score = similarity(case.description, other.description)
+        if score >= policy.duplicate_similarity and (best is None or score > best.similarity):
+            best = Match(other, score, distance)
+    return best

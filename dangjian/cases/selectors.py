@@ -1,0 +1,243 @@
+"""Reads of cases for the workbench: the scoped list with its filters, and the case page's context."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from dangjian.core.scoping import prefix_q, scope_for
+
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseDepartment,
+    CaseLog,
+    CasePhoto,
+    CaseStatus,
+    Extension,
+    ExtensionStatus,
+)
+
+# The workbench's quick tabs: a department's inbox is the first three on its own cases.
+TABS = ("todo", "accepted", "dispatched", "handling", "closed", "overdue", "supervised", "mine")
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Cases in the user's scope, and the cases they own wherever the case went (首问负责制)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Case.objects.all()
+    q = Case.scope_q(scope)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(owner_id=user.pk)
+    return Case.objects.filter(q)
+
+
+def get_case_for_user(user: Any, public_id: Any) -> Case:
+    """One case in scope, or 404 (for missing and out of scope alike)."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return visible_cases(user).select_related(*DETAIL_RELATED).get(public_id=public_id)
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Open and past the deadline (live, without waiting for the deadline scan)."""
+    return Q(status__in=OPEN_STATUSES, deadline__lt=now or timezone.now())
+
+
+LIST_RELATED = (
+    "category",
+    "grid",
+    "community",
+    "assigned_department",
+    "assigned_area",
+    "assigned_unit",
+    "assigned_user",
+    "owner",
+)
+DETAIL_RELATED = (
+    *LIST_RELATED,
+    "subdistrict",
+    "district",
+    "duty_item__lead_department",
+    "reporter",
+    "merged_into",
+    "possible_duplicate_of",
+)
+
+
+def case_list(
+    user: Any,
+    *,
+    status: str = "",
+    q: str = "",
+    category: Any = None,
+    channel: str = "",
+    overdue: bool = False,
+    supervised: bool = False,
+    mine: bool = False,
+    area: Any = None,
+    department: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    tab: str = "",
+) -> QuerySet[Case]:
+    """The scoped, filtered list: overdue first, then by deadline (soonest first), then newest.
+
+    `category`, `area` and `department` are model instances the caller has already resolved in scope."""
+    now = timezone.now()
+    cases = visible_cases(user)
+    if tab == "todo":
+        cases = cases.filter(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))
+    elif tab == "overdue":
+        overdue = True
+    elif tab == "supervised":
+        supervised = True
+    elif tab == "mine":
+        mine = True
+    elif tab in CaseStatus.values:
+        status = tab
+    if status:
+        cases = cases.filter(status=status)
+    if q:
+        q = q.strip()[:50]
+        cases = cases.filter(
+            Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q) | Q(reporter_name=q)
+        )
+    if category is not None:
+        cases = cases.filter(category=category)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if overdue:
+        cases = cases.filter(overdue_q(now))
+    if supervised:
+        cases = cases.filter(supervised=True)
+    if mine:
+        cases = cases.filter(_mine_q(user))
+    if area is not None:
+        cases = cases.filter(prefix_q("area_path", area.path))
+    if department is not None:
+        cases = cases.filter(pk__in=CaseDepartment.objects.filter(department=department).values("case_id"))
+    # Ranges on the aware datetime (not __date), so the received_at index serves them.
+    if date_from:
+        cases = cases.filter(received_at__gte=local_day_start(date_from))
+    if date_to:
+        cases = cases.filter(received_at__lt=local_day_start(date_to + datetime.timedelta(days=1)))
+    return (
+        cases.select_related(*LIST_RELATED)
+        .annotate(is_overdue=When_(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("-is_overdue", F("deadline").asc(nulls_last=True), "-received_at", "-pk")
+    )
+
+
+def local_day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _mine_q(user: Any) -> Q:
+    """Owned by me, or assigned to me (my grid, my department, my unit, or me by name)."""
+    scope = scope_for(user)
+    q = Q(owner_id=user.pk) | Q(assigned_user_id=user.pk)
+    if scope.department_id:
+        q |= Q(assigned_department_id=scope.department_id)
+    if scope.unit_id:
+        q |= Q(assigned_unit_id=scope.unit_id)
+    if scope.area_path and scope.area_level in ("grid", "community"):
+        q |= Q(assigned_area__path=scope.area_path)
+    return q
+
+
+def list_page_rows(cases: list[Case]) -> list[Case]:
+    """Decorate a page of cases with what the list shows: time left or overdue by."""
+    now = timezone.now()
+    for case in cases:
+        case.time_left = (case.deadline - now) if case.deadline else None  # type: ignore[attr-defined]
+    return cases
+
+
+def tab_counts(user: Any) -> dict[str, int]:
+    """How many cases wait in each quick tab (one query)."""
+    from django.db.models import Count
+
+    now = timezone.now()
+    base = visible_cases(user)
+    counts = base.aggregate(
+        todo=Count("pk", filter=Q(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))),
+        dispatched=Count("pk", filter=Q(status=CaseStatus.DISPATCHED)),
+        handling=Count("pk", filter=Q(status=CaseStatus.HANDLING)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        supervised=Count("pk", filter=Q(supervised=True, status__in=OPEN_STATUSES)),
+    )
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def case_detail(case: Case, *, internal: bool) -> dict[str, Any]:
+    """What the case page shows besides the case: log (public rows only for residents), photos,
+    extensions, duplicates and merged cases, departments, whistles (read-only)."""
+    log = CaseLog.objects.filter(case=case).select_related("actor")
+    if not internal:
+        log = log.filter(public=True)
+    context: dict[str, Any] = {
+        "log": list(log.order_by("at", "pk")),
+        "photos": list(CasePhoto.objects.filter(case=case).order_by("uploaded_at", "pk")),
+    }
+    if internal:
+        context.update(
+            extensions=list(
+                Extension.objects.filter(case=case).select_related("requested_by", "decided_by").order_by("-pk")
+            ),
+            pending_extension=Extension.objects.filter(case=case, status=ExtensionStatus.PENDING).first(),
+            merged=list(case.merged.order_by("pk").only("public_id", "number", "description")[:50]),
+            departments=list(CaseDepartment.objects.filter(case=case).select_related("department")),
+            whistles=_whistles(case),
+        )
+    return context
+
+
+def _whistles(case: Case) -> list[Any]:
+    """H-whistle's rows for this case, read-only (its pages act on them)."""
+    from .models import Summons, Whistle
+
+    return list(
+        Whistle.objects.filter(case=case)
+        .select_related("blown_by")
+        .prefetch_related(Prefetch("summonses", queryset=Summons.objects.select_related("department")))
+        .order_by("-blown_at", "-pk")
+    )
+
+
+def claim_community_id(user: Any) -> int | None:
+    """The community whose published cases a member (home community) or a unit contact (the unit's) may claim."""
+    from dangjian.accounts.roles import Role, active_assignment
+
+    assignment = active_assignment(user)
+    if assignment is None:
+        return None
+    if assignment.role == Role.PARTY_MEMBER:
+        return assignment.home_community_id
+    if assignment.role == Role.UNIT_CONTACT and assignment.unit is not None:
+        return assignment.unit.community_id
+    return None
+
+
+def claimable_cases(user: Any, *, include_taken: bool = False) -> QuerySet[Case]:
+    """Published cases of the claimant's community (单位和党员主动认领), soonest deadline first.
+
+    `include_taken` adds the ones claimed meanwhile, so a late claimant is told who took it."""
+    community_id = claim_community_id(user)
+    if community_id is None:
+        return Case.objects.none()
+    statuses = [CaseStatus.PUBLISHED, CaseStatus.HANDLING] if include_taken else [CaseStatus.PUBLISHED]
+    return (
+        Case.objects.filter(community_id=community_id, status__in=statuses)
+        .select_related("category", "grid")
+        .order_by(F("deadline").asc(nulls_last=True), "-pk")
+    )

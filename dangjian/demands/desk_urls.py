@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import desk_views as views
+
+urlpatterns = [
+    path("new/", views.demand_new, name="new"),
+    path("mine/", views.demand_mine, name="mine"),
+    path("desk/", views.demand_desk, name="desk"),
+    path("board/", views.demand_board, name="board"),
+    path("board/<uuid:public_id>/claim/", views.demand_claim, name="claim"),
+    path("tasks/", views.demand_tasks, name="tasks"),
+    path("<uuid:public_id>/", views.demand_detail, name="detail"),
+    path("<uuid:public_id>/step/<slug:step>/", views.demand_step, name="step"),
+    path("<uuid:public_id>/reveal-phone/", views.reveal_phone, name="reveal_phone"),
+]

@@ -1,0 +1,432 @@
+"""Pages of the demand loop: the resident's 我要点单 and 我的需求, the worker's desk and demand page,
+the claim board and the task list of members, unit contacts and team leaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.audit.services import Action, audit_record
+from dangjian.core.text import mask_mobile
+from dangjian.core.views import client_ip, querystring_without_page, require_roles
+from dangjian.territory.models import Area
+from dangjian.volunteering.models import Team
+
+from . import forms, selectors, services
+from .models import Demand, DemandStatus
+from .workflow import Party, Step, allowed_steps, step_label
+
+PAGE_SIZE = 20
+DESK_ROLES = services.WORKER_ROLES
+NEW_ROLES = frozenset({*services.REQUESTER_ROLES, *services.WORKER_ROLES})
+CLAIM_ROLES = frozenset({Role.PARTY_MEMBER, Role.UNIT_CONTACT})
+
+TAB_LABELS = [
+    ("submitted", _("待受理")),
+    ("accepted", _("待派单")),
+    ("published", _("待认领")),
+    ("handling", _("办理中")),
+    ("to_rate", _("待评价")),
+    ("overdue", _("超时")),
+]
+
+
+def _is_desk(user: Any) -> bool:
+    return user.is_superuser or active_role(user) in DESK_ROLES
+
+
+# --- 我要点单, 我的需求 ---------------------------------------------------------------------
+
+
+def _communities_for(user: Any) -> list[Area]:
+    if _is_desk(user):
+        path = active_scope(user).area_path or ""
+        qs = Area.objects.filter(level="community").order_by("path")
+        return list(qs if user.is_superuser else qs.filter(path__startswith=path)) if path or user.is_superuser else []
+    home = services.home_community_id(user)
+    return list(Area.objects.filter(pk=home)) if home else []
+
+
+@require_roles(NEW_ROLES)
+def demand_new(request):
+    for_someone = _is_desk(request.user)
+    communities = _communities_for(request.user)
+    form = forms.SubmitForm(
+        request.POST or None, request.FILES or None, communities=communities, for_someone=for_someone
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            demand = services.demand_submit(
+                actor=request.user,
+                kind=data["kind"],
+                category=data.get("category"),
+                title=data["title"],
+                description=data.get("description", ""),
+                needed_by=data.get("needed_by"),
+                community=data.get("community"),
+                estate=data.get("estate"),
+                building=data.get("building"),
+                photos=data.get("photos") or [],
+                bank_hours=data.get("bank_hours") or 0,
+                requester_name=data.get("requester_name", ""),
+                requester_phone=data.get("requester_phone", ""),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("已提交，社区会尽快受理。"))
+            if for_someone:
+                return redirect(demand.get_absolute_url())
+            return redirect("demands:mine")
+    balance = None
+    if not for_someone and "bank_hours" in form.fields:
+        balance = _balance(request.user)
+    context = {
+        "form": form,
+        "for_someone": for_someone,
+        "home": communities[0] if communities and not for_someone else None,
+        "balance": balance,
+        "active_nav": "demands_desk" if for_someone else "demand_new",
+    }
+    return render(request, "demands/public/new.html", context)
+
+
+def _balance(user: Any) -> Any:
+    from dangjian.timebank.services import balance
+
+    return balance(user)
+
+
+@login_required
+def demand_mine(request):
+    page = Paginator(selectors.my_demands(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "querystring": querystring_without_page(request), "active_nav": "demand_mine"}
+    return render(request, "demands/public/mine.html", context)
+
+
+# --- the desk ---------------------------------------------------------------------------
+
+
+@require_roles(DESK_ROLES)
+def demand_desk(request):
+    form = forms.FilterForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    tab = request.GET.get("tab", "submitted")
+    tab = tab if tab in selectors.TABS or tab == "all" else "submitted"
+    demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q)
+    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.tab_counts(request.user)
+    for demand in page.object_list:
+        demand.masked_phone = mask_mobile(demand.requester_phone)
+    context = {
+        "page": page,
+        "form": form,
+        "tab": tab,
+        "tabs": [(key, label, counts.get(key)) for key, label in TAB_LABELS],
+        "querystring": querystring_without_page(request),
+        "active_nav": "demands_desk",
+    }
+    return render(request, "demands/desk/list.html", context)
+
+
+# --- the demand page and its steps ----------------------------------------------------------
+
+FORM_FOR_STEP: dict[str, type] = {
+    Step.ACCEPT: forms.NoteForm,
+    Step.DECLINE: forms.ReasonForm,
+    Step.PUBLISH: forms.NoteForm,
+    Step.DISPATCH: forms.DispatchForm,
+    Step.TAKE: forms.NoteForm,
+    Step.REFUSE: forms.ReasonForm,
+    Step.RECALL: forms.NoteForm,
+    Step.GIVE_UP: forms.ReasonForm,
+    Step.DONE: forms.DoneForm,
+    Step.RATE: forms.RateForm,
+    Step.CLOSE: forms.NoteForm,
+}
+# The page offers these; claims are made on the board, submissions on 我要点单.
+PAGE_STEPS = frozenset({*FORM_FOR_STEP, Step.WITHDRAW})
+WARNINGS = {
+    Step.DECLINE: _("不予受理后该需求结束，点单人可看到原因。"),
+    Step.WITHDRAW: _("撤回后该需求不再办理，预付的时间币将退回。"),
+    Step.RECALL: _("收回后承接方不能再办理，需重新发布或派单。"),
+    Step.REFUSE: _("拒绝后需求退回社区重新派单。"),
+    Step.GIVE_UP: _("放弃后需求退回社区重新派单。"),
+    Step.DISPATCH: _("已有承接方时，改派后原承接方不能再办理。"),
+    Step.CLOSE: _("关闭后将按登记的服务时长记入时间银行和积分，不能再评价。"),
+}
+BACKWARD_STEPS = frozenset({Step.DECLINE, Step.WITHDRAW, Step.RECALL, Step.REFUSE, Step.GIVE_UP, Step.CLOSE})
+DONE_MESSAGES = {
+    Step.ACCEPT: _("已受理，请发布认领或派单。"),
+    Step.DECLINE: _("已不予受理，点单人可看到原因。"),
+    Step.WITHDRAW: _("需求已撤回。"),
+    Step.PUBLISH: _("已发布，等待党员、驻区单位或服务队认领。"),
+    Step.DISPATCH: _("已派单。"),
+    Step.TAKE: _("已接单，请按期完成并登记。"),
+    Step.REFUSE: _("已拒绝，需求退回社区。"),
+    Step.RECALL: _("已收回，可重新发布或派单。"),
+    Step.GIVE_UP: _("已放弃，需求退回社区。"),
+    Step.DONE: _("已登记完成，等待点单人评价。"),
+    Step.RATE: _("感谢评价！服务时长和积分已记给服务者。"),
+    Step.CLOSE: _("已关闭，服务时长和积分已记入。"),
+}
+
+
+def _form_class(step: str) -> type:
+    if step == Step.WITHDRAW:
+        return forms.NoteForm
+    return FORM_FOR_STEP[step]
+
+
+def actions_for(user: Any, demand: Demand) -> list[dict[str, Any]]:
+    """The steps `user` may take on `demand` as forms rendered at its current version."""
+    parties = services.parties_for(user, demand)
+    actions = []
+    # The steps that move the demand on come first (the first is the primary button); those that
+    # end it or hand it back come last.
+    steps = sorted(allowed_steps(demand.status, parties), key=lambda step: step in BACKWARD_STEPS)
+    for step in steps:
+        if step not in PAGE_STEPS:
+            continue
+        form_class = _form_class(step)
+        if step == Step.WITHDRAW and Party.REQUESTER not in parties:
+            form_class = forms.RequiredNoteForm  # a worker withdrawing says why
+        extra = {"demand": demand} if form_class is forms.DispatchForm else {}
+        label = Step(step).label
+        if step == Step.DISPATCH and demand.status in (DemandStatus.DISPATCHED, DemandStatus.TAKEN):
+            label = _("改派")
+        actions.append(
+            {
+                "step": step,
+                "label": label,
+                # Ids per demand and step: the task list shows several demands' dialogs on one page.
+                "form": form_class(initial={"version": demand.version}, auto_id=f"{step}-{demand.pk}-%s", **extra),
+                "warning": WARNINGS.get(step, "") if step != Step.DISPATCH or demand.assignee_kind else "",
+                "url": reverse("demands:step", args=[demand.public_id, step]),
+                "id": f"{step}-{demand.public_id}",
+            }
+        )
+    return actions
+
+
+def _suggestions(demand: Demand) -> list[Any]:
+    from . import suggest  # H-insight's ranking of who could take it
+
+    return suggest.suggest_for(demand)
+
+
+@login_required
+def demand_detail(request, public_id):
+    demand = selectors.get_demand_for_user(request.user, public_id)
+    internal = services.is_worker(request.user, demand)
+    parties = services.parties_for(request.user, demand)
+    actions = actions_for(request.user, demand)
+    may_reveal = internal or Party.ASSIGNEE in parties
+    suggestions = None
+    if internal and any(a["step"] == Step.DISPATCH for a in actions):
+        suggestions = _suggestions(demand)
+    log = selectors.full_log(demand) if internal else selectors.public_log(demand)
+    for entry in log:
+        entry.step_label = step_label(entry.step)
+    context = {
+        "demand": demand,
+        "internal": internal,
+        "is_requester": Party.REQUESTER in parties,
+        "actions": actions,
+        "log": log,
+        "photos": list(demand.photos.all()),
+        "may_reveal": may_reveal,
+        "masked_phone": mask_mobile(demand.requester_phone),
+        "suggestions": suggestions,
+        "active_nav": "demands_desk" if internal else ("demand_mine" if Party.REQUESTER in parties else "demand_tasks"),
+    }
+    return render(request, "demands/desk/detail.html", context)
+
+
+def _run_step(request, demand: Demand, step: str, data: dict[str, Any]) -> Demand:
+    user, version = request.user, data["version"]
+    s = services
+    if step == Step.ACCEPT:
+        return s.demand_accept(actor=user, demand=demand, version=version, note=data.get("note", ""))
+    if step == Step.DECLINE:
+        return s.demand_decline(actor=user, demand=demand, reason=data["reason"], version=version)
+    if step == Step.WITHDRAW:
+        return s.demand_withdraw(actor=user, demand=demand, note=data.get("note", ""), version=version)
+    if step == Step.PUBLISH:
+        return s.demand_publish(actor=user, demand=demand, version=version, note=data.get("note", ""))
+    if step == Step.DISPATCH:
+        kind = data["kind"]
+        return s.demand_dispatch(
+            actor=user,
+            demand=demand,
+            kind=kind,
+            member=data.get("member") if kind == "member" else None,
+            unit=data.get("unit") if kind == "unit" else None,
+            team=data.get("team") if kind == "team" else None,
+            version=version,
+            note=data.get("note", ""),
+        )
+    if step == Step.TAKE:
+        return s.demand_take(actor=user, demand=demand, version=version, note=data.get("note", ""))
+    if step == Step.REFUSE:
+        return s.demand_refuse(actor=user, demand=demand, reason=data["reason"], version=version)
+    if step == Step.RECALL:
+        return s.demand_recall(actor=user, demand=demand, version=version, note=data.get("note", ""))
+    if step == Step.GIVE_UP:
+        return s.demand_give_up(actor=user, demand=demand, reason=data["reason"], version=version)
+    if step == Step.DONE:
+        return s.demand_done(
+            actor=user, demand=demand, note=data["note"], hours=data["hours"], photos=data["photos"], version=version
+        )
+    if step == Step.RATE:
+        return s.demand_rate(actor=user, demand=demand, rating=data["rating"], note=data["note"], version=version)
+    return s.demand_close(actor=user, demand=demand, version=version, note=data.get("note", ""))
+
+
+def _find_for_step(user: Any, public_id: Any) -> Demand:
+    """In scope, or a task of the user's (a unit contact's unit demand is also in scope)."""
+    try:
+        return selectors.get_demand_for_user(user, public_id)
+    except Http404:
+        task = selectors.task_for_user(user, public_id)
+        if task is None:
+            raise
+        return task
+
+
+@login_required
+@require_POST
+def demand_step(request, public_id, step):
+    if step not in PAGE_STEPS:
+        raise Http404
+    demand = _find_for_step(request.user, public_id)
+    form_class = _form_class(step)
+    if step == Step.WITHDRAW and Party.REQUESTER not in services.parties_for(request.user, demand):
+        form_class = forms.RequiredNoteForm
+    extra = {"demand": demand} if form_class is forms.DispatchForm else {}
+    form = form_class(request.POST, request.FILES, **extra)
+    back = request.POST.get("next") or demand.get_absolute_url()
+    if not back.startswith("/") or back.startswith("//"):
+        back = demand.get_absolute_url()
+    if not form.is_valid():
+        errors = [f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}" for k, v in form.errors.items()]
+        messages.error(request, _("未能%(step)s：%(e)s") % {"step": Step(step).label, "e": "；".join(errors)})
+        return redirect(back)
+    try:
+        _run_step(request, demand, step, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, DONE_MESSAGES.get(step, _("已完成。")))
+    if not services.parties_for(request.user, Demand.objects.get(pk=demand.pk)) and not _is_desk(request.user):
+        # The step took it out of the user's hands (refused, gave up): back to their tasks.
+        return redirect("demands:tasks")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def reveal_phone(request, public_id):
+    demand = _find_for_step(request.user, public_id)
+    parties = services.parties_for(request.user, demand)
+    if not ({Party.WORKER, Party.ASSIGNEE} & parties):
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action=Action.REVEAL,
+        obj=demand,
+        changes={"field": "requester_phone"},
+        ip=client_ip(request),
+        area_path=demand.area_path,
+    )
+    return HttpResponse(demand.requester_phone or _("未留电话"))
+
+
+# --- the claim board and my tasks -----------------------------------------------------------
+
+
+def _may_use_board(user: Any) -> bool:
+    return active_role(user) in CLAIM_ROLES or Team.objects.filter(leader=user, is_active=True).exists()
+
+
+@login_required
+def demand_board(request):
+    if not _may_use_board(request.user):
+        raise Http404
+    page = Paginator(selectors.claimable_demands(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    teams = list(Team.objects.filter(leader=request.user, is_active=True).select_related("area").order_by("name"))
+    for demand in page.object_list:
+        demand.my_teams = [t for t in teams if t.area.path.startswith(demand.community.path)]
+    context = {"page": page, "querystring": querystring_without_page(request), "active_nav": "demand_board"}
+    return render(request, "demands/public/board.html", context)
+
+
+@login_required
+@require_POST
+def demand_claim(request, public_id):
+    if not _may_use_board(request.user):
+        raise Http404
+    demand = Demand.objects.filter(
+        public_id=public_id, community_id__in=selectors.claim_communities(request.user)
+    ).first()
+    if demand is None:
+        raise Http404
+    form = forms.ClaimForm(request.POST)
+    form.fields["team"].queryset = Team.objects.filter(leader=request.user, is_active=True)
+    if not form.is_valid():
+        messages.error(request, _("认领失败，请刷新后重试。"))
+        return redirect("demands:board")
+    try:
+        services.demand_claim(
+            actor=request.user, demand=demand, team=form.cleaned_data.get("team"), version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("demands:board")
+    messages.success(request, _("认领成功，请尽快联系点单人并完成服务。"))
+    return redirect("demands:tasks")
+
+
+def _my_links() -> list[dict[str, str]]:
+    """My hours and my points, when the time bank and points pages are there."""
+    links = []
+    for name, label in (("timebank:mine", _("我的时间银行")), ("points:mine", _("我的积分"))):
+        try:
+            links.append({"url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+@login_required
+def demand_tasks(request):
+    if not (_may_use_board(request.user) or selectors.my_tasks(request.user).exists()):
+        raise Http404
+    open_tasks = list(selectors.my_tasks(request.user)[:50])
+    for demand in open_tasks:
+        demand.actions = actions_for(request.user, demand)
+        demand.masked_phone = mask_mobile(demand.requester_phone)
+    done = Paginator(selectors.my_tasks(request.user, done=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "my_links": _my_links(),
+        "open_tasks": open_tasks,
+        "page": done,
+        "querystring": querystring_without_page(request),
+        "active_nav": "demand_tasks",
+    }
+    return render(request, "demands/public/tasks.html", context)

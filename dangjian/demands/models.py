@@ -1,0 +1,228 @@
+"""Residents' demands (群众点单、社区派单、党员接单): micro-wishes, family help and public needs.
+
+A demand is accepted by its community, then published for members and units to claim or dispatched
+to a named member, unit or team; whoever takes it does it and records it; the resident rates it
+(or it closes itself after a configurable time); hours and points are credited then. Every step is
+a DemandLog row; the allowed steps are the table in workflow.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.people.models import Member
+from dangjian.registration.models import ServiceIntention
+from dangjian.territory.models import Area, Building, Estate
+from dangjian.units.models import ResidentUnit
+from dangjian.volunteering.models import Team
+
+
+class DemandKind(models.TextChoices):
+    MICRO_WISH = "micro_wish", _("微心愿")
+    FAMILY_HELP = "family_help", _("家庭帮扶")
+    PUBLIC_NEED = "public_need", _("公共需求")
+
+
+class DemandStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("已受理")
+    DECLINED = "declined", _("未受理")
+    PUBLISHED = "published", _("待认领")
+    DISPATCHED = "dispatched", _("已派单")
+    TAKEN = "taken", _("办理中")
+    DONE = "done", _("已完成待评价")
+    RATED = "rated", _("已评价")
+    CLOSED = "closed", _("已关闭")  # done and not rated in time: closed by the system
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_DEMAND_STATUSES = frozenset(
+    {
+        DemandStatus.SUBMITTED,
+        DemandStatus.ACCEPTED,
+        DemandStatus.PUBLISHED,
+        DemandStatus.DISPATCHED,
+        DemandStatus.TAKEN,
+    }
+)
+# The service was given (for the service list, hours and points).
+SERVED_STATUSES = frozenset({DemandStatus.DONE, DemandStatus.RATED, DemandStatus.CLOSED})
+
+
+class AssigneeKind(models.TextChoices):
+    MEMBER = "member", _("党员")
+    UNIT = "unit", _("驻区单位")
+    TEAM = "team", _("志愿服务队")
+
+
+class DemandPolicy(models.Model):
+    """A district's demand rules, as data with defaults."""
+
+    district = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="demand_policy", verbose_name=_("区"))
+    accept_within_hours = models.PositiveIntegerField(_("受理时限（小时）"), default=24)
+    claim_within_hours = models.PositiveIntegerField(_("发布后认领时限（小时）"), default=72)
+    take_within_hours = models.PositiveIntegerField(_("派单后接单时限（小时）"), default=24)
+    do_within_days = models.PositiveIntegerField(_("接单后完成时限（天）"), default=7)
+    escalate_after_hours = models.PositiveIntegerField(_("超时后上报社区书记（小时）"), default=24)
+    auto_close_after_days = models.PositiveIntegerField(_("完成后未评价自动关闭（天）"), default=7)
+    good_rating = models.PositiveSmallIntegerField(_("好评（星）"), default=4)
+
+    class Meta:
+        verbose_name = _("点单规则")
+        verbose_name_plural = _("点单规则")
+
+    def __str__(self) -> str:
+        return str(self.district)
+
+
+class Demand(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=12, choices=DemandKind.choices)
+    category = models.ForeignKey(
+        ServiceIntention,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("服务类别"),
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("内容"), max_length=2000, blank=True)
+    needed_by = models.DateField(_("希望完成日期"), null=True, blank=True)
+    # Where: the community always; estate, building and grid when known.
+    community = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="demands", verbose_name=_("社区"))
+    estate = models.ForeignKey(Estate, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands")
+    building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands")
+    grid = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    area_path = models.CharField(max_length=255, db_index=True)  # the deepest node known: scoping, rollups
+    # Who asked (personal data: masked in lists).
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands"
+    )
+    requester_name = models.CharField(_("求助人"), max_length=50, blank=True)
+    requester_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Hours the requester pays from their time bank (0: a free service; hours are then minted).
+    bank_hours = models.DecimalField(_("支付时间币（小时）"), max_digits=6, decimal_places=1, default=0)
+    status = models.CharField(_("状态"), max_length=12, choices=DemandStatus.choices, default=DemandStatus.SUBMITTED)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(_("未受理原因"), max_length=300, blank=True)
+    assignee_kind = models.CharField(_("承接方类型"), max_length=8, choices=AssigneeKind.choices, blank=True)
+    assigned_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="demands_taken"
+    )
+    assigned_user = models.ForeignKey(  # the member's (or team leader's) account, who acts on the phone
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="demands_taken"
+    )
+    assigned_unit = models.ForeignKey(
+        ResidentUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="demands_taken"
+    )
+    assigned_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="demands")
+    # Times
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)  # published or dispatched
+    taken_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True, db_index=True)  # when the current step is late
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # Outcome
+    done_note = models.TextField(_("完成情况"), blank=True)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=6, decimal_places=1, null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("评价（星）"), null=True, blank=True)
+    rating_note = models.CharField(_("评价内容"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)  # bumped on every step: no lost update
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("群众需求")
+        verbose_name_plural = _("群众需求")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="demands_rating_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(bank_hours__gte=0), name="demands_bank_hours_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "submitted_at"], name="demands_area_submitted"),
+            models.Index(fields=["status", "step_due_at"], name="demands_status_due"),
+            models.Index(fields=["assigned_member", "status"], name="demands_member_status"),
+            models.Index(fields=["assigned_unit", "status"], name="demands_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("demands:detail", args=[self.public_id])
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        if scope.area_path:
+            return prefix_q("area_path", scope.area_path)
+        if scope.unit_id:
+            return Q(assigned_unit_id=scope.unit_id)
+        if scope.user_id:
+            # A resident sees their own demands; a member those given to them or their team.
+            return (
+                Q(requester_id=scope.user_id)
+                | Q(assigned_user_id=scope.user_id)
+                | Q(assigned_member__user_id=scope.user_id)
+            )
+        return NOTHING
+
+
+class DemandLog(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
+    step = models.CharField(_("步骤"), max_length=16)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    public = models.BooleanField(default=True)  # shown to the resident
+
+    class Meta:
+        verbose_name = _("需求办理记录")
+        verbose_name_plural = _("需求办理记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["demand", "at"], name="demands_log_demand_at")]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} {self.step}"
+
+
+class DemandPhoto(models.Model):
+    class Stage(models.TextChoices):
+        REQUEST = "request", _("求助")
+        DONE = "done", _("完成")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.REQUEST)
+    file = models.FileField(upload_to="demands/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.public_id)

@@ -1,0 +1,133 @@
+"""Reads of the demand loop: what each person sees, the desk's tabs, the claim board, my tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.units.models import ResidentUnit
+from dangjian.volunteering.models import Team
+
+from .models import OPEN_DEMAND_STATUSES, Demand, DemandLog, DemandStatus
+from .services import home_community_id
+
+S = DemandStatus
+ROW_RELATED = ("community", "estate", "building", "category", "assigned_unit", "assigned_team", "assigned_user")
+
+# Desk tabs: key -> the filter (the overdue one is computed at call time).
+TABS: dict[str, Q] = {
+    "submitted": Q(status=S.SUBMITTED),
+    "accepted": Q(status=S.ACCEPTED),
+    "published": Q(status=S.PUBLISHED),
+    "handling": Q(status__in=[S.DISPATCHED, S.TAKEN]),
+    "to_rate": Q(status=S.DONE),
+    "overdue": Q(),
+}
+
+
+def _overdue_q() -> Q:
+    return Q(status__in=list(OPEN_DEMAND_STATUSES), step_due_at__lt=timezone.now())
+
+
+def tab_q(tab: str) -> Q:
+    return _overdue_q() if tab == "overdue" else TABS[tab]
+
+
+def visible_demands(user: Any) -> QuerySet[Demand]:
+    return Demand.objects.visible_to(user)
+
+
+def get_demand_for_user(user: Any, public_id: Any) -> Demand:
+    return Demand.objects.select_related(
+        *ROW_RELATED, "grid", "requester", "accepted_by", "assigned_member"
+    ).get_for_user(user, public_id)
+
+
+def desk_list(user: Any, *, tab: str = "", q: str = "") -> QuerySet[Demand]:
+    demands = visible_demands(user).select_related(*ROW_RELATED)
+    if tab in TABS:
+        demands = demands.filter(tab_q(tab))
+    q = (q or "").strip()
+    if q:
+        demands = demands.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(requester_name__icontains=q)
+            | Q(estate__name__icontains=q)
+        )
+    return demands.order_by("-submitted_at", "-pk")
+
+
+def tab_counts(user: Any) -> dict[str, int]:
+    """Every tab's count in one query."""
+    aggregates = {key: Count("pk", filter=tab_q(key)) for key in TABS}
+    return visible_demands(user).aggregate(**aggregates)
+
+
+def claim_communities(user: Any) -> list[int]:
+    """The communities whose published demands `user` may claim."""
+    role = active_role(user)
+    ids: set[int] = set()
+    if role == Role.UNIT_CONTACT:
+        unit_id = active_scope(user).unit_id
+        ids |= set(ResidentUnit.objects.filter(pk=unit_id).values_list("community_id", flat=True))
+    elif role == Role.PARTY_MEMBER:
+        home = home_community_id(user)
+        if home is not None:
+            ids.add(home)
+    # Team leaders: the community of each team they lead (the team's area or its ancestor community).
+    for team in Team.objects.filter(leader=user, is_active=True).select_related("area"):
+        area = team.area
+        if area.level == "community":
+            ids.add(area.pk)
+        elif area.parent_id and area.level == "grid":
+            ids.add(area.parent_id)
+    return sorted(ids)
+
+
+def claimable_demands(user: Any) -> QuerySet[Demand]:
+    return (
+        Demand.objects.filter(status=S.PUBLISHED, community_id__in=claim_communities(user))
+        .select_related("community", "estate", "category")
+        .order_by("step_due_at", "pk")
+    )
+
+
+def task_q(user: Any) -> Q:
+    """Demands `user` does: given to them, to their unit (as its contact) or to a team they lead."""
+    q = Q(assigned_user_id=user.pk) | Q(assigned_team__leader_id=user.pk)
+    if active_role(user) == Role.UNIT_CONTACT and active_scope(user).unit_id:
+        q |= Q(assigned_unit_id=active_scope(user).unit_id)
+    return q
+
+
+def my_tasks(user: Any, *, done: bool = False) -> QuerySet[Demand]:
+    statuses = [S.DONE, S.RATED, S.CLOSED] if done else [S.DISPATCHED, S.TAKEN]
+    return (
+        Demand.objects.filter(task_q(user), status__in=statuses)
+        .select_related("community", "estate", "building", "category", "assigned_team", "assigned_unit")
+        .order_by("step_due_at", "-pk")
+    )
+
+
+def task_for_user(user: Any, public_id: Any) -> Demand | None:
+    return Demand.objects.filter(task_q(user), public_id=public_id).select_related("assigned_team").first()
+
+
+def my_demands(user: Any) -> QuerySet[Demand]:
+    return (
+        Demand.objects.filter(requester=user)
+        .select_related("category", "estate", "building")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def public_log(demand: Demand) -> list[DemandLog]:
+    return list(demand.log.filter(public=True).order_by("at", "pk"))
+
+
+def full_log(demand: Demand) -> list[DemandLog]:
+    return list(demand.log.order_by("at", "pk"))

@@ -1,0 +1,105 @@
+"""In a real browser: the worker shows the rotating QR on a desktop, the member scans it on a phone,
+checks in, later checks out, and sees the verified hours; and the pages fit both widths."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dangjian.centers import services as center_services
+from dangjian.centers.models import Activity
+from dangjian.demo.accounts import DEMO_PASSWORD
+from dangjian.volunteering import services
+from dangjian.volunteering.models import Attendance, FixedGroup, Team
+
+from .test_demo import with_volunteering
+
+pytestmark = pytest.mark.browser
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+def test_a_member_scans_the_workers_qr_to_check_in_and_out(new_browser, demo):
+    from dangjian.accounts.models import User
+
+    with_volunteering()
+    member = User.objects.get(username="dy_member")
+    team = Team.objects.get(area__name="婆石社区", fixed_group=FixedGroup.HEALTH)
+    now = timezone.now().replace(second=0, microsecond=0)
+    link = services.team_activity_create(
+        actor=None, team=team, title="量血压志愿服务", start=now + datetime.timedelta(hours=1),
+        end=now + datetime.timedelta(hours=3), place="中珠新村",
+    )  # fmt: skip
+    center_services.signup_create(actor=member, activity=link.activity)
+    # The activity has just begun.
+    Activity.objects.filter(pk=link.activity.pk).update(
+        start=now - datetime.timedelta(minutes=5), end=now + datetime.timedelta(minutes=55)
+    )
+    worker = new_browser("desktop")
+    page = worker.sign_in("sq_worker", DEMO_PASSWORD)
+    worker.open_nav("volunteering")
+    page.click("text=量血压志愿服务")
+    qr = page.locator("[data-testid=qr]")
+    assert qr.locator("svg").count() == 1
+    scan_url = qr.get_attribute("data-scan-url")
+    worker.assert_fits()
+    worker.shot("volunteering-attendance-qr")
+
+    phone = new_browser("phone")
+    mpage = phone.sign_in("dy_member", DEMO_PASSWORD)
+    phone.go(_path(scan_url))
+    assert "量血压志愿服务" in mpage.locator("[data-testid=scan]").inner_text()
+    mpage.click("[data-testid=scan-submit]")
+    assert "签到成功" in mpage.locator(".messages").inner_text()
+    phone.assert_fits()
+    phone.shot("volunteering-scan-checked-in")
+
+    # An hour later: the activity (and the check-in) move an hour back instead of waiting.
+    att = Attendance.objects.get(signup__activity=link.activity)
+    Attendance.objects.filter(pk=att.pk).update(checked_in_at=att.checked_in_at - datetime.timedelta(minutes=60))
+    Activity.objects.filter(pk=link.activity.pk).update(
+        start=now - datetime.timedelta(minutes=65), end=now - datetime.timedelta(minutes=5)
+    )
+    phone.go(_path(scan_url))
+    assert "服务结束时请签退" in mpage.locator("[data-testid=scan-state]").inner_text()
+    mpage.click("[data-testid=scan-submit]")
+    assert "签退成功" in mpage.locator(".messages").inner_text()
+    att.refresh_from_db()
+    assert att.verified and att.hours > 0
+    phone.shot("volunteering-scan-checked-out")
+    phone.go("/volunteering/mine/")
+    assert f"已核实 {att.hours} 小时" in mpage.locator("[data-testid=my-activities]").inner_text()
+    phone.assert_fits()
+    phone.shot("volunteering-mine")
+
+    page.reload()
+    row = page.locator("[data-testid=row-dy_member]")
+    assert f"{att.hours} 小时" in row.inner_text()
+    worker.shot("volunteering-attendance-verified")
+
+
+def test_the_volunteering_pages_fit_and_work(browser, demo):
+    with_volunteering()
+    page = browser.sign_in("dy_member", DEMO_PASSWORD)
+    browser.open_nav("volunteering")
+    assert page.locator("[data-testid=teams] .card").count() >= 5
+    browser.assert_fits()
+    browser.shot("volunteering-home-member")
+    page.locator("[data-testid=teams] .card", has_text="安全服务队").click()
+    page.click("[data-testid=join]")
+    assert "已加入" in page.locator(".messages").inner_text()
+    browser.assert_fits()
+    browser.shot("volunteering-team")
+    browser.go("/volunteering/")
+    page.locator("[data-testid=posts] a").first.click()
+    page.locator("[data-testid=shift-signup]").first.click()
+    assert "已报名" in page.locator(".messages").inner_text()
+    browser.assert_fits()
+    browser.shot("volunteering-post-member")
+    browser.go("/volunteering/mine/")
+    assert page.locator("[data-testid=my-hours]").inner_text() != "0.0"
+    assert page.locator("[data-testid=my-shifts] li").count() >= 2
+    browser.assert_fits()
+    browser.shot("volunteering-mine-demo")
