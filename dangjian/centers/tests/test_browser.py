@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from playwright.sync_api import expect
 
 from dangjian.centers import demo_data
 from dangjian.centers.models import Booking, ServiceCenter, SignUp
@@ -44,7 +45,7 @@ def test_a_resident_finds_a_centre_and_books_a_room_on_a_phone(browser, demo):
     browser.assert_fits()
     browser.shot("centers-finder")
     page.locator("[data-testid=finder-center] a", has_text="婆石社区党群服务中心").click()
-    assert "开放时间" in page.content()
+    expect(page.locator("body")).to_contain_text("开放时间")
     page.click("[data-testid=to-center]")
     page.click("[data-testid='book-会议室']")
     # Outside the opening hours first: refused with the hours named.

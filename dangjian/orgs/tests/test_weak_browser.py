@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dangjian.accounts.models import User
 from dangjian.demo.accounts import DEMO_PASSWORD
@@ -65,7 +66,7 @@ def test_an_org_is_flagged_rectified_by_the_worker_and_delisted_by_the_admin(bro
     page.click("button.primary")
     page.wait_for_selector("[data-testid=steps]")
     page.click("text=批准整改方案，开始整改")
-    assert "确认批准整改方案？" in page.content()
+    expect(page.locator("body")).to_contain_text("确认批准整改方案？")
     page.click("button.primary")
     page.wait_for_selector("[data-testid=case-status]:has-text('整改中')")
     browser.assert_fits()

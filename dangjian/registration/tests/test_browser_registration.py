@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from dangjian.accounts import services as account_services
 from dangjian.demo.accounts import DEMO_PASSWORD
@@ -83,7 +84,7 @@ def test_the_worker_pages_fit_phone_and_desktop(browser, phone_member):
     browser.assert_fits()
     browser.shot("registration-desk")
     page.click("text=报到码")
-    assert page.locator("[data-testid=qr] svg").count() == 1
+    expect(page.locator("[data-testid=qr] svg")).to_have_count(1)
     browser.assert_fits()
     browser.shot("registration-community-qr")
     page.click("nav.tabs >> text=应报未报")
