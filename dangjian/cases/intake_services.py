@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_assignment, active_role, active_scope
+from dangjian.accounts.roles import Role, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.tree import STEP, ancestor_paths
 from dangjian.core.validators import validate_mobile
@@ -45,8 +45,7 @@ from .models import (
     DutyItem,
     Placement,
 )
-from .services import case_accept, limit_for, log_step, parties_for
-from .workdays import deadline_after
+from .services import case_accept, log_step, parties_for
 from .workflow import Party, Step
 
 logger = logging.getLogger(__name__)
@@ -503,49 +502,12 @@ def case_submit(
 
 
 def accept_on_entry(*, actor: Any, case: Case) -> Case:
-    """Accept a case the actor just entered, when they may.
-
-    A dispatcher whose scope holds the case accepts it through the workflow (case_accept). A grid
-    worker's own patrol report in their grid is accepted with them as owner: the workflow table
-    only lets dispatchers accept, but a grid worker reporting what they found on patrol is the
-    first person responsible for it. Anyone else (a desk operator taking a call about a place
-    outside their scope) leaves the case submitted for the dispatcher where it landed.
-    """
-    if Party.DISPATCHER in parties_for(actor, case):
-        return case_accept(actor=actor, case=case, version=case.version)
-    home = active_scope(actor).area_path
-    own_patrol = (
-        case.channel == Channel.PATROL
-        and active_role(actor) == Role.GRID_WORKER
-        and case.reporter_id == actor.pk
-        and home is not None
-        and case.area_path.startswith(home)
-    )
-    if not own_patrol:
+    """Accept a case the actor just entered, when they may: a dispatcher whose scope holds it, or a
+    grid worker reporting on patrol in their grid (services.parties_for). Anyone else (a desk
+    operator taking a call about a place outside their scope) leaves the case submitted for the
+    dispatcher where it landed."""
+    if Party.DISPATCHER not in parties_for(actor, case):
         return case
-    now = timezone.now()
-    amount, unit = limit_for(case)
-    deadline = deadline_after(now, amount, unit)
-    updated = Case.objects.filter(pk=case.pk, status=CaseStatus.SUBMITTED, version=case.version).update(
-        status=CaseStatus.ACCEPTED, owner=actor, accepted_at=now, deadline=deadline, version=F("version") + 1
-    )
-    if updated != 1:  # pragma: no cover - the case was created in this transaction
-        return case
-    case.refresh_from_db()
-    when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
-    log_step(
-        case,
-        actor=actor,
-        step=Step.ACCEPT,
-        from_status=CaseStatus.SUBMITTED,
-        to_status=CaseStatus.ACCEPTED,
-        note=_("网格员巡查上报，即时受理；期限 %(d)s") % {"d": when},
-    )
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=case,
-        changes={"status": [str(CaseStatus.SUBMITTED.label), str(CaseStatus.ACCEPTED.label)]},
-        area_path=case.area_path,
-    )
-    return case
+    patrol = case.channel == Channel.PATROL and active_role(actor) == Role.GRID_WORKER
+    note = _("网格员巡查上报，即时受理") if patrol else ""
+    return case_accept(actor=actor, case=case, version=case.version, note=note)

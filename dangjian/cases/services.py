@@ -29,6 +29,7 @@ from .models import (
     CasePhoto,
     CasePolicy,
     CaseStatus,
+    Channel,
     DutyItem,
     Extension,
     ExtensionStatus,
@@ -81,7 +82,7 @@ def parties_for(user: Any, case: Case) -> set[str]:
     role, scope = active_role(user), active_scope(user)
     path = scope.area_path or ""
     in_area = bool(path) and case.area_path.startswith(path)
-    if in_area and role in DISPATCH_ROLES:
+    if in_area and (role in DISPATCH_ROLES or _own_patrol_report(case, role, user)):
         parties.add(Party.DISPATCHER)
     if in_area and role in SUPERVISE_ROLES:
         parties.add(Party.SUPERVISOR)
@@ -94,6 +95,16 @@ def parties_for(user: Any, case: Case) -> set[str]:
     if case.status == CaseStatus.PUBLISHED and _may_claim(case, role, scope):
         parties.add(Party.CLAIMANT)
     return parties
+
+
+def _own_patrol_report(case: Case, role: str, user: Any) -> bool:
+    """人在网格走，事在网格办: a grid worker accepts what they found on patrol in their grid (首问负责制)."""
+    return (
+        role == Role.GRID_WORKER
+        and case.channel == Channel.PATROL
+        and case.reporter_id == user.pk
+        and case.status == CaseStatus.SUBMITTED
+    )
 
 
 def _is_receiver(case: Case, role: str, scope: Any, user: Any) -> bool:

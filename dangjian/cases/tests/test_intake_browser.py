@@ -49,7 +49,10 @@ def test_a_resident_reports_from_the_phone_with_a_pin_and_a_photo(world, browser
     page.click("text=查看进度")
     page.wait_for_url("**/mine/**")
     assert "登记" in page.locator("[data-testid=case-steps]").inner_text()
-    assert page.locator(".photo-grid img").evaluate("img => img.naturalWidth") == 1
+    photo = page.locator(".photo-grid img")
+    photo.wait_for()  # loading="lazy": the page's load event does not wait for it
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
+    assert photo.evaluate("img => img.naturalWidth") == 1  # the 1×1 PNG came back through the photo view
     browser.assert_fits()
     browser.shot("cases-mine-detail")
     browser.open_nav("case_mine")

@@ -297,6 +297,27 @@ def test_it_dispatches_to_each_kind_of_receiver_and_refuses_wrong_targets(world)
     assert case.owner == u.community_worker
 
 
+def test_a_grid_worker_dispatches_their_own_patrol_report_only_until_it_is_accepted(world):
+    u = world.users
+
+    def patrol(actor):
+        return case_submit(
+            actor=actor, channel="patrol", category="garbage", description="巡查发现垃圾堆放", **G1A_POINT
+        )
+
+    own = patrol(u.grid_worker)
+    assert own.status == CaseStatus.SUBMITTED and Party.DISPATCHER in services.parties_for(u.grid_worker, own)
+    # Not a resident's report in the same grid, nor a patrol report from a grid worker of another grid.
+    assert Party.DISPATCHER not in services.parties_for(u.grid_worker, submit(world))
+    theirs = patrol(u.grid_worker_outsider)
+    assert Party.DISPATCHER not in services.parties_for(u.grid_worker_outsider, theirs)  # not in their grid
+    assert Party.DISPATCHER not in services.parties_for(u.grid_worker, theirs)  # not their report
+    # Accepted through the one workflow step: the grid worker owns it and is no longer its dispatcher.
+    own = services.case_accept(actor=u.grid_worker, case=own, version=own.version)
+    assert (own.status, own.owner) == (CaseStatus.ACCEPTED, u.grid_worker)
+    assert services.parties_for(u.grid_worker, own) == {Party.OWNER, Party.RESIDENT}
+
+
 def test_it_keeps_the_owner_and_lets_only_owner_or_dispatcher_recall(world):
     u = world.users
     case = accepted(world)
