@@ -76,10 +76,11 @@ def home(request):
 # --- teams ---------------------------------------------------------------------------------------
 
 
-@require_roles(MANAGE_ROLES)
-def team_create(request):
+def _create_in_community(request, form_class, create, *, done, page):
+    """The new-team and new-post pages: pick one of the communities the worker manages, fill the
+    form, create through `create(community, cleaned_data)` and go to the new thing's page."""
     communities = list(_managed_communities(request.user)[:500])
-    form = TeamForm(request.POST or None)
+    form = form_class(request.POST or None)
     chosen = request.POST.get("community") or (str(communities[0].public_id) if communities else "")
     if request.method == "POST" and form.is_valid():
         community = next((c for c in communities if str(c.public_id) == chosen), None)
@@ -87,19 +88,31 @@ def team_create(request):
             form.add_error(None, _("请选择社区。"))
         else:
             try:
-                team = services.team_create(
-                    actor=request.user,
-                    community=community,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                )
+                created = create(community, form.cleaned_data)
             except ValidationError as exc:
                 _errors(form, exc)
             else:
-                messages.success(request, _("服务队已建立。"))
-                return redirect("volunteering:team_detail", public_id=team.public_id)
-    context = {"form": form, "communities": communities, "chosen": chosen, "active_nav": NAV}
-    return render(request, "volunteering/team_form.html", context)
+                messages.success(request, done[0])
+                return redirect(done[1], public_id=created.public_id)
+    context = {"form": form, "communities": communities, "chosen": chosen, "active_nav": NAV, **page}
+    return render(request, "volunteering/create_form.html", context)
+
+
+@require_roles(MANAGE_ROLES)
+def team_create(request):
+    def create(community, data):
+        return services.team_create(
+            actor=request.user, community=community, name=data["name"], description=data["description"]
+        )
+
+    page = {
+        "title": _("新建服务队"),
+        "hint": _("安全、健康、文体、司法、警务五支固定服务队由系统为每个社区建立，这里建立自建服务队。"),
+        "submit": _("建立"),
+    }
+    return _create_in_community(
+        request, TeamForm, create, done=(_("服务队已建立。"), "volunteering:team_detail"), page=page
+    )
 
 
 @require_roles(VOLUNTEERING_ROLES)
@@ -120,30 +133,27 @@ def team_detail(request, public_id):
     return render(request, "volunteering/team_detail.html", context)
 
 
-@require_roles(VOLUNTEERING_ROLES)
-@require_POST
-def team_join(request, public_id):
+def _team_membership(request, public_id, change, done):
     team = selectors.team_for(request.user, public_id)
     try:
-        services.team_join(actor=request.user, team=team)
+        change(actor=request.user, team=team)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("已加入「%(t)s」。") % {"t": team.name})
+        messages.success(request, done % {"t": team.name})
     return redirect("volunteering:team_detail", public_id=team.public_id)
+
+
+@require_roles(VOLUNTEERING_ROLES)
+@require_POST
+def team_join(request, public_id):
+    return _team_membership(request, public_id, services.team_join, _("已加入「%(t)s」。"))
 
 
 @require_roles(VOLUNTEERING_ROLES)
 @require_POST
 def team_leave(request, public_id):
-    team = selectors.team_for(request.user, public_id)
-    try:
-        services.team_leave(actor=request.user, team=team)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已退出「%(t)s」。") % {"t": team.name})
-    return redirect("volunteering:team_detail", public_id=team.public_id)
+    return _team_membership(request, public_id, services.team_leave, _("已退出「%(t)s」。"))
 
 
 @require_roles(MANAGE_ROLES)
@@ -354,23 +364,16 @@ def mine(request):
 
 @require_roles(MANAGE_ROLES)
 def post_create(request):
-    communities = list(_managed_communities(request.user)[:500])
-    form = PostForm(request.POST or None)
-    chosen = request.POST.get("community") or (str(communities[0].public_id) if communities else "")
-    if request.method == "POST" and form.is_valid():
-        community = next((c for c in communities if str(c.public_id) == chosen), None)
-        if community is None:
-            form.add_error(None, _("请选择社区。"))
-        else:
-            try:
-                post = services.post_create(actor=request.user, community=community, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
-                messages.success(request, _("服务岗已设立，请添加值守班次。"))
-                return redirect("volunteering:post_detail", public_id=post.public_id)
-    context = {"form": form, "communities": communities, "chosen": chosen, "active_nav": NAV}
-    return render(request, "volunteering/post_form.html", context)
+    def create(community, data):
+        return services.post_create(actor=request.user, community=community, **data)
+
+    page = {
+        "title": _("设立服务岗"),
+        "hint": _("党员志愿服务岗按班次值守，党员在手机上报名班次，到岗扫码签到、签退。"),
+        "submit": _("设立"),
+    }
+    done = (_("服务岗已设立，请添加值守班次。"), "volunteering:post_detail")
+    return _create_in_community(request, PostForm, create, done=done, page=page)
 
 
 @require_roles(VOLUNTEERING_ROLES)

@@ -103,3 +103,27 @@ def test_the_volunteering_pages_fit_and_work(browser, demo):
     assert page.locator("[data-testid=my-shifts] li").count() >= 2
     browser.assert_fits()
     browser.shot("volunteering-mine-demo")
+
+
+def test_a_worker_sets_up_a_free_team_and_a_service_post(browser, demo):
+    with_volunteering()
+    page = browser.sign_in("sq_worker", DEMO_PASSWORD)
+    browser.open_nav("volunteering")
+    page.get_by_role("link", name="新建服务队").click()
+    page.get_by_label("服务队名称").fill("银发先锋队")
+    browser.assert_fits()
+    browser.shot("volunteering-team-new")
+    page.get_by_role("button", name="建立").click()
+    page.wait_for_url("**/volunteering/teams/*/")
+    assert "服务队已建立" in page.locator(".messages").inner_text()
+    assert "银发先锋队" in page.locator("h1").inner_text()
+    browser.go("/volunteering/")
+    page.get_by_role("link", name="设立服务岗").click()
+    page.get_by_label("岗位名称").fill("平安巡逻岗")
+    page.get_by_label("地点").fill("中珠新村东门")
+    page.get_by_role("button", name="设立").click()
+    page.wait_for_url("**/volunteering/posts/*/")
+    assert "请添加值守班次" in page.locator(".messages").inner_text()
+    browser.assert_fits()
+    browser.shot("volunteering-post-new")
+    assert Team.objects.filter(name="银发先锋队", fixed_group="").exists()

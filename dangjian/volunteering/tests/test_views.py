@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from dangjian.centers import services as center_services
 from dangjian.volunteering import services, tokens
-from dangjian.volunteering.models import Attendance, Team
+from dangjian.volunteering.models import Attendance, ServicePost, Team
 
 from .conftest import move_activity
 
@@ -118,6 +118,42 @@ def test_it_joins_a_team_and_lists_it_on_home(vol, world, login):
     assert vol.team.members.filter(user=world.users.member, left_at__isnull=True).exists()
     html = client.get(reverse("volunteering:home")).content.decode()
     assert vol.team.name in html and vol.activity.title in html and vol.post.name in html
+
+
+def test_a_worker_creates_a_team_and_a_post_in_a_community_they_manage(vol, world, login):
+    client = login(world.users.community_worker)
+    html = client.get(reverse("volunteering:team_create")).content.decode()
+    assert "新建服务队" in html and "五支固定服务队" in html and world.c1.name in html
+    # A community outside the worker's scope is not theirs to pick.
+    refused = client.post(reverse("volunteering:team_create"), {"community": world.c3.public_id, "name": "外社区队"})
+    assert refused.status_code == 200 and "请选择社区。" in refused.content.decode()
+    assert not Team.objects.filter(name="外社区队").exists()
+    response = client.post(reverse("volunteering:team_create"), {"community": world.c1.public_id, "name": "银发先锋队"})
+    team = Team.objects.get(name="银发先锋队", area=world.c1)
+    assert response["Location"] == reverse("volunteering:team_detail", args=[team.public_id])
+
+    html = client.get(reverse("volunteering:post_create")).content.decode()
+    assert "设立服务岗" in html and "按班次值守" in html
+    data = {"community": world.c1.public_id, "name": "平安巡逻岗", "place": "中珠新村东门", "description": ""}
+    response = client.post(reverse("volunteering:post_create"), data)
+    post = ServicePost.objects.get(name="平安巡逻岗", area=world.c1)
+    assert response["Location"] == reverse("volunteering:post_detail", args=[post.public_id])
+    # Members do not reach the create pages.
+    member = login(world.users.member)
+    assert member.get(reverse("volunteering:team_create")).status_code == 404
+    assert member.get(reverse("volunteering:post_create")).status_code == 404
+
+
+def test_a_member_joins_and_leaves_a_team_and_is_told(vol, world, login):
+    client = login(world.users.member)
+    joined = client.post(reverse("volunteering:team_join", args=[vol.team.public_id]), follow=True)
+    assert f"已加入「{vol.team.name}」。" in joined.content.decode()
+    again = client.post(reverse("volunteering:team_join", args=[vol.team.public_id]), follow=True)
+    assert f"已是「{vol.team.name}」的队员。" in again.content.decode()  # the refusal, not a second row
+    assert vol.team.members.filter(user=world.users.member).count() == 1
+    left = client.post(reverse("volunteering:team_leave", args=[vol.team.public_id]), follow=True)
+    assert f"已退出「{vol.team.name}」。" in left.content.decode()
+    assert not vol.team.members.filter(user=world.users.member, left_at__isnull=True).exists()
 
 
 def test_it_keeps_the_list_pages_bounded(vol, world, count_queries):
