@@ -40,6 +40,11 @@ AUDIT_ROLES = {Role.DISTRICT_ADMIN}
 SESSION_KEY = "active_role"
 
 
+def acting_user(actor: Any) -> Any:
+    """The signed-in user behind a service call, or None for the system (tasks, anonymous visitors)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def user_assignments(user: Any) -> list[RoleAssignment]:
     cached = getattr(user, "_role_assignments", None)
     if cached is None:

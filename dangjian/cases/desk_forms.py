@@ -12,23 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
+from dangjian.core.photos import PhotosField
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, ResidentUnit
 
 from .models import AssigneeKind, Case, CaseCategory, CaseStatus, Channel, DutyItem, LimitUnit, Rating
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if isinstance(data, list | tuple):
-            return [super(MultiplePhotoField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class CaseFilterForm(forms.Form):
@@ -128,13 +116,13 @@ class DispatchForm(StepForm):
 
 class PhotoNoteForm(StepForm):
     text = forms.CharField(label=_("处置进展"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiplePhotoField(label=_("现场照片（选填）"), required=False)
+    photos = PhotosField(label=_("现场照片（选填）"), required=False)
     public = forms.BooleanField(label=_("反映人可见"), required=False)
 
 
 class CloseForm(StepForm):
     result = forms.CharField(label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiplePhotoField(label=_("处置后照片（选填）"), required=False)
+    photos = PhotosField(label=_("处置后照片（选填）"), required=False)
 
 
 class CallbackForm(StepForm):

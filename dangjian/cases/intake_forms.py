@@ -10,33 +10,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.photos import PhotosField
 from dangjian.core.validators import validate_mobile
 from dangjian.territory.models import Area, Level
 
 from .intake_services import MAX_PHOTOS
 from .models import CaseCategory, Channel
-
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each is checked by case_submit (type by magic bytes, size)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        files = [f for f in files if f]
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
-        return files
 
 
 def category_choices() -> list[tuple[str, Any]]:
@@ -70,7 +49,7 @@ class CaseFormBase(PointMixin):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("如：中珠新村 3 栋楼下")}),
     )
-    photos = PhotosField(label=_("现场照片（最多 6 张）"))
+    photos = PhotosField(label=_("现场照片（最多 6 张）"), max_count=MAX_PHOTOS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import Role, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.photos import CheckedPhoto, read_photos
 from dangjian.core.tree import STEP, ancestor_paths
 from dangjian.core.validators import validate_mobile
 from dangjian.territory.geo import grid_for_point
@@ -50,9 +50,8 @@ from .workflow import Party, Step
 
 logger = logging.getLogger(__name__)
 
-# Upload limits (technical, not policy): a phone photo fits in 5 MB once the browser has sent it.
+# Photos per case, links sent through the API included (size and type: core.photos).
 MAX_PHOTOS = int(getattr(settings, "CASE_MAX_PHOTOS", 6))
-MAX_PHOTO_BYTES = int(getattr(settings, "CASE_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
 # How often a number is retried when two first-of-day submits race to create the counter row.
 COUNTER_RETRIES = 5
 
@@ -62,48 +61,12 @@ LANDLINE_RE = re.compile(r"^0\d{9,11}$|^\d{7,8}$")
 # --- photos -----------------------------------------------------------------
 
 
-def image_kind(head: bytes) -> str | None:
-    """The image type by its magic bytes (the file name and the browser's content type can lie)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
-@dataclass(frozen=True)
-class CheckedPhoto:
-    content: bytes
-    ext: str
-
-
 def check_photos(photos: Iterable[Any], media_urls: Iterable[str] = ()) -> tuple[list[CheckedPhoto], list[str]]:
-    """Read and check uploads before anything is written; errors name the file."""
+    """Uploads (read and checked by core.photos) and photo links, before anything is written."""
     photos, media_urls = list(photos or ()), [u.strip() for u in (media_urls or ()) if u and u.strip()]
-    errors: list[str] = []
     if len(photos) + len(media_urls) > MAX_PHOTOS:
         raise ValidationError({"photos": _("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}})
-    checked: list[CheckedPhoto] = []
-    limit_mb = MAX_PHOTO_BYTES // (1024 * 1024)
-    for upload in photos:
-        name = getattr(upload, "name", "") or _("照片")
-        size = getattr(upload, "size", None)
-        if size is not None and size > MAX_PHOTO_BYTES:
-            errors.append(_("照片「%(name)s」超过 %(mb)s MB。") % {"name": name, "mb": limit_mb})
-            continue
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        content = upload.read(MAX_PHOTO_BYTES + 1) if hasattr(upload, "read") else bytes(upload)
-        if len(content) > MAX_PHOTO_BYTES:
-            errors.append(_("照片「%(name)s」超过 %(mb)s MB。") % {"name": name, "mb": limit_mb})
-            continue
-        kind = image_kind(content[:16])
-        if kind is None:
-            errors.append(_("「%(name)s」不是 JPEG、PNG 或 WebP 格式的图片。") % {"name": name})
-            continue
-        checked.append(CheckedPhoto(content, kind))
+    checked, errors = read_photos(photos)
     url_check = URLValidator(schemes=["http", "https"])
     for url in media_urls:
         try:
@@ -433,9 +396,8 @@ def case_submit(
         return existing
 
     for photo in checked_photos:
-        record = CasePhoto(case=case, stage=CasePhoto.Stage.REPORT, uploaded_by=actor if signed_in else None)
-        record.file.save(f"{uuid.uuid4().hex}.{photo.ext}", ContentFile(photo.content), save=False)
-        record.save()
+        uploader = actor if signed_in else None
+        CasePhoto.objects.create(case=case, stage=CasePhoto.Stage.REPORT, file=photo.as_file(), uploaded_by=uploader)
     for url in urls:
         CasePhoto.objects.create(case=case, stage=CasePhoto.Stage.REPORT, media_url=url)
     match = duplicates.find_possible_duplicate(case, policy=policy)

@@ -14,8 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.photos import CheckedPhoto, check_photos
 from dangjian.core.tree import ancestor_paths
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, ResidentUnit
@@ -166,7 +167,7 @@ def log_step(
     label: str = "",
 ) -> CaseLog:
     """`label` names an actor that is not a person (an Open311 client)."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     return CaseLog.objects.create(
         case=case,
         actor=user,
@@ -278,7 +279,7 @@ def case_accept(*, actor: Any, case: Case, version: int | None = None, note: str
     now = timezone.now()
     amount, unit = limit_for(case)
     deadline = deadline_after(now, amount, unit)
-    owner = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    owner = acting_user(actor)
     fields = {"owner": owner, "accepted_at": now, "deadline": deadline}
     limit = _("%(a)s 个%(u)s") % {"a": amount, "u": LimitUnit(unit).label}
     when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
@@ -289,9 +290,6 @@ def case_accept(*, actor: Any, case: Case, version: int | None = None, note: str
 
 # --- helpers of the steps below -------------------------------------------------------------
 
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".gif")
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_COUNT = 9
 # Clearing these puts a case back in the owner's hands (recall, return, reopen).
 NO_ASSIGNEE: dict[str, Any] = {
     "assignee_kind": "",
@@ -302,27 +300,9 @@ NO_ASSIGNEE: dict[str, Any] = {
 }
 
 
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
-def check_photos(photos: Iterable[Any]) -> list[Any]:
-    """Uploaded photos: images by name, at most 10 MB each, at most nine."""
-    photos = [p for p in photos if p]
-    if len(photos) > PHOTO_MAX_COUNT:
-        raise ValidationError({"photos": _("最多上传 %(n)s 张照片。") % {"n": PHOTO_MAX_COUNT}})
+def _save_photos(case: Case, photos: list[CheckedPhoto], actor: Any, stage: str) -> None:
     for photo in photos:
-        name = (getattr(photo, "name", "") or "").lower()
-        if not name.endswith(PHOTO_EXTENSIONS):
-            raise ValidationError({"photos": _("「%(f)s」不是照片（支持 jpg、png、webp、heic）。") % {"f": photo.name}})
-        if (getattr(photo, "size", 0) or 0) > PHOTO_MAX_BYTES:
-            raise ValidationError({"photos": _("「%(f)s」超过 10 MB，请压缩后再上传。") % {"f": photo.name}})
-    return photos
-
-
-def _save_photos(case: Case, photos: list[Any], actor: Any, stage: str) -> None:
-    for photo in photos:
-        CasePhoto.objects.create(case=case, stage=stage, file=photo, uploaded_by=actor if _is_user(actor) else None)
+        CasePhoto.objects.create(case=case, stage=stage, file=photo.as_file(), uploaded_by=acting_user(actor))
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -474,7 +454,7 @@ def case_claim(*, actor: Any, case: Case, version: int | None = None, note: str 
     if locked.status != CaseStatus.PUBLISHED and last is not None and last.step == Step.CLAIM:
         who = last.actor_label or _("他人")
         raise TransitionRefused(_("事件 %(n)s 已由 %(who)s 认领，请选择其他事件。") % {"n": locked.number, "who": who})
-    scope = active_scope(actor) if _is_user(actor) else None
+    scope = active_scope(actor) if acting_user(actor) is not None else None
     if scope is not None and scope.unit_id and active_role(actor) == Role.UNIT_CONTACT:
         fields = {**NO_ASSIGNEE, "assignee_kind": AssigneeKind.UNIT, "assigned_unit_id": scope.unit_id}
         fields.pop("assigned_unit")
@@ -482,7 +462,7 @@ def case_claim(*, actor: Any, case: Case, version: int | None = None, note: str 
         fields = {
             **NO_ASSIGNEE,
             "assignee_kind": AssigneeKind.MEMBER,
-            "assigned_user": actor if _is_user(actor) else None,
+            "assigned_user": acting_user(actor),
         }
     return _transition(actor=actor, case=locked, step=Step.CLAIM, version=version, note=note, fields=fields)
 
@@ -491,7 +471,7 @@ def case_take(*, actor: Any, case: Case, version: int | None = None, note: str =
     """签收: the receiver starts handling. A grid or community taker becomes the named handler."""
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
-        if locked.assignee_kind in (AssigneeKind.GRID, AssigneeKind.COMMUNITY) and _is_user(actor):
+        if locked.assignee_kind in (AssigneeKind.GRID, AssigneeKind.COMMUNITY) and acting_user(actor) is not None:
             return {"assigned_user": actor}
         return {}
 
@@ -648,7 +628,7 @@ def case_merge(*, actor: Any, case: Case, main: Case, version: int | None = None
             )
         if main.district_id != locked.district_id:
             raise ValidationError({"main": _("不能跨区合并事件。")})
-        if _is_user(actor) and not visible_cases(actor).filter(pk=main.pk).exists():
+        if acting_user(actor) is not None and not visible_cases(actor).filter(pk=main.pk).exists():
             raise ValidationError({"main": _("您无权查看主事件 %(m)s，不能合并。") % {"m": main.number}})
         return {"merged_into": main, "possible_duplicate_of": None}
 
@@ -763,7 +743,7 @@ def extension_ask(
     made: list[Extension] = []
 
     def prepare(locked: Case, parties: set[str]) -> None:
-        if not _is_user(actor):
+        if acting_user(actor) is None:
             raise TransitionRefused(_("延期须由承办人或首问负责人申请。"))
         if unit not in LimitUnit.values:
             raise ValidationError({"unit": _("请选择延期单位。")})
@@ -817,7 +797,7 @@ def extension_decide(
                 % {"s": ext.get_status_display(), "who": actor_label(ext.decided_by)}
             )
         now = timezone.now()
-        ext.decided_by = actor if _is_user(actor) else None
+        ext.decided_by = acting_user(actor)
         ext.decided_at = now
         ext.decision_note = (note or "").strip()[:300]
         ext.old_deadline = locked.deadline

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.accounts.roles import Role, active_assignment, active_role
+from dangjian.accounts.roles import Role, acting_user, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.scoping import scope_for
 from dangjian.core.text import pinyin_initials
@@ -357,7 +357,7 @@ BOOK_ROLES = frozenset(
 def _log(booking: Booking, actor: Any, source: str, target: str, note: str = "") -> None:
     BookingLog.objects.create(
         booking=booking,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         from_status=source,
         to_status=target,
         note=note[:200],
@@ -578,7 +578,7 @@ def activity_create(
         end=end,
         capacity=capacity,
         organizer_org=organizer_org,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.photos import PhotosField
 from dangjian.people.models import Member
 from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Building, Estate
@@ -15,19 +16,6 @@ from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
 from .models import AssigneeKind, DemandKind
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if isinstance(data, list | tuple):
-            return [super(MultiplePhotoField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 def intentions_for(community: Area | None) -> Any:
@@ -76,7 +64,7 @@ class SubmitForm(forms.Form):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
-    photos = MultiplePhotoField(label=_("照片（选填）"), required=False)
+    photos = PhotosField(label=_("照片（选填）"), required=False)
     requester_name = forms.CharField(label=_("求助人姓名"), required=False, max_length=50)
     requester_phone = forms.CharField(label=_("求助人电话"), required=False, max_length=20)
     community = forms.ModelChoiceField(
@@ -183,7 +171,7 @@ class DoneForm(StepForm):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
-    photos = MultiplePhotoField(label=_("照片（选填）"), required=False)
+    photos = PhotosField(label=_("照片（选填）"), required=False)
 
 
 class RateForm(StepForm):

@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.photos import CheckedPhoto, check_photos
 from dangjian.core.tree import STEP
 from dangjian.core.validators import validate_mobile
 from dangjian.people.models import Member
@@ -36,9 +37,6 @@ WORKER_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DI
 # Who may file a demand for themselves from the phone.
 REQUESTER_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER})
 
-PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".gif")
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_COUNT = 9
 MAX_HOURS = Decimal("100")
 
 # Clearing these puts a demand back in the community's hands (recall, refuse, give up, withdraw).
@@ -62,12 +60,8 @@ class StaleDemand(ValidationError):
 # --- who is who -----------------------------------------------------------------------------
 
 
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
 def actor_label(actor: Any) -> str:
-    if not _is_user(actor):
+    if acting_user(actor) is None:
         return _("系统")
     return actor.full_name or actor.username
 
@@ -105,7 +99,7 @@ def led_teams(user: Any, community: Area) -> Any:
 
 def may_claim(user: Any, demand: Demand) -> bool:
     """A member living in the demand's community, a unit contact of a unit there, or a team leader there."""
-    if not _is_user(user):
+    if acting_user(user) is None:
         return False
     role, scope = active_role(user), active_scope(user)
     if role == Role.UNIT_CONTACT:
@@ -119,7 +113,7 @@ def may_claim(user: Any, demand: Demand) -> bool:
 
 
 def is_assignee(user: Any, demand: Demand) -> bool:
-    if not _is_user(user) or not demand.assignee_kind:
+    if acting_user(user) is None or not demand.assignee_kind:
         return False
     if demand.assignee_kind == AssigneeKind.UNIT:
         scope = active_scope(user)
@@ -131,7 +125,7 @@ def is_assignee(user: Any, demand: Demand) -> bool:
 
 
 def is_worker(user: Any, demand: Demand) -> bool:
-    if not _is_user(user):
+    if acting_user(user) is None:
         return False
     if user.is_superuser:
         return True
@@ -143,7 +137,7 @@ def parties_for(user: Any, demand: Demand) -> set[str]:
     """The parts `user` (in their active role) plays in `demand`; None is the system."""
     if user is None:
         return {Party.SYSTEM}
-    if not _is_user(user):
+    if acting_user(user) is None:
         return set()
     parties: set[str] = set()
     if is_worker(user, demand):
@@ -165,7 +159,7 @@ def log_step(
 ) -> DemandLog:
     return DemandLog.objects.create(
         demand=demand,
-        actor=actor if _is_user(actor) else None,
+        actor=acting_user(actor),
         actor_label=actor_label(actor)[:100],
         step=step,
         from_status=from_status,
@@ -294,25 +288,9 @@ def _required(value: str, field: str, message: str) -> str:
     return value
 
 
-def check_photos(photos: Iterable[Any]) -> list[Any]:
-    """Uploaded photos: images by name, at most 10 MB each, at most nine."""
-    photos = [p for p in photos if p]
-    if len(photos) > PHOTO_MAX_COUNT:
-        raise ValidationError({"photos": _("最多上传 %(n)s 张照片。") % {"n": PHOTO_MAX_COUNT}})
+def _save_photos(demand: Demand, photos: list[CheckedPhoto], actor: Any, stage: str) -> None:
     for photo in photos:
-        name = (getattr(photo, "name", "") or "").lower()
-        if not name.endswith(PHOTO_EXTENSIONS):
-            raise ValidationError({"photos": _("「%(f)s」不是照片（支持 jpg、png、webp、heic）。") % {"f": photo.name}})
-        if (getattr(photo, "size", 0) or 0) > PHOTO_MAX_BYTES:
-            raise ValidationError({"photos": _("「%(f)s」超过 10 MB，请压缩后再上传。") % {"f": photo.name}})
-    return photos
-
-
-def _save_photos(demand: Demand, photos: list[Any], actor: Any, stage: str) -> None:
-    for photo in photos:
-        DemandPhoto.objects.create(
-            demand=demand, stage=stage, file=photo, uploaded_by=actor if _is_user(actor) else None
-        )
+        DemandPhoto.objects.create(demand=demand, stage=stage, file=photo.as_file(), uploaded_by=acting_user(actor))
 
 
 def _hours(value: Any, field: str, *, allow_zero: bool) -> Decimal:
@@ -371,7 +349,7 @@ def demand_submit(
     A resident's demand lies in their home community; a worker's in the community they name (or
     the estate's / building's), which must be in their scope. Paying time-bank hours needs an account
     of one's own and enough hours (they are held when the community accepts)."""
-    if not _is_user(actor):
+    if acting_user(actor) is None:
         raise ValidationError(_("请先登录。"))
     role = active_role(actor)
     files = check_photos(photos)
@@ -472,9 +450,9 @@ def demand_accept(*, actor: Any, demand: Demand, version: int | None = None, not
                 community=locked.community,
                 key=hold_key(locked),
                 memo=_("点单「%(t)s」预付时间币") % {"t": locked.title},
-                actor=actor if _is_user(actor) else None,
+                actor=acting_user(actor),
             )
-        return {"accepted_by": actor if _is_user(actor) else None, "accepted_at": timezone.now()}
+        return {"accepted_by": acting_user(actor), "accepted_at": timezone.now()}
 
     return _transition(actor=actor, demand=demand, step=Step.ACCEPT, version=version, note=note, prepare=prepare)
 
@@ -488,7 +466,7 @@ def _refund(locked: Demand, from_status: str, actor: Any) -> None:
             hold_key=hold_key(locked),
             key=f"demand:{locked.public_id}:refund",
             memo=_("点单「%(t)s」退回时间币") % {"t": locked.title},
-            actor=actor if _is_user(actor) else None,
+            actor=acting_user(actor),
         )
 
 
@@ -620,9 +598,9 @@ def demand_claim(
                 % {"t": locked.title, "who": last.actor_label or _("他人")}
             )
     now = timezone.now()
-    role = active_role(actor) if _is_user(actor) else ""
+    role = active_role(actor) if acting_user(actor) is not None else ""
     if team is not None:
-        if not _is_user(actor) or not led_teams(actor, locked.community).filter(pk=team.pk).exists():
+        if acting_user(actor) is None or not led_teams(actor, locked.community).filter(pk=team.pk).exists():
             raise TransitionRefused(_("您不是「%(t)s」的队长，不能以服务队名义认领。") % {"t": team.name})
         fields: dict[str, Any] = {**NO_ASSIGNEE, "assignee_kind": AssigneeKind.TEAM, "assigned_team": team}
         label = team.name
@@ -633,10 +611,10 @@ def demand_claim(
         names = ResidentUnit.objects.filter(pk=unit_id).values_list("name", flat=True) if unit_id is not None else []
         label = next(iter(names), "") or ""
     else:
-        member = Member.objects.filter(user=actor).first() if _is_user(actor) else None
+        member = Member.objects.filter(user=actor).first() if acting_user(actor) is not None else None
         fields = {**NO_ASSIGNEE, "assignee_kind": AssigneeKind.MEMBER, "assigned_member": member}
         label = actor_label(actor)
-    fields.update(assigned_user=actor if _is_user(actor) else None, assigned_at=now, taken_at=now)
+    fields.update(assigned_user=acting_user(actor), assigned_at=now, taken_at=now)
 
     def prepare(current: Demand, parties: set[str]) -> dict[str, Any] | None:
         # A team leader who is not a member living here claims for the team, not for themselves.
@@ -662,7 +640,7 @@ def demand_take(*, actor: Any, demand: Demand, version: int | None = None, note:
 
     def prepare(locked: Demand, parties: set[str]) -> dict[str, Any]:
         fields: dict[str, Any] = {"taken_at": timezone.now()}
-        if locked.assignee_kind == AssigneeKind.UNIT and _is_user(actor):
+        if locked.assignee_kind == AssigneeKind.UNIT and acting_user(actor) is not None:
             fields["assigned_user"] = actor
         return fields
 
@@ -730,7 +708,7 @@ def demand_done(
         text = _required(note, "note", _("请填写完成情况。"))
         recorded["hours"] = _hours(hours, "hours", allow_zero=False)
         fields: dict[str, Any] = {"done_note": text[:2000], "hours": recorded["hours"], "done_at": timezone.now()}
-        if locked.assigned_user_id is None and _is_user(actor):
+        if locked.assigned_user_id is None and acting_user(actor) is not None:
             fields["assigned_user"] = actor
         return fields
 
@@ -759,7 +737,7 @@ def settle(demand: Demand, *, actor: Any = None) -> None:
     if doer is None:
         return
     pid = demand.public_id
-    by = actor if _is_user(actor) else None
+    by = acting_user(actor)
     memo = _("点单「%(t)s」服务") % {"t": demand.title}
     if demand.bank_hours > 0 and demand.requester_id:
         escrow_release(hold_key=hold_key(demand), to_user=doer, key=f"demand:{pid}:release", memo=memo, actor=by)

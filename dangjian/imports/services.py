@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
 from dangjian.accounts.models import RoleAssignment
-from dangjian.accounts.roles import active_assignment, active_role
+from dangjian.accounts.roles import acting_user, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.scoping import Scope
 
@@ -54,16 +54,12 @@ def transition(
         if not updated:
             return False
         ImportJobTransition.objects.create(
-            job=job, from_status=current, to_status=to, actor=actor if _is_user(actor) else None, note=note[:500]
+            job=job, from_status=current, to_status=to, actor=acting_user(actor), note=note[:500]
         )
     job.status = to
     for name, value in fields.items():
         setattr(job, name, value)
     return True
-
-
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 # -- progress -------------------------------------------------------------------------------------
@@ -134,7 +130,7 @@ def _acting_user(job: ImportJob) -> Any:
 
 
 def _check_owner(actor: Any, job: ImportJob) -> None:
-    if not _is_user(actor) or actor.pk != job.created_by_id:
+    if acting_user(actor) is None or actor.pk != job.created_by_id:
         raise ValidationError(_("只有上传人可以操作这次导入。"))
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.roles import acting_user
 from dangjian.audit.services import Action, audit_record
 from dangjian.territory.models import Area, Level
 
@@ -46,7 +47,7 @@ def client_create(*, actor: Any, name: str, district: Area, ip: str | None = Non
         district=district,
         key_prefix=raw[:KEY_PREFIX_LENGTH],
         key_hash=hash_key(raw),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.accounts.roles import Role, active_role
+from dangjian.accounts.roles import Role, acting_user, active_role
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 
 from .models import (
@@ -161,16 +161,12 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
 def _log(case: WeakOrgCase, *, actor: Any, from_status: str, to_status: str, note: str, at) -> WeakCaseLog:
     return WeakCaseLog.objects.create(
         case=case,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         from_status=from_status,
         to_status=to_status,
         note=note,
         at=at,
     )
-
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _locked_case(case: WeakOrgCase) -> WeakOrgCase:
@@ -256,7 +252,7 @@ def weak_case_flag(
         other_reason=other_reason,
         situation=situation,
         flagged_at=at,
-        flagged_by=_person(actor),
+        flagged_by=acting_user(actor),
     )
     try:
         with transaction.atomic():
@@ -323,17 +319,17 @@ def weak_case_transition(
         raise ValidationError(refusal)
     if transition.note_required and not note:
         raise ValidationError({"note": _("请填写%(what)s。") % {"what": transition.note_label}})
-    if action == "delist" and _person(actor) is None:
+    if action == "delist" and acting_user(actor) is None:
         raise ValidationError(_("摘帽须由区级或街道管理员审批，系统不能代为批准。"))
     at = _now(at)
     before = snapshot(case, ["status"])
     case.status = transition.target
     fields = ["status", "updated_at"]
     if action == "approve_plan":
-        case.plan_approved_at, case.plan_approved_by = at, _person(actor)
+        case.plan_approved_at, case.plan_approved_by = at, acting_user(actor)
         fields += ["plan_approved_at", "plan_approved_by"]
     elif action == "apply":
-        case.applied_at, case.applied_by = at, _person(actor)
+        case.applied_at, case.applied_by = at, acting_user(actor)
         fields += ["applied_at", "applied_by"]
     elif action == "delist":
         case.delisted_at, case.delisted_by, case.delisting_note = at, actor, note
@@ -498,7 +494,7 @@ def weak_step_done(
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("请填写完成情况。")})
-    step.done_at, step.done_by, step.done_note = _now(at), _person(actor), note
+    step.done_at, step.done_by, step.done_note = _now(at), acting_user(actor), note
     step.save(update_fields=["done_at", "done_by", "done_note"])
     audit_record(
         actor=actor,
@@ -522,7 +518,7 @@ def weak_note_add(*, actor: Any, case: WeakOrgCase, text: str, at: datetime.date
         raise ValidationError({"text": _("请填写进展情况。")})
     if len(text) > 1000:
         raise ValidationError({"text": _("进展情况不能超过 1000 字。")})
-    note = WeakCaseNote.objects.create(case=case, author=_person(actor), text=text, at=_now(at))
+    note = WeakCaseNote.objects.create(case=case, author=acting_user(actor), text=text, at=_now(at))
     audit_record(
         actor=actor,
         action=Action.CREATE,

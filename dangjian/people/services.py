@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import RoleAssignment, User
-from dangjian.accounts.roles import Role
+from dangjian.accounts.roles import Role, acting_user
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.text import pinyin_initials
 from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
@@ -356,7 +356,7 @@ def member_transfer(*, actor: Any, member: Member, to_org: PartyOrg, reason: str
         from_org=from_org,
         to_org=to_org,
         reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
     )
     member.org = to_org
     member.save(update_fields=["org", "updated_at"])
@@ -407,7 +407,7 @@ def member_set_status(*, actor: Any, member: Member, status: str, note: str) -> 
         from_status=old,
         to_status=status,
         note=note,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
     )
     member.status = status
     member.save(update_fields=["status", "updated_at"])

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_role
+from dangjian.accounts.roles import Role, acting_user, active_role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.tree import STEP
 from dangjian.people.models import Member
@@ -150,7 +150,7 @@ def rule_update(*, actor: Any, district: Area, rule: PointRule, points: Decimal,
     locked = PointRule.objects.select_for_update().select_related("category").get(pk=rule.pk)
     before = {"points": str(locked.points), "is_active": locked.is_active}
     locked.points, locked.is_active = points, bool(is_active)
-    locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.updated_by = acting_user(actor)
     locked.save(update_fields=["points", "is_active", "updated_by", "updated_at"])
     after = {"points": str(locked.points), "is_active": locked.is_active}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -189,10 +189,6 @@ def _write_entry(entry: PointEntry) -> PointEntry | None:
         return None
     _add_to_totals(member_id=entry.member_id, year=entry.year, category_id=entry.category_id, points=entry.points)
     return entry
-
-
-def _actor_user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _member_area_path(member: Member) -> str:
@@ -245,7 +241,7 @@ def award(
             event_key=event_key[:120],
             occurred_at=occurred_at,
             note=(note or rule.name)[:300],
-            created_by=_actor_user(actor),
+            created_by=acting_user(actor),
         )
     )
     if entry is None:  # a concurrent call won the race
@@ -312,7 +308,7 @@ def award_manual(
             event_key=key,
             occurred_at=occurred_at,
             note=reason[:300],
-            created_by=_actor_user(actor),
+            created_by=acting_user(actor),
         )
     )
     if entry is None:  # the same form again
@@ -358,7 +354,7 @@ def correct(*, actor: Any, entry: PointEntry, reason: str) -> PointEntry:
             occurred_at=timezone.now(),
             note=(_("更正：%(r)s") % {"r": reason})[:300],
             reverses=locked,
-            created_by=_actor_user(actor),
+            created_by=acting_user(actor),
         )
     )
     if reversal is None:  # pragma: no cover - the lock above serializes corrections

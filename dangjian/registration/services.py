@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.validators import validate_mobile
 from dangjian.people.models import Member, MemberStatus
@@ -84,7 +84,7 @@ def allowed_steps(registration: Registration, party: str) -> list[str]:
 
 
 def _log(registration: Registration, *, actor: Any, from_status: str, to_status: str, note: str) -> RegistrationLog:
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     return RegistrationLog.objects.create(
         registration=registration, actor=user, from_status=from_status, to_status=to_status, note=note[:300]
     )
@@ -462,7 +462,7 @@ def registration_step(*, actor: Any, registration: Registration, step: str, part
 def link_generate(*, actor: Any, community: Area) -> RegistrationLink:
     """Give the community a (new) self-service link; the old one, if any, stops working at once."""
     _check_community(community)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     token, now = secrets.token_urlsafe(LINK_TOKEN_BYTES), timezone.now()
     link = RegistrationLink.objects.select_for_update().filter(community=community).first()
     if link is None:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.roles import acting_user
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.scoping import scope_for
 from dangjian.territory.models import Area
@@ -131,7 +132,7 @@ def _post(
                 kind=kind,
                 community=community,
                 memo=(memo or "")[:200],
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=acting_user(actor),
                 reverses=reverses,
                 settles=settles,
             )

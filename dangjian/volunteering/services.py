@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_assignment
+from dangjian.accounts.roles import Role, acting_user, active_assignment
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.centers import services as center_services
 from dangjian.centers.models import MANAGE_ROLES, Activity, ActivityKind, ActivityStatus, SignUp, SignUpStatus
@@ -269,7 +269,7 @@ def post_create(*, actor: Any, community: Area, name: str, place: str = "", desc
         name=name,
         place=(place or "").strip()[:200],
         description=(description or "").strip()[:500],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -631,7 +631,7 @@ def attendance_correct(
         attendance.hours = hours_between(*times, start, end)
         attendance.verified = True
     attendance.method = AttendanceMethod.MANUAL
-    attendance.corrected_by = actor if getattr(actor, "is_authenticated", False) else None
+    attendance.corrected_by = acting_user(actor)
     attendance.corrected_at = timezone.now()
     attendance.correction_note = note[:300]
     attendance.save()

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dangjian.audit.models import AuditEvent
-from dangjian.cases import intake_services
 from dangjian.cases.intake_services import case_submit
 from dangjian.cases.models import (
     Case,
@@ -23,6 +22,7 @@ from dangjian.cases.models import (
     DutyItem,
     Placement,
 )
+from dangjian.core import photos as core_photos
 from dangjian.core.testing import run_at_once
 from dangjian.open311.models import ApiClient, hash_key
 
@@ -264,7 +264,7 @@ def test_it_refuses_too_many_or_too_large_photos(world, monkeypatch):
     with pytest.raises(ValidationError) as exc:
         submit(world.users.resident, photos=[photo() for _i in range(7)])
     assert "最多上传 6 张照片" in messages(exc, "photos")
-    monkeypatch.setattr(intake_services, "MAX_PHOTO_BYTES", 1024 * 1024)
+    monkeypatch.setattr(core_photos, "MAX_BYTES", 1024 * 1024)
     big = SimpleUploadedFile("big.png", PNG + b"\x00" * (1024 * 1024), content_type="image/png")
     with pytest.raises(ValidationError) as exc:
         submit(world.users.resident, photos=[big])
