@@ -6,6 +6,12 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum requirements.lock 2>/dev/null | 
 DEV_STAMP := $(VENV)/.dev-$(shell cksum requirements-dev.lock 2>/dev/null | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEBUG ?= 0
+VAR_DIR := $(or $(DANGJIAN_VAR_DIR),var)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
+# `make run` serves plain http on this machine, as a district would try it: DEBUG off unless asked
+# (make run DEBUG=1), no HTTPS-only settings, a key kept in var/, static files through whitenoise.
+RUN_ENV = DEBUG=$(DEBUG) DANGJIAN_HTTPS=0 SECRET_KEY_FILE=$(VAR_DIR)/secret_key ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 
 .PHONY: run test test-deps lint check-python browser-deps migrate demo lock vendor bench clean
 
@@ -30,12 +36,13 @@ migrate: $(RUNTIME_STAMP)
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py demo_district
 
-# Serve the demo district on http://127.0.0.1:8000 with the task queue's consumer beside it.
+# Serve the demo district on http://$(HOST):$(PORT) with the task queue's consumer beside it.
 run: demo
-	@DEBUG=1 $(BIN)/python manage.py demo_accounts
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(BIN)/python manage.py demo_accounts --host $(HOST) --port $(PORT)
 	@trap 'kill $$QUEUE_PID 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/python manage.py run_huey --quiet & QUEUE_PID=$$!; \
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py run_huey --quiet & QUEUE_PID=$$!; \
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium and CJK fonts for the browser tests (installed when missing and running as root).
 browser-deps:

@@ -215,6 +215,8 @@ def main() -> None:
         raise SystemExit("This bench runs on PostgreSQL: set DATABASE_URL=postgres://…")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    # The bench server speaks plain http on loopback; production HTTPS redirects would answer 301.
+    os.environ.setdefault("DANGJIAN_HTTPS", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "open311_settings"
     sys.path[:0] = [str(REPO), str(REPO / "bench")]
     ensure_database(os.environ["DATABASE_URL"])

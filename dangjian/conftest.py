@@ -146,6 +146,8 @@ def count_queries(client):
 # --- browser tests -----------------------------------------------------------------------
 # Playwright's Python package drives Debian's Chromium (never `playwright install`).
 # Screenshots land in var/screenshots/ for a person to look at.
+# Pages run under a Content-Security-Policy without 'unsafe-eval': give page.wait_for_function an
+# arrow function ("() => ..."), not a bare expression, which Playwright would eval inside the page.
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -164,6 +166,9 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 BROWSER_WIDTHS = os.environ.get("DANGJIAN_BROWSER_WIDTHS", ",".join(VIEWPORTS)).split(",")
 if unknown := set(BROWSER_WIDTHS) - set(VIEWPORTS):
     raise pytest.UsageError(f"DANGJIAN_BROWSER_WIDTHS: unknown width {sorted(unknown)}; known: {list(VIEWPORTS)}")
+# Names that would run script if a page or a script ever rendered data as HTML.
+XSS_IMG = "<img src=x onerror=window.__xss=1>"
+XSS_SCRIPT = "<script>window.__xss=1</script>"
 SCREENSHOTS = Path(os.environ.get("DANGJIAN_VAR_DIR", Path(__file__).resolve().parent.parent / "var")) / "screenshots"
 
 
@@ -199,6 +204,13 @@ class Browser:
         self.context, self.base_url, self.width_name = context, base_url, width_name
         self.page = context.new_page()
         self.page.set_default_timeout(10_000)
+        # What the Content-Security-Policy refused (Chromium logs each refusal as a console error).
+        self.csp_refusals: list[str] = []
+        self.page.on("console", self._note_csp_refusal)
+
+    def _note_csp_refusal(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_refusals.append(message.text)
 
     def go(self, path: str):
         self.page.goto(self.base_url + path)
@@ -227,12 +239,52 @@ class Browser:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def map_tooltips(self, map_selector: str) -> list[str]:
+        """Hover every shape of a Leaflet map as a person would and read each tooltip as text."""
+        texts = []
+        # Mid-screen: clear of the sticky top bar and the phone's bottom menu bar.
+        self.page.locator(map_selector).evaluate("el => el.scrollIntoView({ block: 'center' })")
+        # Shapes are where they stay once fitBounds' zoom animation is over: the same boxes for ten frames.
+        self.page.wait_for_function(
+            """s => {
+              const boxes = JSON.stringify([...document.querySelectorAll(s + " path.leaflet-interactive")]
+                .map(p => { const b = p.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; }));
+              window.__djSameFrames = boxes === window.__djBoxes ? (window.__djSameFrames || 0) + 1 : 0;
+              window.__djBoxes = boxes;
+              // Under load the first frames can hold every path still empty (0×0): not yet drawn, not settled.
+              const drawn = JSON.parse(boxes).some(b => b[2] >= 2 || b[3] >= 2);
+              const animating = document.querySelector(s).matches(".leaflet-zoom-anim, .leaflet-pan-anim")
+                || document.querySelector(s + " .leaflet-zoom-anim, " + s + " .leaflet-pan-anim") !== null;
+              return window.__djSameFrames >= 10 && drawn && !animating;
+            }""",
+            arg=map_selector,
+        )
+        shapes = self.page.locator(f"{map_selector} path.leaflet-interactive")
+        for i in range(shapes.count()):
+            box = shapes.nth(i).bounding_box()
+            if box["width"] < 2 and box["height"] < 2:
+                continue  # culled by Leaflet: outside the drawn part of the map
+            # Off the middle: a grid's middle often holds an estate's marker.
+            self.page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+            tooltip = self.page.locator(f"{map_selector} .leaflet-tooltip")
+            tooltip.last.wait_for()
+            texts.append(tooltip.last.text_content())
+            assert tooltip.locator("img, script").count() == 0, "a name became markup in a tooltip"
+            self.page.mouse.move(0, 0)
+        return texts
+
+    def assert_no_script_from_data(self):
+        """None of the XSS_* names ran."""
+        assert self.page.evaluate("typeof window.__xss") == "undefined", "a name ran as script"
+
     def assert_fits(self):
-        """Nothing overflows sideways, and the Chinese text is drawn with a CJK font (not boxes)."""
+        """Nothing overflows sideways, the Chinese text is drawn with a CJK font (not boxes), and
+        nothing on the way here was refused by the Content-Security-Policy."""
         overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"page is {overflow}px wider than the {self.width_name} viewport"
         has_cjk_font = self.page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '党建')")
         assert has_cjk_font, "no CJK font available to draw Chinese text"
+        assert not self.csp_refusals, f"the page needs what the Content-Security-Policy forbids: {self.csp_refusals}"
 
 
 @pytest.fixture(params=BROWSER_WIDTHS)
@@ -286,9 +338,22 @@ def _load_demo_tables(tables: list) -> None:
                 if model._base_manager.exists():  # the rows data migrations seeded
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         for model, columns, rows in tables:
-            model._base_manager.bulk_create(
-                [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-            )
+            # bulk_create stamps auto_now(_add) fields with the time of the insert: keep the kept times.
+            stamped = [
+                f
+                for f in model._meta.concrete_fields
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            ]
+            flags = [(f, f.auto_now, f.auto_now_add) for f in stamped]
+            for f in stamped:
+                f.auto_now = f.auto_now_add = False
+            try:
+                model._base_manager.bulk_create(
+                    [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
+                )
+            finally:
+                for f, auto_now, auto_now_add in flags:
+                    f.auto_now, f.auto_now_add = auto_now, auto_now_add
         # Rows came in with their ids: move PostgreSQL's sequences past them (SQLite follows by itself).
         statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _c, _r in tables])
         with connection.cursor() as cursor:

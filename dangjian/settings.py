@@ -2,7 +2,8 @@
 
 DATABASE_URL  SQLite (WAL) under var/ by default; PostgreSQL when set.
 REDIS_URL     optional: cache and task queue move to Redis.
-SECRET_KEY    required when DEBUG is off; in development a key is generated once into var/.
+SECRET_KEY    required when DEBUG is off (or SECRET_KEY_FILE); in development a key is generated once into var/.
+DANGJIAN_HTTPS  on by default when DEBUG is off: HTTPS only (redirect, HSTS, secure cookies).
 """
 
 import os
@@ -10,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,15 +31,22 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def _secret_key() -> str:
+    """SECRET_KEY, or the key kept in the file SECRET_KEY_FILE names (var/secret_key in development),
+    made once at random when the file does not exist yet."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    path = os.environ.get("SECRET_KEY_FILE") or (str(VAR_DIR / "secret_key") if DEBUG else "")
+    if not path:
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off.")
+    key_file = Path(path)
+    try:  # created readable by this user only, and by one process only
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -76,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dangjian.accounts.middleware.ActiveRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dangjian.accounts.middleware.TemporaryPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -153,8 +164,6 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire; active ones slide
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -164,6 +173,33 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: this many failures per account (or per address) in the window locks it.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
+# A temporary password from an administrator's reset signs in for this long, only to be changed.
+TEMP_PASSWORD_MAX_AGE_HOURS = int(os.environ.get("TEMP_PASSWORD_MAX_AGE_HOURS", 72))
+# Addresses (IPs or CIDRs, comma-separated) of the reverse proxies (nginx) whose X-Forwarded-For is
+# believed; from anyone else the header is ignored. Empty: the client is REMOTE_ADDR.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# --- HTTPS ------------------------------------------------------------------
+# DANGJIAN_HTTPS says the site is served over TLS (by itself or by the proxy in front): plain-http
+# requests are redirected, browsers are told to keep to HTTPS (HSTS) and cookies travel over HTTPS
+# only. On whenever DEBUG is off unless turned off: the local demo (`make run`) and the tests speak
+# plain http on this machine and say so.
+HTTPS = env_bool("DANGJIAN_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's probe may come over plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is hard to undo: the operator asks for it (SECURE_HSTS_PRELOAD=1).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if TRUSTED_PROXIES:
+    # The proxy tells whether the browser came over HTTPS. nginx must set the header itself
+    # (proxy_set_header X-Forwarded-Proto $scheme;), replacing any a client sent, and the app
+    # servers must be reachable through the proxy only.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -183,11 +219,48 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Image servers (host names, comma-separated) that a centre's photo links may point at over HTTPS,
+# e.g. the district's object storage; besides them, only addresses on this site (/static/…).
+PHOTO_URL_HOSTS = [h.strip().lower() for h in os.environ.get("PHOTO_URL_HOSTS", "").split(",") if h.strip()]
 
 # --- map --------------------------------------------------------------------
 # A Leaflet tile URL template (天地图 / AMap style). Empty: a plain background, works offline.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+
+# --- content security policy (django-csp) --------------------------------------
+def _tile_source(url: str) -> list[str]:
+    """The tile server as a CSP source: "https://t{s}.tianditu.gov.cn/..." -> "https://*.tianditu.gov.cn"."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if not scheme or not host:
+        return []
+    labels = host.split(".")
+    if "{" in labels[0]:  # a subdomain template such as t{s} or webrd0{s}
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        raise ImproperlyConfigured(f"MAP_TILE_URL: 只有第一级子域名可以用占位符（{{s}}），请检查 {url}")
+    return [f"{scheme}://{'.'.join(labels)}"]
+
+
+# No inline script and no eval, so a slip that lets data reach the page as markup cannot run.
+# Styles stay 'unsafe-inline': templates carry <style> blocks and style attributes, htmx adds its
+# indicator <style>, Leaflet and ECharts set inline styles; CSS cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL), *(f"https://{h}" for h in PHOTO_URL_HOSTS)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

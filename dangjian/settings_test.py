@@ -1,4 +1,4 @@
-"""Settings for the test suite: production settings with a fixed key and plain-HTTP cookies.
+"""Settings for the test suite: production settings with a fixed key, served over plain HTTP.
 
 The environment still decides the database and Redis (CI runs the suite on both backends).
 """
@@ -6,7 +6,7 @@ The environment still decides the database and Redis (CI runs the suite on both 
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("DANGJIAN_HTTPS", "0")  # the test client and the live server speak plain http
 os.environ.setdefault("HUEY_FILE", "huey-test.sqlite3")
 os.environ.setdefault("HUEY_NAME", "dangjian-test")
 

@@ -11,6 +11,15 @@ set -euo pipefail
 HTMX_VERSION="2.0.11"      # htmx.org, newest 2.0.x (do not move to 4.x)
 LEAFLET_VERSION="1.9.4"    # leaflet
 ECHARTS_VERSION="5.6.0"    # echarts, newest 5.x
+LUCIDE_VERSION="1.87.0"    # lucide-static: the navigation's icons (ISC)
+
+# The Lucide icons the pages use (dangjian/core/navigation.py and base.html); only these are vendored.
+LUCIDE_ICONS=(
+    house clipboard-pen phone-call send circle-plus hand list-checks award message-square-warning
+    list message-square-text megaphone user-check heart-handshake hourglass chart-column hand-helping
+    users star id-card network flag map building-2 chart-pie triangle-alert handshake landmark upload
+    calendar-clock scroll-text chart-bar key-round user-cog shield-check ellipsis lock settings
+)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR_DIR="${REPO_ROOT}/static/vendor"
@@ -97,6 +106,16 @@ pkg="$(fetch echarts "${ECHARTS_VERSION}")"
 dest="${VENDOR_DIR}/echarts"
 mkdir -p "${dest}"
 copy_file "${pkg}/dist/echarts.min.js" "${dest}/echarts.min.js"
+copy_license "${pkg}" "${dest}"
+
+# lucide icons: one SVG per icon used, drawn with currentColor
+pkg="$(fetch lucide-static "${LUCIDE_VERSION}")"
+dest="${VENDOR_DIR}/lucide"
+rm -rf "${dest}"
+mkdir -p "${dest}"
+for icon in "${LUCIDE_ICONS[@]}"; do
+    copy_file "${pkg}/icons/${icon}.svg" "${dest}/${icon}.svg"
+done
 copy_license "${pkg}" "${dest}"
 
 cp "${VERSIONS_TMP}" "${VENDOR_DIR}/VERSIONS.txt"

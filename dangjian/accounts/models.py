@@ -1,9 +1,12 @@
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
@@ -26,6 +29,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     mobile = models.CharField(_("手机号"), max_length=11, null=True, blank=True, unique=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # When an administrator's reset gave the temporary password; it expires TEMP_PASSWORD_MAX_AGE_HOURS later.
+    temporary_password_at = models.DateTimeField(_("临时密码生成时间"), null=True, blank=True, editable=False)
 
     objects = UserManager()  # type: ignore[misc]  # AbstractUser declares a plain UserManager
 
@@ -35,6 +40,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        if not self.must_change_password or self.temporary_password_at is None:
+            return False
+        max_age = timedelta(hours=settings.TEMP_PASSWORD_MAX_AGE_HOURS)
+        return timezone.now() >= self.temporary_password_at + max_age
 
     @property
     def masked_mobile(self) -> str:
@@ -160,9 +172,11 @@ class RoleAssignment(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in, kept for throttling (per account name and per address)."""
+    """A failed sign-in, kept for throttling (per account, whether typed as username or mobile, and per address)."""
 
     identifier = models.CharField(max_length=150, db_index=True)
+    # The account the typed identifier names; empty for names no account has.
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 

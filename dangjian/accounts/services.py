@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
@@ -121,7 +122,8 @@ def password_reset(*, actor: Any, user: User) -> str:
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_password(temporary)
     user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    user.temporary_password_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "temporary_password_at"])
     audit_record(actor=actor, action=Action.RESET_PASSWORD, obj=user, area_path=user_area_path(user))
     return temporary
 
@@ -135,7 +137,8 @@ def password_change(*, actor: Any, user: User, old_password: str, new_password: 
     validate_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.temporary_password_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_at"])
     audit_record(actor=actor, action=Action.CHANGE_PASSWORD, obj=user, area_path=user_area_path(user))
     return user
 

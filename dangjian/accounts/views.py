@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,9 +14,15 @@ from dangjian.audit.services import Action, audit_record
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 
 from . import services, throttle
+from .backends import account_named
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
+from .permissions import get_manageable_or_404, manageable_users
 from .roles import ADMIN_ROLES, SESSION_KEY, user_assignments
+
+
+def _minutes(seconds: int) -> int:
+    return (seconds + 59) // 60
 
 
 def login_view(request):
@@ -23,17 +30,25 @@ def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
         identifier, ip = form.cleaned_data["username"], client_ip(request)
-        wait = throttle.seconds_locked(identifier, ip)
+        account = account_named(identifier)
+        wait = throttle.account_seconds_locked(identifier, account)
         if wait:
-            minutes = (wait + 59) // 60
-            form.add_error(None, _("登录失败次数过多，账号已临时锁定，请 %(m)s 分钟后再试。") % {"m": minutes})
+            form.add_error(None, _("登录失败次数过多，账号已临时锁定，请 %(m)s 分钟后再试。") % {"m": _minutes(wait)})
         else:
             user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(identifier, ip)
-                form.add_error(None, _("用户名（手机号）或密码不正确。"))
+                throttle.record_failure(identifier, ip, account)
+                wait = throttle.address_seconds_limited(ip)
+                if wait:
+                    message = _("此网络登录失败次数过多，请核对用户名（手机号）和密码，%(m)s 分钟后再试。")
+                    form.add_error(None, message % {"m": _minutes(wait)})
+                else:
+                    form.add_error(None, _("用户名（手机号）或密码不正确。"))
+            elif user.temporary_password_expired:
+                message = _("临时密码已过期（有效期 %(h)s 小时），请联系管理员重新重置密码。")
+                form.add_error(None, message % {"h": settings.TEMP_PASSWORD_MAX_AGE_HOURS})
             else:
-                throttle.clear_failures(identifier)
+                throttle.clear_failures(user)
                 login(request, user)
                 audit_record(actor=user, action=Action.LOGIN, obj=user, ip=ip, area_path=services.user_area_path(user))
                 if user.must_change_password:
@@ -105,16 +120,22 @@ def user_list(request):
         ),
         20,
     ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/user_list.html",
-        {"page": page, "q": query, "querystring": querystring_without_page(request), "active_nav": "users"},
-    )
+    # Listed is not managed: actions are offered only on the accounts this admin may act on.
+    on_page = [u.pk for u in page.object_list]
+    manageable = set(manageable_users(request.user).filter(pk__in=on_page).values_list("pk", flat=True))
+    context = {
+        "page": page,
+        "q": query,
+        "querystring": querystring_without_page(request),
+        "manageable": manageable,
+        "active_nav": "users",
+    }
+    return render(request, "accounts/user_list.html", context)
 
 
 @require_roles(ADMIN_ROLES)
 def user_reset_password(request, public_id):
-    target = User.objects.get_for_user(request.user, public_id)
+    target = get_manageable_or_404(request.user, public_id)
     if request.method == "POST":
         temporary = services.password_reset(actor=request.user, user=target)
         return render(request, "accounts/user_reset_done.html", {"target": target, "temporary": temporary})
@@ -124,7 +145,7 @@ def user_reset_password(request, public_id):
 @require_roles(ADMIN_ROLES)
 @require_POST
 def user_reveal_mobile(request, public_id):
-    target = User.objects.get_for_user(request.user, public_id)
+    target = get_manageable_or_404(request.user, public_id)
     audit_record(
         actor=request.user,
         action=Action.REVEAL,

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from dangjian.accounts.roles import AUDIT_ROLES
 from dangjian.core.views import querystring_without_page, require_roles
 
+from .changes import describe
 from .models import Action, AuditEvent
 from .selectors import FILTERS, filter_events
 
@@ -12,6 +13,7 @@ from .selectors import FILTERS, filter_events
 def audit_list(request):
     events = filter_events(AuditEvent.objects.visible_to(request.user), request.GET)
     page = Paginator(events.order_by("-at", "-pk"), 30).get_page(request.GET.get("page"))
+    describe(page.object_list)
     context = {
         "page": page,
         "actions": Action.choices,

@@ -5,23 +5,25 @@ them, each with a staff account (password as the demo's); every subdistrict gets
 dozen items over the three areas; then about 150 cases over the last 60 days, in every grid and
 through the phone, patrol, hotline and walk-in channels, are taken through the real services
 (case_submit, accept, dispatch, return, take, close, callback, archive, reject, merge, publish and
-claim) by the demo's people, and only afterwards moved into the past: their times, their log rows'
-times and their numbers (one sequence per day, as the counter would have given them). Some run
-late, some were returned, most of the older ones are rated. Everything follows from the seeded
-random.Random, so equal seeds give equal cases (up to "now").
+claim) by the demo's people, every step of every case in time order, each at its planned moment
+under the demo clock (dangjian.demo.clock): so every log reads as it would have in life, with the
+deadline the acceptance computed and the number of the day the case came in. Some run late, some
+were returned, most of the older ones are rated. Everything follows from the seeded random.Random,
+so equal seeds give equal cases (up to "now").
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import heapq
+import itertools
 import math
 import random
-from collections import defaultdict
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, Value
-from django.db.models.functions import Replace
 from django.utils import timezone
 
 from dangjian.accounts.models import User
@@ -30,19 +32,17 @@ from dangjian.accounts.services import role_assign, user_create
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.scoping import prefix_q
 from dangjian.demo.accounts import DEMO_PASSWORD
+from dangjian.demo.clock import clock
 from dangjian.demo.names import person_name
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, DepartmentKind
 
 from . import deadlines, duty_services, intake_services, services, whistle_services
 from .models import (
+    OPEN_STATUSES,
     AssigneeKind,
     Case,
     CaseCategory,
-    CaseCounter,
-    CaseDepartment,
-    CaseLog,
-    CasePolicy,
     CaseStatus,
     Channel,
     DutyArea,
@@ -50,7 +50,6 @@ from .models import (
     LimitUnit,
     Rating,
 )
-from .workdays import deadline_after
 
 if TYPE_CHECKING:
     from dangjian.demo.builder import Built
@@ -284,6 +283,7 @@ def _duty_lists(district: Area, departments: dict[str, Department], actor: User)
                 categories=[categories[c] for c in codes if c in categories],
                 limit_amount=amount,
                 limit_unit=unit,
+                community_may_lead=area != DutyArea.ENFORCEMENT,  # 行政执法: the departments lead
             )
 
 
@@ -302,24 +302,25 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
 
 
-class Timeline:
-    """The planned times of a case's steps, and the log rows each step wrote."""
+# Every case's life is a generator: it takes a step (under the demo clock, at the step's planned
+# moment) and yields the moment of its next step. One queue runs the steps of all cases in time order.
+Life = Generator[datetime.datetime, None, None]
 
-    def __init__(self, case: Case, received: datetime.datetime):
-        self.case = case
-        self.number = case.number  # today's number, replaced by one of the day it came in
-        self.received = received
-        self.times: dict[str, datetime.datetime] = {"received": received}
-        self.log_times: list[tuple[int, datetime.datetime]] = []
-        self.last_log = CaseLog.objects.filter(case=case).aggregate(m=Max("pk"))["m"] or 0
-        self.mark(received)
 
-    def mark(self, at: datetime.datetime) -> None:
-        """Every log row written since the last mark happened at `at`."""
-        rows = list(CaseLog.objects.filter(case_id=self.case.pk, pk__gt=self.last_log).values_list("pk", flat=True))
-        self.log_times += [(pk, at) for pk in rows]
-        if rows:
-            self.last_log = max(rows)
+def _run_in_time_order(lives: Iterable[tuple[datetime.datetime, Callable[[], Life]]]) -> None:
+    """Start each life at its moment and run every step of every life in time order (ties: first come)."""
+    queue: list[tuple[datetime.datetime, int, Any]] = []
+    seq = itertools.count()
+    for at, start in lives:
+        heapq.heappush(queue, (at, next(seq), start))
+    while queue:
+        at, _n, life = heapq.heappop(queue)
+        with clock(at):
+            if callable(life):
+                life = life()
+            moment = next(life, None)
+        if moment is not None:
+            heapq.heappush(queue, (moment, next(seq), life))
 
 
 def _cases(rng: random.Random, district: Area, people: People, count: int) -> None:
@@ -334,21 +335,27 @@ def _cases(rng: random.Random, district: Area, people: People, count: int) -> No
     weights = [CATEGORY_WEIGHTS[c] for c in codes]
     # Received times: recent days busier; sorted so that numbers follow time.
     received = sorted(now - datetime.timedelta(days=DAYS * (1 - math.sqrt(rng.random()))) for _k in range(count))
-    timelines: list[Timeline] = []
-    open_cases: list[Case] = []
-    for k, at in enumerate(received):
-        grid = grids[k % len(grids)] if k < len(grids) else rng.choice(grids)
+    home_grids = [g for g in grids if g.parent.name == HOME_COMMUNITY]
+    reported: list[Case] = []  # every case so far, in the order they came in
+
+    def life(k: int, at: datetime.datetime) -> Life:
+        if k < len(grids):
+            grid = grids[k]
+        else:  # the demo's people live and work in 婆石社区: a quarter of the later cases are theirs
+            grid = rng.choice(home_grids) if rng.random() < 0.25 else rng.choice(grids)
         category = categories[rng.choices(codes, weights)[0]]
-        again = k >= len(grids) and open_cases and rng.random() < 0.07
-        main = rng.choice(open_cases[-8:]) if again else None
+        last = reported[-8:]
+        still_open = set(
+            Case.objects.filter(pk__in=[c.pk for c in last], status__in=OPEN_STATUSES).values_list("pk", flat=True)
+        )
+        recent = [c for c in last if c.pk in still_open]
+        main = rng.choice(recent) if k >= len(grids) and recent and rng.random() < 0.07 else None
         if main is not None:  # the same problem reported again, by someone else
             main = Case.objects.select_related("grid__parent", "category").get(pk=main.pk)
             grid, category = main.grid or grid, main.category
-        timeline = _one_case(rng, at, now, grid, category, people, main)
-        timelines.append(timeline)
-        if timeline.case.is_open:
-            open_cases.append(timeline.case)
-    _backdate(timelines, district)
+        return _one_case(rng, at, now, grid, category, people, main, reported)
+
+    _run_in_time_order((at, functools.partial(life, k, at)) for k, at in enumerate(received))
     deadlines.scan_overdue(now)
     deadlines.scan_escalate(now)
 
@@ -361,7 +368,8 @@ def _one_case(
     category: CaseCategory,
     people: People,
     main: Case | None,
-) -> Timeline:
+    reported: list[Case],
+) -> Life:
     lat, lng = _point_in(grid, rng)
     dispatcher = _dispatcher_for(grid, people)
     channel = rng.choices([Channel.PHONE, Channel.PATROL, Channel.HOTLINE, Channel.WALK_IN], [40, 30, 20, 10])[0]
@@ -388,35 +396,27 @@ def _one_case(
         kwargs.update(reporter_name=person_name(rng), reporter_phone=_phone(rng), accept=True)
         kwargs["address"] = f"{grid.name}辖区"
     case = intake_services.case_submit(actor=actor, **kwargs)
-    timeline = Timeline(case, at)
+    reported.append(case)
     case = Case.objects.select_related("community", "subdistrict", "grid", "duty_item").get(pk=case.pk)
-    timeline.case = case
     accepted = case.status == CaseStatus.ACCEPTED
-    if accepted:
-        timeline.times["accepted"] = at
     step_at = at + rng.uniform(0.1, 1.5) * H
     if step_at > now:
-        return timeline
-    if main is not None:  # merged into the first report
+        return
+    yield step_at
+    if main is not None:  # merged into the first report, if that one is still open
         main.refresh_from_db()
         if main.is_open:
             owner = case.owner if accepted and case.owner is not None else dispatcher
-            timeline.case = services.case_merge(actor=owner, case=case, main=main, note="同一问题重复反映")
-            timeline.mark(step_at)
-            return timeline
+            services.case_merge(actor=owner, case=case, main=main, note="同一问题重复反映")
+            return
     if accepted:
-        return _handle(rng, timeline, now, people, case.owner or dispatcher, at)
+        yield from _handle(rng, case, now, people, case.owner or dispatcher, step_at)
+        return
     if rng.random() < 0.03:  # not for the platform
-        timeline.case = services.case_reject(
-            actor=dispatcher, case=case, reason="属于民事纠纷，已告知可通过人民调解或诉讼解决"
-        )
-        timeline.mark(step_at)
-        return timeline
+        services.case_reject(actor=dispatcher, case=case, reason="属于民事纠纷，已告知可通过人民调解或诉讼解决")
+        return
     case = services.case_accept(actor=dispatcher, case=case)
-    timeline.times["accepted"] = step_at
-    timeline.mark(step_at)
-    timeline.case = case
-    return _handle(rng, timeline, now, people, dispatcher, step_at)
+    yield from _handle(rng, case, now, people, dispatcher, step_at)
 
 
 def _dispatcher_for(grid: Area, people: People) -> User:
@@ -441,143 +441,92 @@ def _receiver_for(case: Case, people: People) -> tuple[str, dict[str, Any], User
     return AssigneeKind.GRID, {"area": case.grid}, None
 
 
+def _caller(case: Case, people: People, owner: User) -> User:
+    """Who calls back: the owner, unless they handled the case (then the level above)."""
+    above = [people.subdistrict_admin] if case.area_path.startswith(people.subdistrict_path) else []
+    for caller in (owner, *above, people.district_admin):
+        if not services.handled_by(case, caller):
+            return caller
+    return people.district_admin
+
+
+def _community_may_lead(case: Case) -> bool:
+    return case.duty_item is None or case.duty_item.community_may_lead
+
+
 def _handle(
     rng: random.Random,
-    timeline: Timeline,
+    case: Case,
     now: datetime.datetime,
     people: People,
     owner: User,
     accepted: datetime.datetime,
-) -> Timeline:
-    case = timeline.case
+) -> Life:
+    """The steps after acceptance, each yielded at its moment (nothing planned after `now` happens)."""
     at = accepted + rng.uniform(0.2, 4) * H
     if at > now:
-        return timeline
+        return
+    yield at
     published = case.community is not None and case.community.name == HOME_COMMUNITY and rng.random() < 0.12
     if published:
         case = services.case_publish(actor=owner, case=case)
-        timeline.times["dispatched"] = at
-        timeline.mark(at)
         at += rng.uniform(2, 20) * H
         if at > now:
-            timeline.case = case
-            return timeline
+            return
+        yield at
         case = services.case_claim(actor=people.member, case=case, note="我来跟进")
-        timeline.mark(at)
         receiver: User | None = people.member
     else:
         kind, target, receiver = _receiver_for(case, people)
         case = services.case_dispatch(actor=owner, case=case, kind=kind, **target)
-        timeline.times["dispatched"] = at
-        timeline.mark(at)
         if receiver is None:
-            timeline.case = case
-            return timeline  # waits for the grid worker to sign
+            return  # waits for the grid worker to sign
         at += rng.uniform(0.3, 6) * H
         if at > now:
-            timeline.case = case
-            return timeline
-        if kind == AssigneeKind.DEPARTMENT and rng.random() < 0.1:
-            # Returned: the department sends it back, the owner gives it to the community instead.
+            return
+        yield at
+        if kind == AssigneeKind.DEPARTMENT and rng.random() < 0.1 and _community_may_lead(case):
+            # Returned: the department sends it back, the owner gives it to the community instead
+            # (never an enforcement item: a community may not lead those).
             case = services.case_return(actor=receiver, case=case, reason=rng.choice(RETURN_REASONS))
-            timeline.mark(at)
             at += rng.uniform(0.5, 4) * H
             if at > now:
-                timeline.case = case
-                return timeline
+                return
+            yield at
             target = {"area": case.grid} if case.grid is not None else {"area": case.community}
             kind = AssigneeKind.GRID if case.grid is not None else AssigneeKind.COMMUNITY
             case = services.case_dispatch(actor=owner, case=case, kind=kind, note="改派属地网格处置", **target)
-            timeline.times["dispatched"] = at
-            timeline.mark(at)
             receiver = people.grid_worker if case.grid is not None and case.grid.name == HOME_GRID else None
             if receiver is None:
-                timeline.case = case
-                return timeline
+                return
             at += rng.uniform(0.3, 4) * H
             if at > now:
-                timeline.case = case
-                return timeline
+                return
+            yield at
         case = services.case_take(actor=receiver, case=case)
-        timeline.mark(at)
     # Handling: most within the limit, a tail runs late, a few stall (overdue and open).
     stall = rng.random() < 0.08
     hours = rng.lognormvariate(math.log(20), 0.9)
     progress = at + min(hours / 2, 12) * H
     if progress <= now and rng.random() < 0.5:
+        yield progress
         case = services.case_note(actor=receiver, case=case, text="已到现场查看，正在协调处理", public=True)
-        timeline.mark(progress)
     at += hours * H
     if stall or at > now:
-        timeline.case = case
-        return timeline
+        return
+    yield at
     case = services.case_close(actor=receiver, case=case, result=rng.choice(RESULTS))
-    timeline.times["closed"] = at
-    timeline.mark(at)
     at += rng.uniform(3, 40) * H
     if at > now or (now - at < 5 * 24 * H and rng.random() < 0.4):  # not called back yet
-        timeline.case = case
-        return timeline
+        return
+    yield at
     rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED], [78, 15, 7])[0]
     note = rng.choice(UNSATISFIED_NOTES) if rating == Rating.UNSATISFIED else ""
-    caller = people.resident if case.reporter_id == people.resident.pk else owner
+    caller = people.resident if case.reporter_id == people.resident.pk else _caller(case, people, owner)
     case = services.case_callback(actor=caller, case=case, rating=rating, note=note)
-    timeline.times["called_back"] = at
-    timeline.mark(at)
     if rating == Rating.UNSATISFIED:
-        timeline.times["reopened"] = at
-        timeline.times.pop("closed", None)
-        timeline.case = case
-        return timeline
+        return
     at += rng.uniform(7 * 24, 9 * 24) * H
     if at <= now:
-        case = services.case_archive(actor=None, case=case)
-        timeline.mark(at)
-    timeline.case = case
-    return timeline
-
-
-def _backdate(timelines: list[Timeline], district: Area) -> None:
-    """Move every case, log row and department link to its planned time, then number the cases by
-    the day they came in (as the daily counter would have)."""
-    policy = CasePolicy.objects.filter(district=district).first() or CasePolicy(district=district)
-    by_day: dict[datetime.date, list[Timeline]] = defaultdict(list)
-    for timeline in timelines:
-        case = Case.objects.select_related("duty_item").get(pk=timeline.case.pk)
-        times = timeline.times
-        fields: dict[str, Any] = {
-            "received_at": times["received"],
-            "accepted_at": times.get("accepted") if case.accepted_at else None,
-            "dispatched_at": times.get("dispatched") if case.dispatched_at else None,
-            "closed_at": times.get("closed") if case.closed_at else None,
-            "called_back_at": times.get("called_back") if case.called_back_at else None,
-            "updated_at": timeline.log_times[-1][1] if timeline.log_times else times["received"],
-            "number": f"TMP-{case.pk}",
-        }
-        if case.deadline is not None:
-            start = times.get("reopened") or times.get("accepted") or times["received"]
-            amount, unit = services.limit_for(case)
-            fields["deadline"] = deadline_after(start, amount, unit)
-        Case.objects.filter(pk=case.pk).update(**fields)
-        for pk, at in timeline.log_times:
-            CaseLog.objects.filter(pk=pk).update(at=at)
-        if "dispatched" in times:
-            CaseDepartment.objects.filter(case_id=case.pk).update(since=times["dispatched"])
-        by_day[timezone.localtime(times["received"]).date()].append(timeline)
-    renumbered: list[tuple[str, str, str]] = []  # (today's number, placeholder, the day's number)
-    for day, day_timelines in sorted(by_day.items()):
-        for seq, timeline in enumerate(sorted(day_timelines, key=lambda t: t.received), start=1):
-            number = intake_services.format_number(policy.number_prefix, day, seq)
-            Case.objects.filter(pk=timeline.case.pk).update(number=number)
-            renumbered.append((timeline.number, f"⟦{timeline.case.pk}⟧", number))
-        CaseCounter.objects.update_or_create(day=day, defaults={"last": len(day_timelines)})
-    # Today's counter went on with each submit above: it restarts after today's renumbered cases.
-    today = timezone.localdate()
-    CaseCounter.objects.filter(day=today).update(last=len(by_day.get(today, ())))
-    # The log's notes name cases by number ("已登记，编号 …", merges, duplicates): in two passes, as
-    # the old and the new numbers of today overlap.
-    logs = CaseLog.objects.filter(case__district=district)
-    for old, placeholder, _new in renumbered:
-        logs.filter(note__contains=old).update(note=Replace("note", Value(old), Value(placeholder)))
-    for _old, placeholder, new in renumbered:
-        logs.filter(note__contains=placeholder).update(note=Replace("note", Value(placeholder), Value(new)))
+        yield at
+        services.case_archive(actor=None, case=case)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
 from dangjian.core.photos import PhotosField
+from dangjian.core.widgets import DateInput
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, ResidentUnit
 
@@ -47,8 +48,8 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     supervised = forms.BooleanField(label=_("仅看督办"), required=False)
     mine = forms.BooleanField(label=_("我负责的"), required=False)
-    date_from = forms.DateField(label=_("受理日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("受理日期起"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("止"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, user: Any, areas: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

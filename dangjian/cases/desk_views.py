@@ -74,7 +74,7 @@ def case_list(request):
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     tab = request.GET.get("tab", "")
-    tab = tab if tab in selectors.TABS else ""
+    tab = tab if tab in selectors.TABS or tab in selectors.QUEUES else ""
     cases = selectors.case_list(request.user, tab=tab, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.list_page_rows(page.object_list)
@@ -95,6 +95,7 @@ def case_list(request):
         "page": page,
         "form": form,
         "tab": tab,
+        "queue_label": selectors.QUEUES.get(tab, ""),
         "tabs": [(key, label, counts.get(key)) for key, label in tabs],
         "is_department": is_department,
         "may_enter": active_role(request.user) in services.DISPATCH_ROLES,
@@ -118,6 +119,8 @@ def _offered_steps(user: Any, case: Case) -> list[str]:
         steps.remove(Step.EXTEND_DECIDE)
     if Step.EXTEND_ASK in steps and case.extensions.filter(status=ExtensionStatus.PENDING).exists():
         steps.remove(Step.EXTEND_ASK)
+    if Step.CALLBACK in steps and services.handled_by(case, user):
+        steps.remove(Step.CALLBACK)  # whoever handled it may not call it back
     return steps
 
 
@@ -187,6 +190,8 @@ def _actions(request, case: Case, steps: list[str]) -> list[dict[str, Any]]:
                 "i": case.duty_item.name,
                 "d": case.duty_item.lead_department.name,
             }
+            if not case.duty_item.community_may_lead:
+                hint += _("该事项社区不得牵头办理，不能派给社区或网格，社区可配合。")
         actions.append(
             {"step": step, "label": label, "form": forms_by_step[step], "warning": WARNINGS.get(step, ""), "hint": hint}
         )

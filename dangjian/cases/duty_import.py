@@ -26,10 +26,11 @@ from dangjian.imports.workbook import compact, split_list
 from dangjian.territory.models import Area
 
 from .duty_services import MAX_LIMIT, departments_for
-from .models import CaseCategory, DutyArea, DutyItem, LimitUnit
+from .models import CaseCategory, DutyArea, DutyItem, LimitUnit, community_may_lead_default
 
 DUTY_AREAS = {str(label): value for value, label in DutyArea.choices}
 UNITS = {str(label): value for value, label in LimitUnit.choices} | {"天": LimitUnit.WORKDAYS, "时": LimitUnit.HOURS}
+YES_NO = {"是": True, "否": False, "可以": True, "不可以": False}
 MAX_ROWS = 1000
 
 
@@ -104,6 +105,16 @@ class DutyImporter(Importer):
             examples=("工作日", "小时"),
         ),
         Column("sort", "序号", False, "整数，决定清单中的顺序；不填则排在最后", kind="int", width=6, examples=(1, 2)),
+        Column(
+            "community_may_lead",
+            "社区可牵头",
+            False,
+            "是 或 否；不填则按领域：综合执法为“否”（社区只能配合，不能派给社区或网格），其他为“是”",
+            choices=("是", "否"),
+            width=10,
+            aliases=("社区可否牵头", "社区可牵头办理"),
+            examples=("否", ""),
+        ),
     ]
     preview_keys = [
         "name",
@@ -114,6 +125,7 @@ class DutyImporter(Importer):
         "limit_amount",
         "limit_unit",
         "sort",
+        "community_may_lead",
     ]
 
     def __init__(self, subdistrict: Area):
@@ -145,6 +157,11 @@ class DutyImporter(Importer):
                     "limit_amount",
                     _("办理时限应在 1 到 %(n)s %(u)s之间。") % {"n": top, "u": row["limit_unit_label"]},
                 )
+        lead = r.choice("community_may_lead", YES_NO) if not r.blank("community_may_lead") else None
+        if lead is None or lead == "":
+            lead = community_may_lead_default(row["duty_area"]) if row["duty_area"] else True
+        row["community_may_lead"] = lead
+        row["community_may_lead_label"] = _("是") if lead else _("否")
         row["supporting_departments_label"] = "、".join(row["supporting_departments"])
         row["categories_label"] = "、".join(row["categories"])
         if row["sort"] == 0:

@@ -21,7 +21,7 @@ from dangjian.core.scoping import Scope
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department
 
-from .models import CalendarDay, CaseCategory, DutyArea, DutyItem, LimitUnit
+from .models import CalendarDay, CaseCategory, DutyArea, DutyItem, LimitUnit, community_may_lead_default
 
 EDIT_ROLES = frozenset({Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
 MAX_LIMIT: dict[str, int] = {LimitUnit.HOURS: 24 * 90, LimitUnit.WORKDAYS: 250}
@@ -56,6 +56,7 @@ def _snapshot(item: DutyItem) -> dict[str, Any]:
         "supporting_departments": sorted(d.name for d in item.supporting_departments.all()),
         "categories": sorted(c.name for c in item.categories.all()),
         "limit": f"{item.limit_amount} {LimitUnit(item.limit_unit).label}",
+        "community_may_lead": item.community_may_lead,
         "sort": item.sort,
     }
 
@@ -112,8 +113,10 @@ def duty_item_create(
     categories: Iterable[CaseCategory] = (),
     limit_amount: int,
     limit_unit: str,
+    community_may_lead: bool | None = None,
     sort: int | None = None,
 ) -> DutyItem:
+    """`community_may_lead` None: from the area (综合执法 → no)."""
     _require_edit(actor, subdistrict)
     name = (name or "").strip()
     supporting, cats = list(supporting_departments), list(categories)
@@ -135,6 +138,9 @@ def duty_item_create(
         lead_department=lead_department,
         limit_amount=limit_amount,
         limit_unit=limit_unit,
+        community_may_lead=(
+            community_may_lead_default(duty_area) if community_may_lead is None else community_may_lead
+        ),
         sort=sort,
     )
     item.supporting_departments.set(supporting)
@@ -162,8 +168,10 @@ def duty_item_update(
     categories: Iterable[CaseCategory] = (),
     limit_amount: int,
     limit_unit: str,
+    community_may_lead: bool | None = None,
     sort: int | None = None,
 ) -> DutyItem:
+    """`community_may_lead` None: kept (from the area when the area changes)."""
     item = (
         DutyItem.objects.select_for_update(of=("self",))
         .select_related("subdistrict", "lead_department")
@@ -183,12 +191,25 @@ def duty_item_update(
         exclude_pk=item.pk,
     )
     before = _snapshot(item)
+    if community_may_lead is None and duty_area != item.duty_area:
+        community_may_lead = community_may_lead_default(duty_area)
+    if community_may_lead is not None:
+        item.community_may_lead = community_may_lead
     item.name, item.duty_area, item.lead_department = name, duty_area, lead_department
     item.limit_amount, item.limit_unit = limit_amount, limit_unit
     if sort is not None:
         item.sort = sort
     item.save(
-        update_fields=["name", "duty_area", "lead_department", "limit_amount", "limit_unit", "sort", "updated_at"]
+        update_fields=[
+            "name",
+            "duty_area",
+            "lead_department",
+            "limit_amount",
+            "limit_unit",
+            "community_may_lead",
+            "sort",
+            "updated_at",
+        ]
     )
     item.supporting_departments.set(supporting)
     item.categories.set(cats)
@@ -252,6 +273,7 @@ def duty_import(*, actor: Any, subdistrict: Area, content: bytes) -> list[DutyIt
                 lead_department_id=row["lead_department_id"],
                 limit_amount=row["limit_amount"],
                 limit_unit=row["limit_unit"],
+                community_may_lead=row["community_may_lead"],
                 sort=row["sort"] or last,
             )
         )

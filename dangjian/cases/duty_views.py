@@ -151,6 +151,7 @@ def duty_export(request):
         ExportColumn(_("对应类别"), lambda i: "、".join(c.name for c in i.categories.all()), width=22),
         ExportColumn(_("办理时限"), lambda i: i.limit_amount, width=8),
         ExportColumn(_("时限单位"), lambda i: i.get_limit_unit_display(), width=8),
+        ExportColumn(_("社区可牵头"), lambda i: _("是") if i.community_may_lead else _("否"), width=10),
     ]
     return export_response(
         request=request,
@@ -175,6 +176,13 @@ class NameChoices(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+COMMUNITY_LEAD_CHOICES = [
+    ("", gettext_lazy("按领域（综合执法不可，其他可以）")),
+    ("yes", gettext_lazy("可以，社区或网格可牵头办理")),
+    ("no", gettext_lazy("不可以，社区只能配合")),
+]
+
+
 class DutyItemForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("事项"), max_length=100)
     duty_area = forms.ChoiceField(label=gettext_lazy("领域"), choices=DutyArea.choices)
@@ -194,6 +202,16 @@ class DutyItemForm(forms.Form):
     )
     limit_amount = forms.IntegerField(label=gettext_lazy("办理时限"), min_value=1, max_value=100_000)
     limit_unit = forms.ChoiceField(label=gettext_lazy("时限单位"), choices=LimitUnit.choices)
+    community_may_lead = forms.TypedChoiceField(
+        label=gettext_lazy("社区可否牵头办理"),
+        choices=COMMUNITY_LEAD_CHOICES,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy(
+            "行政执法、拆迁拆违、环境整治不得由社区牵头，社区只能配合；这类事项不能派给社区或网格。"
+        ),
+    )
     sort = forms.IntegerField(label=gettext_lazy("序号"), min_value=0, max_value=9999, required=False)
 
     def __init__(self, *args, subdistrict: Area, **kwargs):
@@ -252,6 +270,7 @@ def duty_edit(request, public_id):
         "categories": list(item.categories.values_list("pk", flat=True)),
         "limit_amount": item.limit_amount,
         "limit_unit": item.limit_unit,
+        "community_may_lead": "yes" if item.community_may_lead else "no",
         "sort": item.sort,
     }
     form = DutyItemForm(request.POST or None, subdistrict=item.subdistrict, initial=initial)

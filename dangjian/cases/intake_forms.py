@@ -72,7 +72,7 @@ def _clean_phone(value: str) -> str:
 
 
 class ReportForm(CaseFormBase):
-    """居民手机反映: a pin on the map, or an address in the resident's own community."""
+    """居民手机反映: a pin on the map, or else the resident's own community (with an address if they like)."""
 
     reporter_phone = forms.CharField(
         label=_("联系电话"),
@@ -80,16 +80,28 @@ class ReportForm(CaseFormBase):
         help_text=_("用于回访和凭编号查询进度，不会公开。"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
+    # Unchecked by default: a report is public (masked) unless the resident keeps it private.
+    not_public = forms.BooleanField(
+        label=_("不公开这条反映"),
+        required=False,
+        help_text=_("公开查询接口默认展示反映内容（电话、身份证号等已隐去）；勾选后只有社区和办理部门能看到。"),
+    )
 
-    field_order = ["category", "description", "lat", "lng", "address", "photos", "reporter_phone"]
+    field_order = ["category", "description", "lat", "lng", "address", "photos", "reporter_phone", "not_public"]
+
+    def __init__(self, *args: Any, home: Area | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home = home
 
     def clean_reporter_phone(self) -> str:
         return _clean_phone(self.cleaned_data["reporter_phone"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.has_point() and not (data.get("address") or "").strip():
-            self.add_error("address", _("请在地图上标出位置，或填写地址。"))
+        # Without a pin the report is filed in the resident's own community (as the form says), for
+        # the community to place; only a resident with no community must say where.
+        if not self.has_point() and self.home is None:
+            self.add_error("address", _("请在地图上标出问题所在位置。"))
         return data
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.roles import Role, active_assignment, active_role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.photos import CheckedPhoto, read_photos
+from dangjian.core.text import strip_xml_invalid
 from dangjian.core.tree import STEP, ancestor_paths
 from dangjian.core.validators import validate_mobile
 from dangjian.territory.geo import grid_for_point
@@ -56,6 +57,10 @@ MAX_PHOTOS = int(getattr(settings, "CASE_MAX_PHOTOS", 6))
 COUNTER_RETRIES = 5
 
 LANDLINE_RE = re.compile(r"^0\d{9,11}$|^\d{7,8}$")
+
+
+class IdempotencyMismatch(ValidationError):
+    """The client reused an idempotency key for a different request (HTTP 422 at the API)."""
 
 
 # --- photos -----------------------------------------------------------------
@@ -132,6 +137,26 @@ def actor_district(actor: Any, client: Any = None) -> Area | None:
     return None
 
 
+def _grid_of_client(client: Any, candidates: Sequence[int], *, lat: float, lng: float, found: Area) -> Area:
+    """An API key files in its own district only: of the grids covering the point (several on a
+    border), the first of the key's district, else a refusal naming where the point lies."""
+    own = (
+        Area.objects.filter(pk__in=candidates, path__startswith=client.district.path).order_by("path").first()
+        if len(candidates) > 1
+        else None
+    )
+    if own is not None:
+        return own
+    chain = _chain(found)
+    where = chain.get(Level.DISTRICT) or found
+    raise ValidationError(
+        {
+            "lat": _("坐标（%(lat).6f, %(lng).6f）位于「%(where)s」的网格「%(grid)s」，不在本密钥的辖区「%(own)s」内。")
+            % {"lat": lat, "lng": lng, "where": where.name, "grid": found.name, "own": client.district.name}
+        }
+    )
+
+
 def place_case(
     *,
     actor: Any,
@@ -155,6 +180,8 @@ def place_case(
         hit = grid_for_point(lat, lng)
         if hit.status in ("inside", "border") and hit.grid_id is not None:
             node = Area.objects.get(pk=hit.grid_id)
+            if client is not None and not node.path.startswith(client.district.path):
+                node = _grid_of_client(client, hit.candidates, lat=lat, lng=lng, found=node)
             if hit.status == "inside":
                 return _place_at(node, Placement.POINT)
             names = list(Area.objects.filter(pk__in=hit.candidates).order_by("path").values_list("name", flat=True))
@@ -266,7 +293,8 @@ def _check_inputs(
         category = CaseCategory.objects.filter(code=category).first()
     if not isinstance(category, CaseCategory) or not category.is_active:
         errors.setdefault("category", []).append(_("请选择有效的事件类别。"))
-    description = (description or "").strip()
+    # Control characters nobody types (NUL, ESC...) break XML readers and PostgreSQL text.
+    description = strip_xml_invalid(description or "").strip()
     if not description:
         errors.setdefault("description", []).append(_("请描述反映的问题。"))
     elif len(description) > 2000:
@@ -305,11 +333,31 @@ def propose_duty_item(*, subdistrict: Area | None, category: CaseCategory) -> Du
 # --- the service ------------------------------------------------------------
 
 
-def _existing(client: Any, idempotency_key: str) -> Case | None:
-    # Only API clients retry with a key; without a client the key means nothing (NULLs never clash).
+def idempotent_replay(client: Any, idempotency_key: str, fingerprint: str = "") -> Case | None:
+    """The case an earlier request with the same (client, key) made, marked `replayed`; None if none.
+
+    Only API clients retry with a key; without a client the key means nothing (NULLs never clash).
+    A key reused with a different request (another fingerprint) raises IdempotencyMismatch: the
+    second report must not be lost behind the first one's answer."""
     if client is None or not idempotency_key:
         return None
-    return Case.objects.filter(client=client, idempotency_key=idempotency_key).first()
+    existing = (
+        Case.objects.select_related("category").filter(client=client, idempotency_key=idempotency_key[:64]).first()
+    )
+    if existing is None:
+        return None
+    if fingerprint and existing.idempotency_fingerprint and fingerprint != existing.idempotency_fingerprint:
+        raise IdempotencyMismatch(
+            {
+                "idempotency_key": _(
+                    "「%(k)s」已用于另一份内容不同的提交（事件 %(n)s）。重试须发送与首次完全相同的内容；"
+                    "新的反映请换一个值。"
+                )
+                % {"k": idempotency_key[:64], "n": existing.number}
+            }
+        )
+    existing.replayed = True  # type: ignore[attr-defined]
+    return existing
 
 
 @transaction.atomic
@@ -331,6 +379,8 @@ def case_submit(
     media_urls: Sequence[str] = (),
     client: Any = None,
     idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
+    is_public: bool = True,
     accept: bool = False,
 ) -> Case:
     """Register a case (登记) and return it.
@@ -338,12 +388,16 @@ def case_submit(
     Placement: `grid` (chosen by hand) wins, then `area` (a subdistrict or community chosen by hand
     at the hotline or walk-in desk), then the point `lat`/`lng` through the grid index. A point in no
     grid is still taken: parked at the district of the actor (or API client), for a dispatcher to
-    place by hand. `accept=True` (hotline, walk-in, patrol) accepts it at once with the actor as owner.
-    A second call with the same (client, idempotency_key) returns the first case.
+    place by hand; an API client's point must lie in its district's grids or in none.
+    `accept=True` (hotline, walk-in, patrol) accepts it at once with the actor as owner.
+    `is_public=False` (the resident's choice) keeps the case out of public reads.
+    A second call with the same (client, idempotency_key) returns the first case with
+    `replayed = True`, or raises IdempotencyMismatch when its `idempotency_fingerprint` differs.
     Errors: ValidationError with field keys and Chinese messages.
     """
     idempotency_key = (idempotency_key or "").strip()[:64] if client is not None else ""
-    existing = _existing(client, idempotency_key)
+    idempotency_fingerprint = idempotency_fingerprint if idempotency_key else ""
+    existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
     if existing is not None:
         return existing
     category, description, lat, lng = _check_inputs(
@@ -352,7 +406,8 @@ def case_submit(
     attributes = _check_attributes(category, attributes)
     phone = _check_phone(reporter_phone)
     checked_photos, urls = check_photos(photos, media_urls)
-    place = place_case(actor=actor, lat=lat, lng=lng, grid=grid, area=area, client=client, address=address.strip())
+    address = strip_xml_invalid(address or "").strip()
+    place = place_case(actor=actor, lat=lat, lng=lng, grid=grid, area=area, client=client, address=address)
     if place.district is None:
         raise ValidationError({"area": _("无法确定所属区，请选择所在社区。")})
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
@@ -369,7 +424,7 @@ def case_submit(
         "attributes": attributes,
         "lat": lat,
         "lng": lng,
-        "address": (address or "").strip()[:200],
+        "address": address[:200],
         "placement": place.placement,
         "grid": place.grid,
         "community": place.community,
@@ -377,12 +432,14 @@ def case_submit(
         "district": place.district,
         "area_path": place.area_path,
         "reporter": reporter,
-        "reporter_name": (reporter_name or "").strip()[:50],
+        "reporter_name": strip_xml_invalid(reporter_name or "").strip()[:50],
         "reporter_phone": phone,
         "duty_item": duty_item,
         "status": CaseStatus.SUBMITTED,
         "client": client,
         "idempotency_key": idempotency_key,
+        "idempotency_fingerprint": idempotency_fingerprint,
+        "is_public": bool(is_public),
     }
     try:
         with transaction.atomic():
@@ -390,7 +447,7 @@ def case_submit(
             case = Case.objects.create(number=f"~{uuid.uuid4().hex[:23]}", **fields)
     except IntegrityError:
         # A retry of the same request raced this one and won: answer with its case.
-        existing = _existing(client, idempotency_key)
+        existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
         if existing is None:
             raise
         return existing

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -19,15 +20,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dangjian.accounts.roles import Role, active_assignment, active_role, active_scope
+from dangjian.core.photos import photo_response
 from dangjian.core.scoping import prefix_q
 from dangjian.core.views import client_ip, require_roles
 from dangjian.registration import throttle
 from dangjian.territory.geo import grid_for_point
 from dangjian.territory.models import Area, Level
 
+from . import services
+from .desk_forms import CallbackForm
 from .intake_forms import DeskForm, PatrolForm, ReportForm, TrackForm
-from .intake_services import case_submit
+from .intake_services import case_submit, check_photos
 from .models import DONE_STATUSES, Case, CaseLog, CasePhoto, CaseStatus, Channel
+from .selectors import visible_cases
 from .services import DISPATCH_ROLES
 from .workflow import Step
 
@@ -55,6 +60,17 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _check_photos_too(form: Any) -> None:
+    """A form refused for other fields still says what is wrong with its photos, so that every
+    problem shows at once (the photos are otherwise read only by case_submit, after the form passes)."""
+    if "photos" in form.errors:
+        return
+    try:
+        check_photos(form.cleaned_data.get("photos") or ())
+    except ValidationError as exc:
+        _add_errors(form, exc)
 
 
 # --- map context ----------------------------------------------------------------
@@ -137,30 +153,32 @@ def report(request):
     """我要反映: category, words, photos, a pin (or an address in the resident's own community)."""
     user = request.user
     home = _home_community(user)
-    form = ReportForm(request.POST or None, request.FILES or None, initial={"reporter_phone": user.mobile or ""})
+    form = ReportForm(
+        request.POST or None, request.FILES or None, home=home, initial={"reporter_phone": user.mobile or ""}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         point = form.has_point()
-        if not point and home is None:
-            form.add_error("address", _("请在地图上标出位置。"))
+        try:
+            case = case_submit(
+                actor=user,
+                channel=Channel.PHONE,
+                category=data["category"],
+                description=data["description"],
+                lat=data["lat"] if point else None,
+                lng=data["lng"] if point else None,
+                area=None if point else home,
+                address=data["address"],
+                reporter_phone=data["reporter_phone"],
+                photos=data["photos"],
+                is_public=not data["not_public"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
         else:
-            try:
-                case = case_submit(
-                    actor=user,
-                    channel=Channel.PHONE,
-                    category=data["category"],
-                    description=data["description"],
-                    lat=data["lat"] if point else None,
-                    lng=data["lng"] if point else None,
-                    area=None if point else home,
-                    address=data["address"],
-                    reporter_phone=data["reporter_phone"],
-                    photos=data["photos"],
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return redirect("cases:receipt", public_id=case.public_id)
+            return redirect("cases:receipt", public_id=case.public_id)
+    elif request.method == "POST":
+        _check_photos_too(form)
     context = {
         "form": form,
         "active_nav": "case_report",
@@ -238,10 +256,42 @@ def public_steps(case: Case) -> list[CaseLog]:
     return steps
 
 
+class RatingForm(CallbackForm):
+    """The resident's own rating of a closed case: the callback step, given from the phone."""
+
+    note = forms.CharField(
+        label=gettext_lazy("您的意见（不满意时必填）"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 @require_roles(REPORTER_ROLES)
 def mine_detail(request, public_id):
-    """One of the resident's own cases: what they reported, its public steps, the result."""
+    """One of the resident's own cases: what they reported, its public steps, the result; once it is
+    closed, the form to rate it (the callback step: unsatisfied reopens it)."""
     case = _own_only(request.user, public_id)
+    rating_form = None
+    if case.status == CaseStatus.CLOSED:
+        rating_form = RatingForm(request.POST or None, initial={"version": case.version})
+        if request.method == "POST" and rating_form.is_valid():
+            data = rating_form.cleaned_data
+            try:
+                services.case_callback(
+                    actor=request.user, case=case, rating=data["rating"], note=data["note"], version=data["version"]
+                )
+            except ValidationError as exc:
+                _add_errors(rating_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("感谢您的评价。") if data["rating"] != "unsatisfied" else _("已收到您的意见，诉求将重新办理。"),
+                )
+                return redirect("cases:mine_detail", public_id=case.public_id)
+    elif request.method == "POST":
+        messages.error(request, _("该诉求当前状态为「%(s)s」，不能评价。") % {"s": case.get_status_display()})
+        return redirect("cases:mine_detail", public_id=case.public_id)
     photos = list(case.photos.filter(stage=CasePhoto.Stage.REPORT))
     result_photos = list(case.photos.filter(stage=CasePhoto.Stage.HANDLING))
     context = {
@@ -250,6 +300,7 @@ def mine_detail(request, public_id):
         "photos": photos,
         "result_photos": result_photos,
         "hint": STATUS_HINTS.get(case.status, ""),
+        "rating_form": rating_form,
         "active_nav": "case_mine",
     }
     return render(request, "cases/intake/mine_detail.html", context)
@@ -272,13 +323,11 @@ def photo(request, public_id):
     except (CasePhoto.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
     case = item.case
-    allowed = case.reporter_id == request.user.pk or Case.objects.visible_to(request.user).filter(pk=case.pk).exists()
-    if not allowed or not item.file:
+    # The same cases the desk's detail page shows (scope or 首问 owner), and the reporter's own.
+    allowed = case.reporter_id == request.user.pk or visible_cases(request.user).filter(pk=case.pk).exists()
+    if not allowed:
         raise Http404
-    response = FileResponse(item.file.open("rb"))
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(item.file)
 
 
 # --- public tracking ---------------------------------------------------------------
@@ -354,6 +403,8 @@ def patrol(request):
         else:
             messages.success(request, _("已上报，编号 %(n)s。") % {"n": case.number})
             return redirect("cases:receipt", public_id=case.public_id)
+    elif request.method == "POST":
+        _check_photos_too(form)
     context = {
         "form": form,
         "grid": grid,
@@ -422,6 +473,8 @@ def desk_new(request):
                 except NoReverseMatch:  # until the desk's case page exists
                     pass
             return redirect("cases:desk_new")
+    elif request.method == "POST":
+        _check_photos_too(form)
     context = {
         "form": form,
         "node": node,

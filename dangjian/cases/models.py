@@ -37,6 +37,11 @@ class DutyArea(models.TextChoices):
     ORDER = "order", _("秩序维护")
 
 
+def community_may_lead_default(duty_area: str) -> bool:
+    """综合执法 is the departments' (law enforcement, demolition of illegal building, clean-ups)."""
+    return duty_area != DutyArea.ENFORCEMENT
+
+
 class LimitUnit(models.TextChoices):
     HOURS = "hours", _("小时")
     WORKDAYS = "workdays", _("工作日")
@@ -109,6 +114,10 @@ class DutyItem(models.Model):
     categories = models.ManyToManyField(CaseCategory, blank=True, related_name="duty_items", verbose_name=_("对应类别"))
     limit_amount = models.PositiveIntegerField(_("办理时限"), default=5)
     limit_unit = models.CharField(_("时限单位"), max_length=8, choices=LimitUnit.choices, default=LimitUnit.WORKDAYS)
+    # Communities may not be made responsible for 行政执法、拆迁拆违、环境整治 (they may assist):
+    # such items cannot be dispatched to a community or grid. Defaults from the area (see
+    # community_may_lead_default).
+    community_may_lead = models.BooleanField(_("社区可牵头办理"), default=True)
     sort = models.PositiveSmallIntegerField(_("序号"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -300,6 +309,10 @@ class Case(models.Model):
         "open311.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # The SHA-256 of what was posted with the key: a retry must send the same, else it is refused.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # The resident may keep a report out of public reads (Open311 lists it to staff-grant keys only).
+    is_public = models.BooleanField(_("公开"), default=True, db_default=True)
     # Bumped on every change: a form carries the version it was read at, so no update is lost.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Case as When_
 from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import prefix_q, scope_for
+from dangjian.accounts.roles import Role, active_role
+from dangjian.core.scoping import Scope, prefix_q, scope_for
 
 from .models import (
     OPEN_STATUSES,
@@ -17,6 +19,7 @@ from .models import (
     CaseDepartment,
     CaseLog,
     CasePhoto,
+    CasePolicy,
     CaseStatus,
     Extension,
     ExtensionStatus,
@@ -24,6 +27,17 @@ from .models import (
 
 # The workbench's quick tabs: a department's inbox is the first three on its own cases.
 TABS = ("todo", "accepted", "dispatched", "handling", "closed", "overdue", "supervised", "mine")
+# The 今日待办 queues: each is also a tab of the list (not shown among the quick tabs), so the count on
+# the home page and the list it opens are one queryset (case_list with tab=<queue>).
+QUEUES = {
+    "late": _("我负责的超期事件"),
+    "due_soon": _("我负责的即将到期事件"),
+    "late_accept": _("超时未受理的事件"),
+    "to_accept": _("待受理的事件"),
+    "to_sign": _("派给我的待签收事件"),
+    "my_handling": _("我正在办理的事件"),
+    "extensions": _("延期申请待审批的事件"),
+}
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
@@ -103,6 +117,8 @@ def case_list(
         supervised = True
     elif tab == "mine":
         mine = True
+    elif tab in QUEUES:
+        cases = cases.filter(queue_q(user, tab, now))
     elif tab in CaseStatus.values:
         status = tab
     if status:
@@ -136,6 +152,91 @@ def case_list(
         .annotate(is_overdue=When_(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by("-is_overdue", F("deadline").asc(nulls_last=True), "-received_at", "-pk")
     )
+
+
+# -- the 今日待办 queues ----------------------------------------------------------------------
+
+
+def receiver_q(user: Any, role: str, scope: Scope) -> Q:
+    """Cases assigned to the user: by name, to their department or unit, or to their grid/community."""
+    q = Q(assigned_user_id=user.pk)
+    if scope.department_id:
+        q |= Q(assigned_department_id=scope.department_id)
+    if scope.unit_id:
+        q |= Q(assigned_unit_id=scope.unit_id)
+    if scope.area_path and role in (Role.GRID_WORKER, Role.COMMUNITY_WORKER):
+        q |= Q(assigned_area__path=scope.area_path, assigned_user__isnull=True, assignee_kind__in=("grid", "community"))
+    return q
+
+
+def _escalated_q(role: str, scope: Scope) -> Q | None:
+    """Overdue cases escalated to the admin's level (1 = subdistrict, 2 = district)."""
+    if role == Role.SUBDISTRICT_ADMIN:
+        return prefix_q("area_path", scope.area_path) & Q(escalation_level__gte=1)
+    if role == Role.DISTRICT_ADMIN:
+        return prefix_q("area_path", scope.area_path) & Q(escalation_level__gte=2)
+    return None
+
+
+def _acceptance_q(role: str, scope: Scope) -> Q | None:
+    """Submitted cases each dispatching level accepts: those that landed at its own level."""
+    if not scope.area_path:
+        return None
+    subtree = prefix_q("area_path", scope.area_path)
+    if role == Role.COMMUNITY_WORKER:
+        return subtree
+    if role == Role.SUBDISTRICT_ADMIN:
+        return subtree & Q(community__isnull=True)
+    if role == Role.DISTRICT_ADMIN:
+        return subtree & Q(subdistrict__isnull=True)
+    return None
+
+
+def warn_hours(scope: Scope) -> int:
+    district_path = (scope.area_path or "")[:4]
+    policy = CasePolicy.objects.filter(district__path=district_path).first() if district_path else None
+    return (policy or CasePolicy()).warn_before_hours
+
+
+NOTHING = Q(pk__in=[])
+
+
+def queue_q(user: Any, key: str, now: datetime.datetime) -> Q:
+    """The filter of one 今日待办 queue for the user in their active role (nothing if it is not theirs)."""
+    from .deadlines import unaccepted_warned_q
+
+    role = active_role(user)
+    if not role or role == Role.RESIDENT or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    scope = scope_for(user)
+    receiver = receiver_q(user, role, scope)
+    responsible = Q(owner_id=user.pk) | receiver
+    if key == "late":
+        # Admins: theirs and what was escalated to their level; a grid's or community's workers:
+        # theirs and every overdue case of their grid or community (属地, they follow it up).
+        extra = _escalated_q(role, scope)
+        if role in (Role.GRID_WORKER, Role.COMMUNITY_WORKER) and scope.area_path:
+            extra = prefix_q("area_path", scope.area_path)
+        return (responsible | extra if extra is not None else responsible) & overdue_q(now)
+    if key == "due_soon":
+        horizon = now + datetime.timedelta(hours=warn_hours(scope))
+        return responsible & Q(status__in=OPEN_STATUSES, deadline__gte=now, deadline__lte=horizon)
+    if key in ("late_accept", "to_accept"):
+        accept = _acceptance_q(role, scope)
+        if accept is None:
+            return NOTHING
+        late = Q(unaccepted_warned_q())
+        return accept & Q(status=CaseStatus.SUBMITTED) & (late if key == "late_accept" else ~late)
+    if key == "to_sign":
+        return receiver & Q(status=CaseStatus.DISPATCHED)
+    if key == "my_handling":
+        return receiver & Q(status=CaseStatus.HANDLING)
+    if key == "extensions":
+        if role not in (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN) or not scope.area_path:
+            return NOTHING
+        pending = Extension.objects.filter(status=ExtensionStatus.PENDING).values("case_id")
+        return prefix_q("area_path", scope.area_path) & Q(status__in=OPEN_STATUSES, pk__in=pending)
+    return NOTHING
 
 
 def local_day_start(day: datetime.date) -> datetime.datetime:

@@ -333,6 +333,17 @@ def _dispatch_fields(
 
     if kind not in AssigneeKind.values:
         raise ValidationError({"kind": _("请选择派单对象类型。")})
+    item = case.duty_item
+    if kind in (AssigneeKind.GRID, AssigneeKind.COMMUNITY) and item is not None and not item.community_may_lead:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "本事件属于权责清单事项「%(i)s」，社区不得作为责任主体牵头办理（行政执法、拆迁拆违、环境整治等），"
+                    "请派给牵头部门「%(d)s」，社区可配合。"
+                )
+                % {"i": item.name, "d": item.lead_department.name}
+            }
+        )
     fields: dict[str, Any] = {**NO_ASSIGNEE, "assignee_kind": kind}
     if kind == AssigneeKind.GRID:
         area = area or case.grid
@@ -555,8 +566,23 @@ def case_close(*, actor: Any, case: Case, result: str, photos: Iterable[Any] = (
 # --- callback, archive ----------------------------------------------------------------------
 
 
+# The steps whose actor handled the case (签收、认领、处置进展、办结): they may not call it back.
+HANDLING_STEPS = (Step.TAKE, Step.CLAIM, Step.NOTE, Step.CLOSE)
+
+
+def handled_by(case: Case, user: Any) -> bool:
+    """Whether `user` handled `case`: its named handler, or the actor of a handling step in its log."""
+    person = acting_user(user)
+    if person is None:
+        return False
+    if case.assignee_kind and case.assigned_user_id == person.pk:
+        return True
+    return CaseLog.objects.filter(case_id=case.pk, actor_id=person.pk, step__in=HANDLING_STEPS).exists()
+
+
 def case_callback(*, actor: Any, case: Case, rating: str, note: str = "", version: int | None = None) -> Case:
-    """回访: the rating of the resident, recorded by the owner or a dispatcher, or given by the resident.
+    """回访: the rating of the resident, recorded by the owner or a dispatcher, or given by the resident
+    from their phone. Nobody records the callback of a case they handled themselves.
 
     Satisfied or basically satisfied: called back. Unsatisfied: reopened to the owner, with a new limit."""
     if rating not in Rating.values:
@@ -566,11 +592,28 @@ def case_callback(*, actor: Any, case: Case, rating: str, note: str = "", versio
     label = str(Rating(rating).label)
     text = f"{label}：{note}" if note else label
     fields: dict[str, Any] = {"rating": rating, "rating_note": note[:300], "called_back_at": now}
+
+    def not_by_handler(locked: Case) -> None:
+        if handled_by(locked, actor):
+            raise TransitionRefused(
+                _("事件 %(n)s 由您办理，不能由您回访；请由首问负责人、受理派单人员回访，或由反映人评价。")
+                % {"n": locked.number}
+            )
+
     if rating != Rating.UNSATISFIED:
-        return _transition(actor=actor, case=case, step=Step.CALLBACK, version=version, note=text, fields=fields)
+
+        def check(locked: Case, parties: set[str]) -> None:
+            not_by_handler(locked)
+
+        return _transition(
+            actor=actor, case=case, step=Step.CALLBACK, version=version, note=text, fields=fields, prepare=check
+        )
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
+        not_by_handler(locked)
         if not note:
+            if parties == {Party.RESIDENT}:
+                raise ValidationError({"note": _("请写下您不满意的地方，便于重新办理。")})
             raise ValidationError({"note": _("不满意时请记录居民的意见，便于重办。")})
         amount, unit = limit_for(locked)
         return {

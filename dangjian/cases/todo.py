@@ -1,6 +1,9 @@
 """今日待办 of governance cases, most pressing first: overdue cases (and, for the subdistrict and
-district admins, the overdue cases escalated to them), cases due soon, cases waiting to be accepted
-or signed for, summonses a department has not reported on, extensions waiting for a decision."""
+district admins, the overdue cases escalated to them), cases due soon, cases waiting to be accepted,
+signed for or handled, summonses a department has not reported on, extensions waiting for a decision.
+
+Every queue is a tab of the case list (selectors.QUEUES): an item's count is that list's count, and
+its link opens that list."""
 
 from __future__ import annotations
 
@@ -13,41 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import Role, active_role
-from dangjian.core.scoping import Scope, prefix_q, scope_for
+from dangjian.core.scoping import Scope, scope_for
 from dangjian.dashboard.todo import TodoItem, register
 
-from .models import OPEN_STATUSES, Case, CasePolicy, CaseStatus, Extension, ExtensionStatus, Summons
+from . import selectors
+from .models import OPEN_STATUSES, Case, Summons
 
 # Beyond this many cases of a kind, one more item links to the list.
 MAX_ITEMS = 5
 OPEN = [str(s) for s in OPEN_STATUSES]
-
-
-def _receiver_q(user: Any, role: str, scope: Scope) -> Q:
-    """Cases assigned to the user: by name, to their department or unit, or to their grid/community."""
-    q = Q(assigned_user_id=user.pk)
-    if scope.department_id:
-        q |= Q(assigned_department_id=scope.department_id)
-    if scope.unit_id:
-        q |= Q(assigned_unit_id=scope.unit_id)
-    if scope.area_path and role in (Role.GRID_WORKER, Role.COMMUNITY_WORKER):
-        q |= Q(assigned_area__path=scope.area_path, assigned_user__isnull=True, assignee_kind__in=("grid", "community"))
-    return q
-
-
-def _escalated_q(role: str, scope: Scope) -> Q | None:
-    """Overdue cases escalated to the admin's level (1 = subdistrict, 2 = district)."""
-    if role == Role.SUBDISTRICT_ADMIN:
-        return prefix_q("area_path", scope.area_path) & Q(escalation_level__gte=1)
-    if role == Role.DISTRICT_ADMIN:
-        return prefix_q("area_path", scope.area_path) & Q(escalation_level__gte=2)
-    return None
-
-
-def _warn_hours(scope: Scope) -> int:
-    district_path = (scope.area_path or "")[:4]
-    policy = CasePolicy.objects.filter(district__path=district_path).first() if district_path else None
-    return (policy or CasePolicy()).warn_before_hours
 
 
 def _label(case: Case) -> str:
@@ -56,22 +33,41 @@ def _label(case: Case) -> str:
     return f"{text}（{where}）" if where else text
 
 
-def _case_items(qs: QuerySet, title, *, urgent: bool, more_url: str, more_title: str) -> list[TodoItem]:
-    cases = list(qs.select_related("category", "community")[: MAX_ITEMS + 1])
-    items = [TodoItem(title(case), case.get_absolute_url(), urgent=urgent) for case in cases[:MAX_ITEMS]]
-    if len(cases) > MAX_ITEMS:
-        items.append(TodoItem(more_title, more_url, qs.count(), urgent=urgent))
-    return items
-
-
 def _list_url(tab: str) -> str:
     return f"{reverse('cases:list')}?tab={tab}"
 
 
-def _overdue_items(responsible: Q, escalated: Q | None, now: datetime.datetime) -> list[TodoItem]:
-    q = responsible | escalated if escalated is not None else responsible
-    qs = Case.objects.filter(q, status__in=OPEN, deadline__lt=now).order_by("deadline", "pk")
+def _queue(user: Any, key: str) -> QuerySet:
+    """The queue as the list shows it (selectors.case_list): its count is the list's count."""
+    return selectors.case_list(user, tab=key)
 
+
+def _has_list(user: Any) -> bool:
+    """Members and unit contacts handle the cases they claimed from their case pages: no desk list."""
+    from .desk_views import DESK_ROLES
+
+    return active_role(user) in DESK_ROLES
+
+
+def _case_items(user: Any, key: str, title, *, urgent: bool, more_title: str) -> list[TodoItem]:
+    """Up to MAX_ITEMS cases, each linking to its page; beyond that one item counting the whole queue."""
+    qs = _queue(user, key)
+    cases = list(qs[: MAX_ITEMS + 1])
+    items = [TodoItem(title(case), case.get_absolute_url(), urgent=urgent) for case in cases[:MAX_ITEMS]]
+    if len(cases) > MAX_ITEMS and _has_list(user):
+        items.append(TodoItem(more_title, _list_url(key), qs.count(), urgent=urgent))
+    return items
+
+
+def _count_item(user: Any, key: str, title: str, *, urgent: bool = False) -> list[TodoItem]:
+    """One item counting the queue and opening it; without a desk list, its cases one by one."""
+    if not _has_list(user):
+        return _case_items(user, key, lambda case: f"{title}：{_label(case)}", urgent=urgent, more_title=title)
+    count = _queue(user, key).count()
+    return [TodoItem(title, _list_url(key), count, urgent=urgent)] if count else []
+
+
+def _overdue_items(user: Any, now: datetime.datetime) -> list[TodoItem]:
     def title(case: Case) -> str:
         late = now - (case.deadline or now)
         days, hours = late.days, late.seconds // 3600
@@ -79,52 +75,22 @@ def _overdue_items(responsible: Q, escalated: Q | None, now: datetime.datetime) 
         level = {1: _("，已上报街道"), 2: _("，已上报区")}.get(case.escalation_level, "")
         return _("已超期 %(span)s%(level)s：%(c)s") % {"span": span, "level": level, "c": _label(case)}
 
-    return _case_items(qs, title, urgent=True, more_url=_list_url("overdue"), more_title=_("全部超期事件"))
+    return _case_items(user, "late", title, urgent=True, more_title=_("全部超期事件"))
 
 
-def _due_soon_items(responsible: Q, hours: int, now: datetime.datetime) -> list[TodoItem]:
-    horizon = now + datetime.timedelta(hours=hours)
-    qs = Case.objects.filter(responsible, status__in=OPEN, deadline__gte=now, deadline__lte=horizon).order_by(
-        "deadline", "pk"
-    )
-
+def _due_soon_items(user: Any) -> list[TodoItem]:
     def title(case: Case) -> str:
         when = timezone.localtime(case.deadline).strftime("%m-%d %H:%M")
         return _("即将到期（%(t)s）：%(c)s") % {"t": when, "c": _label(case)}
 
-    return _case_items(qs, title, urgent=False, more_url=_list_url("mine"), more_title=_("我负责的全部事件"))
+    return _case_items(user, "due_soon", title, urgent=False, more_title=_("我负责的全部即将到期事件"))
 
 
-def _acceptance_q(role: str, scope: Scope) -> Q | None:
-    """Submitted cases each dispatching level accepts: those that landed at its own level."""
-    if not scope.area_path:
-        return None
-    subtree = prefix_q("area_path", scope.area_path)
-    if role == Role.COMMUNITY_WORKER:
-        return subtree
-    if role == Role.SUBDISTRICT_ADMIN:
-        return subtree & Q(community__isnull=True)
-    if role == Role.DISTRICT_ADMIN:
-        return subtree & Q(subdistrict__isnull=True)
-    return None
-
-
-def _waiting_items(role: str, scope: Scope, receiver: Q) -> list[TodoItem]:
-    items = []
-    accept = _acceptance_q(role, scope)
-    if accept is not None:
-        waiting = Case.objects.filter(accept, status=CaseStatus.SUBMITTED)
-        from .deadlines import unaccepted_warned_q
-
-        late = waiting.filter(unaccepted_warned_q()).count()
-        count = waiting.count()
-        if late:
-            items.append(TodoItem(_("超时未受理的事件"), _list_url(CaseStatus.SUBMITTED), late, urgent=True))
-        if count - late:
-            items.append(TodoItem(_("待受理的事件"), _list_url(CaseStatus.SUBMITTED), count - late))
-    signing = Case.objects.filter(receiver, status=CaseStatus.DISPATCHED).count()
-    if signing:
-        items.append(TodoItem(_("派给我的待签收事件"), _list_url(CaseStatus.DISPATCHED), signing))
+def _waiting_items(user: Any) -> list[TodoItem]:
+    items = _count_item(user, "late_accept", _("超时未受理的事件"), urgent=True)
+    items += _count_item(user, "to_accept", _("待受理的事件"))
+    items += _count_item(user, "to_sign", _("派给我的待签收事件"))
+    items += _count_item(user, "my_handling", _("我正在办理的事件"))
     return items
 
 
@@ -167,22 +133,14 @@ def _summons_items(role: str, scope: Scope, user: Any, now: datetime.datetime) -
     return []
 
 
-def _extension_items(role: str, scope: Scope) -> list[TodoItem]:
-    if role not in (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN) or not scope.area_path:
-        return []
-    qs = (
-        Extension.objects.filter(status=ExtensionStatus.PENDING, case__status__in=OPEN)
-        .filter(prefix_q("case__area_path", scope.area_path))
-        .select_related("case")
-        .order_by("requested_at", "pk")
-    )
+def _extension_items(user: Any) -> list[TodoItem]:
+    qs = _queue(user, "extensions")
     rows = list(qs[: MAX_ITEMS + 1])
     items = [
-        TodoItem(_("延期申请待审批：%(n)s") % {"n": ext.case.number}, ext.case.get_absolute_url())
-        for ext in rows[:MAX_ITEMS]
+        TodoItem(_("延期申请待审批：%(n)s") % {"n": case.number}, case.get_absolute_url()) for case in rows[:MAX_ITEMS]
     ]
     if len(rows) > MAX_ITEMS:
-        items.append(TodoItem(_("全部待审批的延期申请"), reverse("cases:list"), qs.count()))
+        items.append(TodoItem(_("全部待审批的延期申请"), _list_url("extensions"), qs.count()))
     return items
 
 
@@ -193,11 +151,9 @@ def case_todos(user: Any) -> list[TodoItem]:
         return []
     scope = scope_for(user)
     now = timezone.now()
-    receiver = _receiver_q(user, role, scope)
-    responsible = Q(owner_id=user.pk) | receiver
-    items = _overdue_items(responsible, _escalated_q(role, scope), now)
-    items += _due_soon_items(responsible, _warn_hours(scope), now)
-    items += _waiting_items(role, scope, receiver)
+    items = _overdue_items(user, now)
+    items += _due_soon_items(user)
+    items += _waiting_items(user)
     items += _summons_items(role, scope, user, now)
-    items += _extension_items(role, scope)
+    items += _extension_items(user)
     return items

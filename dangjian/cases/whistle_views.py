@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import Role, active_role, active_scope
 from dangjian.core.views import querystring_without_page, require_roles
+from dangjian.core.widgets import DateTimeInput
 from dangjian.units.models import Department
 
 from . import whistle_services as ws
@@ -51,7 +52,7 @@ class WhistleForm(forms.Form):
     )
     report_by = forms.DateTimeField(
         label=gettext_lazy("报到时限"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": gettext_lazy("请填写报到时限。"), "invalid": gettext_lazy("时间格式不正确。")},
     )
@@ -71,7 +72,7 @@ class WhistleForm(forms.Form):
 class ReportForm(forms.Form):
     what = forms.ChoiceField(choices=[(s, s) for s in ws.REPORT_STAGES])
     note = forms.CharField(max_length=500, required=False)
-    at = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    at = forms.DateTimeField(required=False, widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:

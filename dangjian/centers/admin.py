@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from dangjian.core.admin import ScopedAdmin, SystemAdmin
+from dangjian.core.admin import DistrictDefaultsAdmin, ScopedAdmin, SystemAdmin
 
 from .models import (
     Activity,
     Booking,
     BookingLog,
     BookingSlot,
+    CenterLevelOption,
     CenterStandard,
     CircleSettings,
     ClosedDay,
@@ -90,3 +91,8 @@ class BookingSlotAdmin(SystemAdmin):
 @admin.register(BookingLog)
 class BookingLogAdmin(SystemAdmin):
     list_display = ("booking", "from_status", "to_status", "actor", "at")
+
+
+@admin.register(CenterLevelOption)
+class CenterLevelOptionAdmin(DistrictDefaultsAdmin):
+    list_display = ("name", "code", "district", "order", "is_active")

@@ -5,8 +5,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActivityKind, CenterLevel, CircleSettings, FunctionArea, Norm, Room
-from .services import SLOT_MINUTES, WEEKDAYS
+from dangjian.core.validators import MONTH_DAYS, YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
+
+from .models import ActivityKind, CenterLevelOption, CircleSettings, FunctionArea, Norm, Room
+from .services import SLOT_MINUTES, WEEKDAYS, clean_photo_urls
 
 
 def half_hours(first: int = 7, last: int = 22) -> list[tuple[str, str]]:
@@ -21,7 +24,7 @@ def half_hours(first: int = 7, last: int = 22) -> list[tuple[str, str]]:
 
 class CenterForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    level = forms.ChoiceField(label=_("层级"), choices=CenterLevel.choices)
+    level = forms.ChoiceField(label=_("层级"))
     area = forms.ChoiceField(label=_("所属属地"))
     org = forms.ChoiceField(label=_("运营党组织"), required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -45,14 +48,13 @@ class CenterForm(forms.Form):
     def __init__(self, *args, areas=(), orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(str(a.public_id), f"{a.get_level_display()} · {a.name}") for a in areas]
+        # The district's centre levels (CenterLevelOption: the defaults and its own, e.g. 市级).
+        path = next((a.path for a in areas), None)
+        self.fields["level"].choices = list(CenterLevelOption.for_district_path(path).values_list("code", "name"))
         self.fields["org"].choices = [("", "—")] + [(str(o.public_id), o.name) for o in orgs]
 
     def clean_photo_urls(self) -> list[str]:
-        urls = [u.strip() for u in self.cleaned_data["photo_urls"].splitlines() if u.strip()]
-        for u in urls:
-            if not u.startswith(("https://", "http://", "/")):
-                raise forms.ValidationError(_("照片链接须以 http:// 或 https:// 开头：%(u)s") % {"u": u})
-        return urls
+        return clean_photo_urls(self.cleaned_data["photo_urls"].splitlines())
 
 
 class HoursForm(forms.Form):
@@ -67,7 +69,7 @@ class HoursForm(forms.Form):
 
 
 class ClosedDayForm(forms.Form):
-    date = forms.DateField(label=_("闭馆日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("闭馆日期"), widget=DateInput(), validators=[date_within(past=0, future=YEAR_DAYS)])
     reason = forms.CharField(label=_("原因"), max_length=100, required=False)
 
 
@@ -78,7 +80,7 @@ class RoomForm(forms.ModelForm):
 
 
 class BookingForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput(), validators=[date_within(past=0, future=YEAR_DAYS)])
     start = forms.ChoiceField(label=_("开始"), choices=half_hours())
     end = forms.ChoiceField(label=_("结束"), choices=half_hours())
     purpose = forms.CharField(
@@ -100,7 +102,9 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     room = forms.ChoiceField(label=_("功能室"), required=False)
     place = forms.CharField(label=_("地点补充"), max_length=200, required=False)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"), widget=DateInput(), validators=[date_within(past=MONTH_DAYS, future=YEAR_DAYS)]
+    )
     start = forms.ChoiceField(label=_("开始"), choices=half_hours())
     end = forms.ChoiceField(label=_("结束"), choices=half_hours())
     capacity = forms.IntegerField(label=_("名额（留空不限）"), min_value=1, required=False)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
+from dangjian.core.models import DistrictListItem
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area, Estate
@@ -28,6 +29,37 @@ class CenterLevel(models.TextChoices):
     ESTATE = "estate", _("小区级")
     PARK = "park", _("园区/楼宇")
     OTHER = "other", _("其他")
+
+
+# The built-in levels' names (the defaults of CenterLevelOption), shown without a query.
+LEVEL_LABELS = {level.value: str(level.label) for level in CenterLevel}
+
+
+class CenterLevelOption(DistrictListItem):
+    """中心层级 as data: the built-in levels are the defaults; a district adds its own (seed 001's five
+    levels start at a 市级 centre: code `city`)."""
+
+    district = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="center_levels",
+        verbose_name=_("区"),
+        limit_choices_to={"level": "district"},
+    )
+
+    objects = ScopedManager()
+
+    class Meta(DistrictListItem.Meta):
+        verbose_name = _("中心层级")
+        verbose_name_plural = _("中心层级")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(district__isnull=True), name="centers_level_default_code"
+            ),
+            models.UniqueConstraint(fields=["district", "code"], name="centers_level_district_code"),
+        ]
 
 
 class FunctionArea(models.TextChoices):
@@ -63,7 +95,7 @@ class CenterStandard(models.Model):
     Defaults follow the seeds (estates ≥ 300 m², communities ≥ 500 m²); a district edits them.
     """
 
-    level = models.CharField(_("层级"), max_length=16, choices=CenterLevel.choices, unique=True)
+    level = models.CharField(_("层级"), max_length=32, unique=True)  # a CenterLevelOption code
     min_area = models.PositiveIntegerField(_("最小面积（平方米）"), default=0)
     required_functions = models.JSONField(_("必备功能区"), default=list, blank=True)
 
@@ -74,6 +106,9 @@ class CenterStandard(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_level_display())
+
+    def get_level_display(self) -> str:
+        return CenterLevelOption.label_of(self.level, LEVEL_LABELS)
 
 
 class CircleSettings(models.Model):
@@ -110,7 +145,7 @@ class ServiceCenter(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=100)
     pinyin = models.CharField(_("拼音首字母"), max_length=200, blank=True, editable=False)
-    level = models.CharField(_("层级"), max_length=16, choices=CenterLevel.choices)
+    level = models.CharField(_("层级"), max_length=32)  # a CenterLevelOption code
     # The territory node it serves and is managed from (district, subdistrict or community).
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="service_centers", verbose_name=_("所属属地"))
     estate = models.ForeignKey(
@@ -163,6 +198,9 @@ class ServiceCenter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("centers:detail", args=[self.public_id])
+
+    def get_level_display(self) -> str:
+        return CenterLevelOption.label_of(self.level, LEVEL_LABELS)
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

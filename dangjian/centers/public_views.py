@@ -7,8 +7,10 @@ import numpy as np
 from django.db.models import Avg, Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.roles import active_assignment
 from dangjian.territory.models import Area, Estate
 
 from . import geo, selectors
@@ -26,10 +28,29 @@ def _origin(request) -> tuple[float, float] | None:
     return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
+def _home_community(user) -> Area | None:  # noqa: ANN001 - a user or AnonymousUser
+    assignment = active_assignment(user)
+    return assignment.home_community if assignment is not None else None
+
+
+def _map_points(centers: list[ServiceCenter]) -> list[dict]:
+    """The shown centres for the map script (passed with json_script, drawn as text)."""
+    return [
+        {"name": c.name, "lat": c.lat, "lng": c.lng, "url": reverse("centers_public:center", args=[c.public_id])}
+        for c in centers
+    ]
+
+
 def finder(request):
+    """Nearby centres: around the shared location, or in the chosen community; a signed-in resident
+    with no choice made sees their own (home) community's."""
     communities = list(Area.objects.filter(level="community").order_by("path").only("public_id", "name", "path"))
     chosen = next((c for c in communities if str(c.public_id) == request.GET.get("community")), None)
     origin = _origin(request)
+    home = None
+    if chosen is None and origin is None and "community" not in request.GET:
+        home = _home_community(request.user)
+        chosen = next((c for c in communities if home is not None and c.pk == home.pk), None)
     if origin is None and chosen is not None:
         mid = Estate.objects.filter(community=chosen, lat__isnull=False).aggregate(lat=Avg("lat"), lng=Avg("lng"))
         if mid["lat"] is not None:
@@ -64,8 +85,10 @@ def finder(request):
     context = {
         "communities": communities,
         "chosen": chosen,
+        "home": chosen if home is not None else None,
         "origin": origin,
         "centers": shown,
+        "map_points": _map_points(shown),
         "minutes": circle.minutes,
     }
     return render(request, "centers/public_finder.html", context)

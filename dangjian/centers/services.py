@@ -10,7 +10,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,6 +36,7 @@ from .models import (
     BookingSlot,
     BookingStatus,
     CenterLevel,
+    CenterLevelOption,
     CenterStandard,
     CircleSettings,
     ClosedDay,
@@ -127,9 +130,48 @@ def _require_manager(actor: Any, center: ServiceCenter) -> None:
 # -- centres ------------------------------------------------------------------------------------
 
 
+def _photo_url_allowed(url: str) -> bool:
+    if len(url) > 500 or any(c.isspace() or not c.isprintable() or c == "\\" for c in url):
+        return False
+    if url.startswith("/"):  # this site's own files; "//host/..." would be another site
+        return not url.startswith("//")
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a malformed address or port
+        return False
+    return parts.scheme == "https" and not parts.username and not port and host in settings.PHOTO_URL_HOSTS
+
+
+def clean_photo_urls(urls: Iterable[str]) -> list[str]:
+    """A centre's photo links: addresses on this site, or HTTPS on an image server in PHOTO_URL_HOSTS.
+
+    The public pages show them as images, so a link elsewhere would let anyone who edits a centre
+    put a third party's picture (and tracking) on them."""
+    cleaned = [url.strip() for url in urls if url.strip()]
+    for url in cleaned:
+        if not _photo_url_allowed(url):
+            hosts = "、".join(settings.PHOTO_URL_HOSTS)
+            if hosts:
+                message = _(
+                    "照片链接「%(u)s」不可用：只能使用本站的地址（以 / 开头），或这些图片服务器的 https 地址：%(h)s。"
+                )
+            else:
+                message = _("照片链接「%(u)s」不可用：只能使用本站的地址（以 / 开头，如 /static/…）。")
+            raise ValidationError(message % {"u": url, "h": hosts})
+    return cleaned
+
+
 def _clean_center(center: ServiceCenter) -> None:
     if not center.name.strip():
         raise ValidationError({"name": _("请填写服务中心名称。")})
+    try:
+        center.photo_urls = clean_photo_urls(center.photo_urls or [])
+    except ValidationError as exc:
+        raise ValidationError({"photo_urls": exc.messages}) from None
+    levels = CenterLevelOption.for_district_path(center.area.path)
+    if not levels.filter(code=center.level).exists():
+        raise ValidationError({"level": _("「%(l)s」不是本区可选的中心层级，请重新选择。") % {"l": center.level}})
     valid = set(FunctionArea.values)
     unknown = [f for f in center.functions if f not in valid]
     if unknown:

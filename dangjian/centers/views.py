@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.accounts.roles import Role
+from dangjian.accounts.roles import Role, active_scope
 from dangjian.core.scoping import scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
@@ -36,7 +36,8 @@ from .models import (
     MANAGE_ROLES,
     Activity,
     ActivityKind,
-    CenterLevel,
+    BookingStatus,
+    CenterLevelOption,
     ClosedDay,
     Room,
     ServiceCenter,
@@ -92,14 +93,15 @@ def _nav(user) -> str:
 def center_list(request):
     query = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    centers = selectors.center_list(request.user, query=query, level=level if level in CenterLevel.values else "")
+    levels = list(CenterLevelOption.for_district_path(active_scope(request.user).area_path).values_list("code", "name"))
+    centers = selectors.center_list(request.user, query=query, level=level if level in dict(levels) else "")
     page = Paginator(centers, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.attach_gaps(page.object_list)
     context = {
         "page": page,
         "q": query,
         "level": level,
-        "levels": CenterLevel.choices,
+        "levels": levels,
         "pending": selectors.pending_bookings(request.user).count(),
         "querystring": querystring_without_page(request),
         "active_nav": "centers",
@@ -356,12 +358,16 @@ def booking_detail(request, public_id):
         for t in services.BOOKING_TRANSITIONS.values()
         if booking.status in t.sources and (manager or (is_booker and not t.by_manager))
     ]
+    log = list(booking.log.select_related("actor"))
+    labels = dict(BookingStatus.choices)
+    for row in log:
+        row.to_label = labels.get(row.to_status, row.to_status)
     context = {
         "booking": booking,
         "center": center,
         "manager": manager,
         "actions": actions,
-        "log": list(booking.log.select_related("actor")),
+        "log": log,
         "active_nav": "centers" if manager and not is_booker else "bookings",
     }
     return render(request, "centers/booking_detail.html", context)

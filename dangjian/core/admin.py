@@ -59,6 +59,29 @@ class TreeAdmin(ScopedAdmin):
         return getattr(obj, "path", "")
 
 
+class DistrictDefaultsAdmin(ScopedAdmin):
+    """Lists that are data with defaults (rows without a district) and a district's own rows.
+
+    The defaults serve every district: only a superuser changes them; a district's staff edit their own rows.
+    """
+
+    list_display = ("name", "district", "order", "is_active")
+    list_filter = ("is_active",)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.district_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.district_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def area_path(self, obj):
+        return obj.district.path if obj.district_id else ""
+
+
 class ConfigAdmin(ScopedAdmin):
     """Deployment-wide settings (categories, calendars): superusers only, audited like any write."""
 

@@ -1,6 +1,11 @@
 import uuid
 
+from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import NOTHING, Scope
+from .tree import STEP
 
 
 class Heartbeat(models.Model):
@@ -43,3 +48,82 @@ def bump_version(name: str) -> None:
 
 def read_version(name: str) -> str:
     return Version.objects.filter(name=name).values_list("token", flat=True).first() or ""
+
+
+class DistrictListItem(models.Model):
+    """An item of a fixed-looking list that is data (unit kinds, centre levels...): the rows without a
+    district are the defaults every district offers; a district adds its own beside them (and may switch
+    a default off for itself with an inactive row of the same code).
+
+    A concrete model adds `district = ForeignKey("territory.Area", null=True, ...)`. Rows keep a stable
+    `code` (what other rows store) and a `name` a person reads; labels of a district's own items are cached
+    a few minutes and dropped on every save.
+    """
+
+    code = models.SlugField(_("代码"), max_length=32, help_text=_("英文小写字母、数字或下划线，保存后不宜再改。"))
+    name = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    LABELS_TIMEOUT = 300
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self._labels_key())
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self._labels_key())
+        return result
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        """Everyone placed in a district sees the defaults and that district's own items."""
+        if not scope.area_path:
+            return NOTHING
+        return models.Q(district__isnull=True) | models.Q(district__path=scope.area_path[:STEP])
+
+    @classmethod
+    def _labels_key(cls) -> str:
+        return f"district-list-labels:{cls._meta.label_lower}"
+
+    @classmethod
+    def for_district_path(cls, path: str | None) -> models.QuerySet:
+        """The active items a place under `path` offers: the defaults and its district's own; a district's
+        row of a default's code (renamed, or switched off) takes the default's place."""
+        rows = cls._default_manager.order_by("order", "pk")
+        if not path:
+            return rows.filter(**{"district__isnull": True, "is_active": True})
+        # `district` is declared by each concrete list (its own related name), hence the keyword dicts.
+        own = rows.filter(**{"district__path": path[:STEP]})
+        return rows.filter(
+            models.Q(**{"district__isnull": True, "is_active": True}) & ~models.Q(code__in=own.values("code"))
+            | models.Q(pk__in=own.filter(is_active=True).values("pk"))
+        )
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """code -> name for every item (a default's name wins over a district's own of the same code)."""
+        found = cache.get(cls._labels_key())
+        if found is None:
+            found = {}
+            rows = cls._default_manager.order_by(models.F("district").asc(nulls_first=True), "order", "pk")
+            for code, name in rows.values_list("code", "name"):
+                found.setdefault(code, name)
+            cache.set(cls._labels_key(), found, cls.LABELS_TIMEOUT)
+        return found
+
+    @classmethod
+    def label_of(cls, code: str, builtin: dict[str, str] | None = None) -> str:
+        """The name of `code`. The built-in defaults' names come from the code (no query on every list
+        page); a district's own items are read, once per LABELS_TIMEOUT, from the cached map."""
+        if builtin and code in builtin:
+            return builtin[code]
+        return cls.labels().get(code, code)

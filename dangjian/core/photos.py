@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
@@ -78,6 +79,18 @@ def check_photos(photos: Iterable[Any], *, max_count: int = MAX_COUNT) -> list[C
     if errors:
         raise ValidationError({"photos": errors})
     return checked
+
+
+def photo_response(stored: Any) -> FileResponse:
+    """A stored photo's bytes, for a view that has checked the viewer may see the photo's case or demand.
+
+    Uploads are never served from MEDIA_URL: only through such a view."""
+    if not stored:
+        raise Http404
+    response = FileResponse(stored.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _help_text() -> str:

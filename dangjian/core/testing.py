@@ -1,7 +1,8 @@
-"""Helpers for tests that need real concurrency (imported by tests only)."""
+"""Helpers for tests: real concurrency, and what a written workbook holds (imported by tests only)."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -32,3 +33,21 @@ def run_at_once(*jobs: Callable[[], Any], timeout: float = 60) -> list[tuple[str
     for thread in threads:
         thread.join(timeout=timeout)
     return results
+
+
+def formula_cells(content: bytes) -> list[str]:
+    """Every cell of every sheet of an .xlsx that a spreadsheet program would run as a formula:
+    a live formula, or text that starts like one without the quote prefix that keeps it text when
+    a person edits the cell."""
+    from openpyxl import load_workbook
+
+    from dangjian.core.excel import FORMULA_START
+
+    wb = load_workbook(io.BytesIO(content))
+    cells = (cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row)
+    return [
+        f"{cell.parent.title}!{cell.coordinate}"
+        for cell in cells
+        if cell.data_type == "f"
+        or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START) and not cell.quotePrefix)
+    ]

@@ -1,6 +1,10 @@
 """Text helpers: pinyin initials for search, masking of personal data."""
 
+import re
+
 from pypinyin import Style, lazy_pinyin
+
+from .validators import mask_citizen_id
 
 
 def pinyin_initials(text: str) -> str:
@@ -22,3 +26,45 @@ def mask_mobile(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# Personal data people type into free text (a description, a note): e-mail addresses, 18-digit
+# citizen ID numbers, mobiles (with +86 and separators), landlines with their area code, and any
+# other run of 11 or more digits (bank cards, old 15-digit IDs). Case numbers (XZ-20261121-0042),
+# dates and house numbers have shorter runs and are left alone.
+PERSONAL_RE = re.compile(
+    r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"|(?<![0-9A-Za-z])(?P<id>\d{17}[\dXx])(?![0-9A-Za-z])"
+    r"|(?<!\d)(?P<phone>(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}|0\d{2,3}[-\s]?\d{7,8})(?!\d)"
+    r"|(?<!\d)(?P<digits>\d{11,})(?!\d)"
+)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    kind, value = match.lastgroup, match.group()
+    if kind == "email":
+        name, _at, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    if kind == "phone":
+        digits = re.sub(r"\D", "", value)
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+        return mask_mobile(digits)
+    return mask_citizen_id(value.upper())
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text with phone numbers, ID numbers and e-mail addresses masked as in lists:
+    '电话13812345678' -> '电话138****5678', an ID number -> '110105********002X'."""
+    if not text:
+        return text
+    return PERSONAL_RE.sub(_mask_match, text)
+
+
+# What XML 1.0 cannot carry (C0 controls but tab, newline and return; lone surrogates; U+FFFE/F).
+# Typed by no one, they arrive from broken clients and would make a whole XML list unreadable.
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_xml_invalid(text: str) -> str:
+    return XML_INVALID_RE.sub("", text) if text else text

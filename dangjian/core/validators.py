@@ -10,6 +10,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -24,6 +25,11 @@ PROVINCE_CODES = {
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Windows (days) for the dates people type, see check_date_within.
+MONTH_DAYS = 31
+YEAR_DAYS = 366
+DECADE_DAYS = 3653
+CENTURY_DAYS = 36525
 
 
 def citizen_id_check_char(first17: str) -> str:
@@ -97,3 +103,52 @@ def mask_citizen_id(value: str) -> str:
     if not value:
         return ""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def check_date_within(
+    value: datetime.date | datetime.datetime | None,
+    *,
+    past: int | None = None,
+    future: int | None = None,
+    today: datetime.date | None = None,
+) -> None:
+    """A date a person typed must lie within `past` days before today and `future` days after it.
+
+    None on a side leaves that side open. The message names the allowed window, so 9999-12-31 or a
+    mistyped year is refused with the dates the person may choose between.
+    """
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        value = value.date() if timezone.is_naive(value) else timezone.localtime(value).date()
+    today = today or timezone.localdate()
+    earliest = today - datetime.timedelta(days=past) if past is not None else None
+    latest = today + datetime.timedelta(days=future) if future is not None else None
+    if (earliest is None or value >= earliest) and (latest is None or value <= latest):
+        return
+    if earliest is not None and latest is not None:
+        message = _("日期「%(d)s」超出允许范围：应在 %(lo)s 至 %(hi)s 之间。")
+    elif earliest is not None:
+        message = _("日期「%(d)s」超出允许范围：不能早于 %(lo)s。")
+    else:
+        message = _("日期「%(d)s」超出允许范围：不能晚于 %(hi)s。")
+    raise ValidationError(
+        message
+        % {
+            "d": value.isoformat(),
+            "lo": earliest.isoformat() if earliest else "",
+            "hi": latest.isoformat() if latest else "",
+        },
+        code="date_out_of_range",
+    )
+
+
+def date_within(*, past: int | None = None, future: int | None = None):
+    """A form-field validator for check_date_within: `validators=[date_within(past=0, future=365)]`.
+
+    The window is computed when the value is checked, so a long-running process keeps a current window."""
+
+    def validator(value: datetime.date | datetime.datetime | None) -> None:
+        check_date_within(value, past=past, future=future)
+
+    return validator

@@ -1,6 +1,8 @@
+import ipaddress
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import connection
@@ -17,8 +19,40 @@ from .tasks import QUEUE_HEARTBEAT
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 
 
+@lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _ip(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address. X-Forwarded-For is believed only from a proxy in TRUSTED_PROXIES (anyone
+    else could write any address into it); then the nearest address no trusted proxy holds is the client."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    if not remote or not trusted:
+        return remote
+
+    def is_trusted(address) -> bool:
+        return any(address in network for network in trusted)
+
+    remote_ip = _ip(remote)
+    if remote_ip is None or not is_trusted(remote_ip):
+        return remote
+    hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):  # nginx appends: the right-most entries are the nearest
+        address = _ip(hop)
+        if address is None:
+            return remote  # a malformed chain: fall back to the proxy itself
+        if not is_trusted(address):
+            return str(address)
+    return remote
 
 
 def require_roles(roles):

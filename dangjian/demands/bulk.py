@@ -18,10 +18,9 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Level
 
-from .models import Demand, DemandKind, DemandStatus
+from .models import Demand, DemandKind, DemandStatus, NeedCategory
 
 BATCH_SIZE = 20_000
 # (state, weight) of a year of demands, the older the more settled (see _lifecycle).
@@ -174,7 +173,7 @@ def generate_demands(
     sites = _sites(root)
     if not sites:
         raise ValueError(f"no grids under {root}")
-    categories = list(ServiceIntention.objects.filter(district__isnull=True).values_list("pk", flat=True))
+    categories = list(NeedCategory.objects.filter(district__isnull=True).values_list("pk", flat=True))
     first_id = (Demand.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     bar = tqdm(total=total, file=sys.stderr, unit="件", desc="需求", disable=not progress, mininterval=0.5)
     batch: list[dict[str, Any]] = []

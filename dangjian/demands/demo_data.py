@@ -5,9 +5,9 @@ services by the demo's people: residents submit (one resident account per commun
 community has none), the district admin accepts, declines, publishes and dispatches, members take,
 do and record hours, residents rate; some are withdrawn and some done ones closed unrated. The demo
 member (dy_member) takes most of 婆石社区's, so the phone shows their hours and points after the
-settlement credits them. Afterwards each demand and its log are moved into the past (up to four
-months) so the figures and the lateness scans have something to show. Everything follows from the
-seeded random.Random.
+settlement credits them. Each demand's steps are taken at their moments in the past (up to four
+months; dangjian.demo.clock), so the logs read as in life and the figures and the lateness scans
+have something to show. Everything follows from the seeded random.Random.
 """
 
 from __future__ import annotations
@@ -17,21 +17,20 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import F
 from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.accounts.services import role_assign, user_create
 from dangjian.demo.accounts import DEMO_PASSWORD
+from dangjian.demo.clock import clock
 from dangjian.demo.names import person_name
 from dangjian.people.models import Member, MemberStatus
-from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Estate, Level
 from dangjian.units.models import ResidentUnit
 
 from . import services
-from .models import AssigneeKind, Demand, DemandKind, DemandLog, DemandStatus
+from .models import AssigneeKind, Demand, DemandKind, DemandStatus, NeedCategory
 
 if TYPE_CHECKING:
     from dangjian.demo.builder import Built
@@ -40,7 +39,6 @@ DISTRICT_NAME = "香洲区"
 HOME_COMMUNITY = "婆石社区"
 DEMANDS = 120
 MAX_AGE_DAYS = 120
-TIME_FIELDS = ("submitted_at", "accepted_at", "assigned_at", "taken_at", "done_at", "rated_at", "step_due_at")
 # Target states and how many of the 120 end in each (every state appears).
 PLAN = (
     (DemandStatus.SUBMITTED, 10),
@@ -123,53 +121,71 @@ def _assign(rng: random.Random, admin: User, demand: Demand, member: Member | No
     return services.demand_dispatch(actor=admin, demand=demand, kind=AssigneeKind.MEMBER, member=member), member.user
 
 
-def _walk(rng, target, *, admin, requester, community, member, unit, categories) -> Demand:
+class Moments:
+    """The moments of one demand's steps: from its start, each step some hours after the one before
+    (never reaching `now`), so its log reads as it would have in life."""
+
+    def __init__(self, rng: random.Random, start: datetime.datetime, now: datetime.datetime):
+        self.rng, self.at, self.now, self.started = rng, start, now, False
+
+    def next(self) -> datetime.datetime:
+        if self.started:
+            gap = datetime.timedelta(hours=self.rng.uniform(1, 36))
+            self.at += min(gap, (self.now - self.at) / 3)
+        self.started = True
+        return self.at
+
+
+def _start(rng: random.Random, target: str, now: datetime.datetime) -> datetime.datetime:
+    """When the demand came in: the finished ones longer ago (up to MAX_AGE_DAYS), the open ones recently."""
+    early = target in (DemandStatus.RATED, DemandStatus.CLOSED, DemandStatus.DECLINED, DemandStatus.WITHDRAWN)
+    days = rng.uniform(10, MAX_AGE_DAYS) if early else rng.uniform(0.2, 12)
+    return now - datetime.timedelta(days=days)
+
+
+def _walk(rng, target, *, admin, requester, community, member, unit, categories, moments: Moments) -> Demand:
+    """Take the demand to `target` through the services, each step at its moment (the demo clock)."""
     kind = rng.choice(list(TITLES))
     estates = list(Estate.objects.filter(community=community).order_by("pk")[:20])
-    d = services.demand_submit(
-        actor=requester,
-        kind=kind,
-        title=rng.choice(TITLES[kind]),
-        description="",
-        category=rng.choice(categories) if categories else None,
-        estate=rng.choice(estates) if estates and rng.random() < 0.8 else None,
-    )
+    with clock(moments.next()):
+        d = services.demand_submit(
+            actor=requester,
+            kind=kind,
+            title=rng.choice(TITLES[kind]),
+            description="",
+            category=rng.choice(categories) if categories else None,
+            estate=rng.choice(estates) if estates and rng.random() < 0.8 else None,
+        )
     if target == DemandStatus.SUBMITTED:
         return d
-    if target == DemandStatus.DECLINED:
-        return services.demand_decline(actor=admin, demand=d, reason="不属于社区服务范围，已告知求助人咨询渠道。")
-    if target == DemandStatus.WITHDRAWN:
-        return services.demand_withdraw(actor=requester, demand=d, note="已自行解决。")
-    d = services.demand_accept(actor=admin, demand=d)
+    with clock(moments.next()):
+        if target == DemandStatus.DECLINED:
+            return services.demand_decline(actor=admin, demand=d, reason="不属于社区服务范围，已告知求助人咨询渠道。")
+        if target == DemandStatus.WITHDRAWN:
+            return services.demand_withdraw(actor=requester, demand=d, note="已自行解决。")
+        d = services.demand_accept(actor=admin, demand=d)
     if target == DemandStatus.ACCEPTED:
         return d
-    if target == DemandStatus.PUBLISHED:
-        return services.demand_publish(actor=admin, demand=d)
-    d, doer = _assign(rng, admin, d, member, unit)
+    with clock(moments.next()):
+        if target == DemandStatus.PUBLISHED:
+            return services.demand_publish(actor=admin, demand=d)
+        d, doer = _assign(rng, admin, d, member, unit)
     if target == DemandStatus.DISPATCHED or doer is None:
         return d
-    d = services.demand_take(actor=doer, demand=d)
+    with clock(moments.next()):
+        d = services.demand_take(actor=doer, demand=d)
     if target == DemandStatus.TAKEN:
         return d
     hours = Decimal(rng.choice(["0.5", "1.0", "1.5", "2.0", "3.0"]))
-    d = services.demand_done(actor=doer, demand=d, note=rng.choice(DONE_NOTES), hours=hours)
+    with clock(moments.next()):
+        d = services.demand_done(actor=doer, demand=d, note=rng.choice(DONE_NOTES), hours=hours)
     if target == DemandStatus.DONE:
         return d
-    if target == DemandStatus.CLOSED:
-        return services.demand_close(actor=None, demand=d)
-    stars = rng.choices([5, 4, 3, 2], weights=[60, 28, 9, 3])[0]
-    return services.demand_rate(actor=requester, demand=d, rating=stars, note=rng.choice(RATING_NOTES))
-
-
-def _into_the_past(rng: random.Random, demand: Demand, target: str) -> None:
-    """Move the demand and its log back by a random age (final states older), keeping their order."""
-    early = target in (DemandStatus.RATED, DemandStatus.CLOSED, DemandStatus.DECLINED, DemandStatus.WITHDRAWN)
-    days = rng.uniform(10, MAX_AGE_DAYS) if early else rng.uniform(0.2, 12)
-    shift = datetime.timedelta(days=days)
-    Demand.objects.filter(pk=demand.pk).update(
-        **{name: F(name) - shift for name in TIME_FIELDS if getattr(demand, name) is not None}
-    )
-    DemandLog.objects.filter(demand=demand).update(at=F("at") - shift)
+    with clock(moments.next()):
+        if target == DemandStatus.CLOSED:
+            return services.demand_close(actor=None, demand=d)
+        stars = rng.choices([5, 4, 3, 2], weights=[60, 28, 9, 3])[0]
+        return services.demand_rate(actor=requester, demand=d, rating=stars, note=rng.choice(RATING_NOTES))
 
 
 def build(rng: random.Random, built: Built) -> None:
@@ -181,7 +197,7 @@ def build(rng: random.Random, built: Built) -> None:
     home = next((c for c in communities if c.name == HOME_COMMUNITY), communities[0] if communities else None)
     if home is None:
         return
-    categories = list(ServiceIntention.objects.filter(district__isnull=True, is_active=True).order_by("order", "pk"))
+    categories = list(NeedCategory.objects.filter(district__isnull=True, is_active=True).order_by("order", "pk"))
     residents: dict[int, User] = {}
     jm = User.objects.filter(username="jm_resident").first()
     if jm is not None:
@@ -194,9 +210,11 @@ def build(rng: random.Random, built: Built) -> None:
     targets = [status for status, n in PLAN for _i in range(n)]
     rng.shuffle(targets)
     others = [c for c in communities if c.pk != home.pk][:8] or [home]
+    now = timezone.now()
     for target in targets:
         community = home if rng.random() < 0.5 else rng.choice(others)
-        demand = _walk(
+        moments = Moments(rng, _start(rng, target, now), now)
+        _walk(
             rng,
             target,
             admin=admin,
@@ -205,9 +223,8 @@ def build(rng: random.Random, built: Built) -> None:
             member=_volunteer(rng, community, volunteers),
             unit=units.get(community.pk),
             categories=categories,
+            moments=moments,
         )
-        demand.refresh_from_db()
-        _into_the_past(rng, demand, target)
     # A few late steps have been reminded and escalated, as the periodic scan would have done.
     from .reminders import scan_all
 

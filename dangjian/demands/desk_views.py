@@ -13,10 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.accounts.roles import Role, active_role, active_scope
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.photos import photo_response
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.territory.models import Area
@@ -31,6 +32,11 @@ DESK_ROLES = services.WORKER_ROLES
 NEW_ROLES = frozenset({*services.REQUESTER_ROLES, *services.WORKER_ROLES})
 CLAIM_ROLES = frozenset({Role.PARTY_MEMBER, Role.UNIT_CONTACT})
 
+TASK_LABELS = [
+    ("dispatched", _("派给我的待接单需求")),
+    ("taken", _("我正在办理的需求")),
+    ("late", _("超时的承接需求")),
+]
 TAB_LABELS = [
     ("submitted", _("待受理")),
     ("accepted", _("待派单")),
@@ -106,6 +112,18 @@ def demand_new(request):
     return render(request, "demands/public/new.html", context)
 
 
+@require_roles(NEW_ROLES)
+@require_GET
+def demand_place_fields(request):
+    """The 社区/小区/楼栋 choices of 我要点单 narrowed to what was picked (htmx): buildings of the chosen estate."""
+    for_someone = _is_desk(request.user)
+    communities = _communities_for(request.user)
+    initial = {key: request.GET.get(key) for key in forms.SubmitForm.PLACE_FIELDS}
+    form = forms.SubmitForm(initial=initial, communities=communities, for_someone=for_someone)
+    home = communities[0] if communities and not for_someone else None
+    return render(request, "demands/public/_place_fields_inner.html", {"form": form, "home": home})
+
+
 def _balance(user: Any) -> Any:
     from dangjian.timebank.services import balance
 
@@ -127,7 +145,7 @@ def demand_desk(request):
     form = forms.FilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
     tab = request.GET.get("tab", "submitted")
-    tab = tab if tab in selectors.TABS or tab == "all" else "submitted"
+    tab = tab if tab in selectors.TABS or tab in selectors.QUEUES or tab == "all" else "submitted"
     demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q)
     page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user)
@@ -137,6 +155,7 @@ def demand_desk(request):
         "page": page,
         "form": form,
         "tab": tab,
+        "queue_label": _("超时的群众需求") if tab == "late" else "",
         "tabs": [(key, label, counts.get(key)) for key, label in TAB_LABELS],
         "querystring": querystring_without_page(request),
         "active_nav": "demands_desk",
@@ -256,6 +275,13 @@ def demand_detail(request, public_id):
         "active_nav": "demands_desk" if internal else ("demand_mine" if Party.REQUESTER in parties else "demand_tasks"),
     }
     return render(request, "demands/desk/detail.html", context)
+
+
+@login_required
+@require_GET
+def photo(request, public_id):
+    """A demand's photo, to whoever may open the demand's page (404 for anyone else)."""
+    return photo_response(selectors.get_photo_for_user(request.user, public_id).file)
 
 
 def _run_step(request, demand: Demand, step: str, data: dict[str, Any]) -> Demand:
@@ -417,7 +443,10 @@ def _my_links() -> list[dict[str, str]]:
 def demand_tasks(request):
     if not (_may_use_board(request.user) or selectors.my_tasks(request.user).exists()):
         raise Http404
-    open_tasks = list(selectors.my_tasks(request.user)[:50])
+    show = request.GET.get("show", "")
+    show = show if show in selectors.TASK_FILTERS else ""
+    open_qs = selectors.my_tasks(request.user, show=show)
+    open_tasks = list(open_qs[:50])
     for demand in open_tasks:
         demand.actions = actions_for(request.user, demand)
         demand.masked_phone = mask_mobile(demand.requester_phone)
@@ -425,6 +454,8 @@ def demand_tasks(request):
     context = {
         "my_links": _my_links(),
         "open_tasks": open_tasks,
+        "open_count": open_qs.count(),
+        "show_label": dict(TASK_LABELS).get(show, ""),
         "page": done,
         "querystring": querystring_without_page(request),
         "active_nav": "demand_tasks",

@@ -6,23 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.photos import PhotosField
+from dangjian.core.tree import STEP
+from dangjian.core.validators import YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
 from dangjian.people.models import Member
-from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Building, Estate
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
-from .models import AssigneeKind, DemandKind
+from .models import AssigneeKind, DemandKind, NeedCategory
 
 
-def intentions_for(community: Area | None) -> Any:
-    """The service categories of the community's district, else the defaults."""
-    active = ServiceIntention.objects.filter(is_active=True).order_by("order", "pk")
+def needs_for(community: Area | None) -> Any:
+    """The residents' need categories of the community's district, else the defaults."""
+    active = NeedCategory.objects.filter(is_active=True).order_by("order", "pk")
     if community is not None:
-        own = active.filter(district__path=community.path[:4])
+        own = active.filter(district__path=community.path[:STEP])
         if own.exists():
             return own
     return active.filter(district__isnull=True)
@@ -33,7 +36,7 @@ class SubmitForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("需求类型"), choices=DemandKind.choices, widget=forms.RadioSelect)
     category = forms.ModelChoiceField(
-        label=_("服务类别"), required=False, queryset=ServiceIntention.objects.none(), empty_label=_("请选择")
+        label=_("需求类别"), required=False, queryset=NeedCategory.objects.none(), empty_label=_("请选择")
     )
     title = forms.CharField(
         label=_("标题"), max_length=100, widget=forms.TextInput(attrs={"placeholder": _("一句话说明需求")})
@@ -55,7 +58,9 @@ class SubmitForm(forms.Form):
         to_field_name="public_id",
         empty_label=_("请选择"),
     )
-    needed_by = forms.DateField(label=_("希望完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    needed_by = forms.DateField(
+        label=_("希望完成日期"), required=False, widget=DateInput(), validators=[date_within(past=0, future=YEAR_DAYS)]
+    )
     bank_hours = forms.DecimalField(
         label=_("支付时间币（小时，选填）"),
         required=False,
@@ -75,24 +80,47 @@ class SubmitForm(forms.Form):
         empty_label=_("请选择"),
     )
 
+    # The place fields, narrowed one by the other (社区 → 小区 → 楼栋) on the page, re-rendered by htmx.
+    PLACE_FIELDS = ("community", "estate", "building")
+
     def __init__(self, *args: Any, communities: Any, for_someone: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         communities = list(communities)
         first = communities[0] if communities else None
-        self.fields["category"].queryset = intentions_for(first)
+        self.fields["category"].queryset = needs_for(first)
         ids = [c.pk for c in communities]
-        self.fields["estate"].queryset = Estate.objects.filter(community_id__in=ids).order_by("name")
-        self.fields["building"].queryset = (
-            Building.objects.filter(community_id__in=ids).select_related("estate").order_by("estate__name", "name")
-        )
-        self.fields["building"].label_from_instance = lambda b: f"{b.estate.name} {b.name}" if b.estate else b.name
         if for_someone:
             del self.fields["bank_hours"]
             self.fields["community"].queryset = Area.objects.filter(pk__in=ids).order_by("path")
             self.fields["requester_name"].required = True
+            community = self._chosen("community", self.fields["community"].queryset)
+            if community is not None:
+                ids = [community.pk]
+            names = list(self.fields)
+            names.remove("community")
+            names.insert(names.index("estate"), "community")
+            self.order_fields(names)
         else:
             for name in ("requester_name", "requester_phone", "community"):
                 del self.fields[name]
+        estates = Estate.objects.filter(community_id__in=ids).order_by("name")
+        self.fields["estate"].queryset = estates
+        buildings = Building.objects.filter(community_id__in=ids)
+        estate = self._chosen("estate", estates)
+        if estate is not None:
+            buildings = buildings.filter(estate=estate)
+        self.fields["building"].queryset = buildings.select_related("estate").order_by("estate__name", "name")
+        self.fields["building"].label_from_instance = lambda b: f"{b.estate.name} {b.name}" if b.estate else b.name
+
+    def _chosen(self, name: str, queryset: Any) -> Any:
+        """The object picked in field `name` (posted, or the initial of an htmx refresh), if it is offered."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        if not value:
+            return None
+        try:
+            return queryset.filter(public_id=value).first()
+        except (ValueError, ValidationError):
+            return None
 
 
 class FilterForm(forms.Form):

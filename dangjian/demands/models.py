@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import STEP
 from dangjian.people.models import Member
 from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Building, Estate
@@ -82,16 +83,63 @@ class DemandPolicy(models.Model):
         return str(self.district)
 
 
+class NeedCategory(models.Model):
+    """A kind of help a resident asks for (看病陪护、助听器与辅具……), with the member skills that meet it.
+
+    Data with defaults: rows without a district are the defaults; a district that adds its own rows offers
+    those instead. The skills are the registrants' service intentions, so the ranked suggestions can tell
+    who is able to help.
+    """
+
+    district = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="need_categories",
+        verbose_name=_("区"),
+        limit_choices_to={"level": "district"},
+    )
+    name = models.CharField(_("名称"), max_length=30)
+    skills = models.ManyToManyField(
+        ServiceIntention, blank=True, related_name="need_categories", verbose_name=_("能满足此类需求的特长")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("需求类别")
+        verbose_name_plural = _("需求类别")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(district__isnull=True), name="demands_need_default_name"
+            ),
+            models.UniqueConstraint(fields=["district", "name"], name="demands_need_district_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        if not scope.area_path:
+            return NOTHING
+        return Q(district__isnull=True) | Q(district__path=scope.area_path[:STEP])
+
+
 class Demand(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("类型"), max_length=12, choices=DemandKind.choices)
     category = models.ForeignKey(
-        ServiceIntention,
+        NeedCategory,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="demands",
-        verbose_name=_("服务类别"),
+        verbose_name=_("需求类别"),
     )
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("内容"), max_length=2000, blank=True)

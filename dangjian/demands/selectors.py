@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from dangjian.accounts.roles import Role, active_role, active_scope
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
-from .models import OPEN_DEMAND_STATUSES, Demand, DemandLog, DemandStatus
+from .models import OPEN_DEMAND_STATUSES, Demand, DemandLog, DemandPhoto, DemandStatus
 from .services import home_community_id
 
 S = DemandStatus
@@ -26,6 +28,24 @@ TABS: dict[str, Q] = {
     "to_rate": Q(status=S.DONE),
     "overdue": Q(),
 }
+
+
+# The 今日待办 queues of the desk: tabs not shown among the quick tabs, so the home page's count and
+# the list it opens are one queryset (desk_list with tab=<queue>).
+WORKER_STATUSES = [S.SUBMITTED, S.ACCEPTED, S.PUBLISHED]
+QUEUES = ("late",)
+
+
+def worker_late_q(user: Any) -> Q:
+    """The community's own steps running late (accept, give out, claim); the community's Party
+    secretary (is_secretary) also gets every escalated demand, whoever's step is late."""
+    from dangjian.accounts.roles import active_assignment
+
+    q = Q(status__in=WORKER_STATUSES, step_due_at__lt=timezone.now())
+    assignment = active_assignment(user)
+    if assignment is not None and assignment.is_secretary:
+        q |= Q(status__in=sorted(OPEN_DEMAND_STATUSES), escalated_at__isnull=False)
+    return q
 
 
 def _overdue_q() -> Q:
@@ -46,10 +66,20 @@ def get_demand_for_user(user: Any, public_id: Any) -> Demand:
     ).get_for_user(user, public_id)
 
 
+def get_photo_for_user(user: Any, public_id: Any) -> DemandPhoto:
+    """A photo of a demand the user may open (the same demands as its page), or 404."""
+    try:
+        return DemandPhoto.objects.get(demand__in=visible_demands(user), public_id=public_id)
+    except (DemandPhoto.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def desk_list(user: Any, *, tab: str = "", q: str = "") -> QuerySet[Demand]:
     demands = visible_demands(user).select_related(*ROW_RELATED)
     if tab in TABS:
         demands = demands.filter(tab_q(tab))
+    elif tab == "late":
+        demands = demands.filter(worker_late_q(user))
     q = (q or "").strip()
     if q:
         demands = demands.filter(
@@ -104,13 +134,20 @@ def task_q(user: Any) -> Q:
     return q
 
 
-def my_tasks(user: Any, *, done: bool = False) -> QuerySet[Demand]:
+# The filters of my open tasks (今日待办 links to each): ?show=<key> on the tasks page.
+TASK_FILTERS = ("dispatched", "taken", "late")
+
+
+def my_tasks(user: Any, *, done: bool = False, show: str = "") -> QuerySet[Demand]:
     statuses = [S.DONE, S.RATED, S.CLOSED] if done else [S.DISPATCHED, S.TAKEN]
-    return (
-        Demand.objects.filter(task_q(user), status__in=statuses)
-        .select_related("community", "estate", "building", "category", "assigned_team", "assigned_unit")
-        .order_by("step_due_at", "-pk")
-    )
+    tasks = Demand.objects.filter(task_q(user), status__in=statuses)
+    if not done and show == "late":
+        tasks = tasks.filter(step_due_at__lt=timezone.now())
+    elif not done and show in (S.DISPATCHED, S.TAKEN):
+        tasks = tasks.filter(status=show)
+    return tasks.select_related(
+        "community", "estate", "building", "category", "assigned_team", "assigned_unit"
+    ).order_by("step_due_at", "-pk")
 
 
 def task_for_user(user: Any, public_id: Any) -> Demand | None:

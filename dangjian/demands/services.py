@@ -23,14 +23,22 @@ from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.photos import CheckedPhoto, check_photos
 from dangjian.core.tree import STEP
-from dangjian.core.validators import validate_mobile
+from dangjian.core.validators import YEAR_DAYS, check_date_within, validate_mobile
 from dangjian.people.models import Member
-from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Building, Estate, Level
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
-from .models import AssigneeKind, Demand, DemandKind, DemandLog, DemandPhoto, DemandPolicy, DemandStatus
+from .models import (
+    AssigneeKind,
+    Demand,
+    DemandKind,
+    DemandLog,
+    DemandPhoto,
+    DemandPolicy,
+    DemandStatus,
+    NeedCategory,
+)
 from .workflow import TRANSITIONS, Party, Step, step_label
 
 WORKER_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
@@ -334,7 +342,7 @@ def demand_submit(
     kind: str,
     title: str,
     description: str = "",
-    category: ServiceIntention | None = None,
+    category: NeedCategory | None = None,
     needed_by: datetime.date | None = None,
     community: Area | None = None,
     estate: Estate | None = None,
@@ -357,8 +365,10 @@ def demand_submit(
         raise ValidationError({"kind": _("请选择需求类型。")})
     title = _required(title, "title", _("请填写需求标题。"))[:100]
     description = (description or "").strip()[:2000]
-    if needed_by is not None and needed_by < timezone.localdate():
-        raise ValidationError({"needed_by": _("希望完成日期不能早于今天。")})
+    try:
+        check_date_within(needed_by, past=0, future=YEAR_DAYS)
+    except ValidationError as exc:
+        raise ValidationError({"needed_by": exc.messages}) from exc
     hours = _hours(bank_hours, "bank_hours", allow_zero=True)
     acting_as_worker = role in WORKER_ROLES or (actor.is_superuser and role not in REQUESTER_ROLES)
     if acting_as_worker:

@@ -5,7 +5,9 @@ Candidates are the in-service members living in the demand's community who have 
 the community's active volunteer teams with a leader. Each gets a score made of parts:
 
 - proximity: lives in the same building (strongest), estate, or grid as the demand;
-- skill: the demand's category is among the skills declared at a confirmed registration;
+- skill: one of the skills that meet the demand's need category (NeedCategory.skills) is among the skills
+  declared at the member's or unit's open registration (submitted or confirmed: a skill counts as soon as it
+  is declared, not only once the community has confirmed where the member lives);
 - load: open demands dispatched to or taken by them now (each one counts against);
 - rating: average stars of the demands they did that were rated, trusted more with more ratings.
 
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
 from dangjian.people.models import Member, MemberStatus
-from dangjian.registration.models import Registration, RegistrationStatus
+from dangjian.registration.models import OPEN_STATUSES, Registration, RegistrationStatus, ServiceIntention
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
@@ -109,14 +111,17 @@ def _teams(demand: Demand) -> list[Team]:
 
 
 def _skills(members: list[Member], units: list[ResidentUnit]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
-    """Skills declared at confirmed registrations, by member and by unit (one query)."""
+    """Skills declared at open registrations, by member and by unit (one query).
+
+    A registration waits for the community to confirm where the member lives; the skills it declares are
+    the member's own word either way, so a newly registered skill counts at once."""
     by_member: dict[int, set[str]] = {}
     by_unit: dict[int, set[str]] = {}
     if not members and not units:
         return by_member, by_unit
     rows = Registration.objects.filter(
         Q(member_id__in=[m.pk for m in members]) | Q(unit_id__in=[u.pk for u in units]),
-        status=RegistrationStatus.CONFIRMED,
+        status__in=OPEN_STATUSES,
     ).values_list("member_id", "unit_id", "skills")
     for member_id, unit_id, skills in rows:
         names = {str(s) for s in (skills or [])}
@@ -175,10 +180,21 @@ def _proximity(suggestion: Suggestion, member: Member, demand: Demand, grid_id: 
         suggestion.add("proximity", SAME_GRID, _("同在%(grid)s") % {"grid": name} if name else _("同一网格"))
 
 
-def _skill(suggestion: Suggestion, skills: set[str], demand: Demand) -> None:
-    category = demand.category.name if demand.category_id and demand.category is not None else ""
-    if category and category in skills:
-        suggestion.add("skill", SKILL, _("特长：%(skill)s") % {"skill": category})
+def _needed_skills(demand: Demand) -> list[str]:
+    """The skills that meet the demand's need category, in their list order (one query)."""
+    if not demand.category_id:
+        return []
+    return list(
+        ServiceIntention.objects.filter(need_categories=demand.category_id)
+        .order_by("order", "pk")
+        .values_list("name", flat=True)
+    )
+
+
+def _skill(suggestion: Suggestion, skills: set[str], needed: list[str]) -> None:
+    matched = [name for name in needed if name in skills]
+    if matched:
+        suggestion.add("skill", SKILL, _("特长：%(skill)s") % {"skill": "、".join(matched)})
 
 
 def _track_record(suggestion: Suggestion, history: dict | None) -> None:
@@ -203,18 +219,19 @@ def suggest_for(demand: Demand, limit: int = 10) -> list[Suggestion]:
     grid_id = _demand_grid_id(demand)
     members, units, teams = _members(demand), _units(demand), _teams(demand)
     member_skills, unit_skills = _skills(members, units)
+    needed = _needed_skills(demand)
     history = _history(members, units, teams)
     suggestions: list[Suggestion] = []
     for member in members:
         s = Suggestion(AssigneeKind.MEMBER.value, str(member.public_id), member.name, obj=member)
         _proximity(s, member, demand, grid_id)
-        _skill(s, member_skills.get(member.pk, set()), demand)
+        _skill(s, member_skills.get(member.pk, set()), needed)
         _track_record(s, history.get((AssigneeKind.MEMBER, member.pk)))
         suggestions.append(s)
     for unit in units:
         s = Suggestion(AssigneeKind.UNIT.value, str(unit.public_id), unit.name, obj=unit)
         s.add("base", UNIT_BASE, _("本社区驻区单位") if unit.community_id == demand.community_id else _("已报到单位"))
-        _skill(s, unit_skills.get(unit.pk, set()), demand)
+        _skill(s, unit_skills.get(unit.pk, set()), needed)
         _track_record(s, history.get((AssigneeKind.UNIT, unit.pk)))
         suggestions.append(s)
     for team in teams:

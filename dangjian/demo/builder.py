@@ -217,8 +217,15 @@ def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None
     estate_names = list(ESTATE_NAMES)
     rng.shuffle(estate_names)
     for sub in SUBDISTRICTS:
+        # Subdistricts and communities carry the outline of their cells, so grids must lie inside them.
+        si, sj = 2 * sub.block[0], 2 * sub.block[1]
         subdistrict = area_create(
-            actor=None, level=Level.SUBDISTRICT, name=sub.name, parent=district, code=DISTRICT_CODE + sub.code_suffix
+            actor=None,
+            level=Level.SUBDISTRICT,
+            name=sub.name,
+            parent=district,
+            code=DISTRICT_CODE + sub.code_suffix,
+            boundary=lattice.block_polygon(si, sj, si + 4, sj + 4),
         )
         built.areas[sub.name] = subdistrict
         for spec in sub.communities:
@@ -229,17 +236,18 @@ def _build_territory(rng: random.Random, lattice: Lattice, built: Built) -> None
                         actor=None, level=Level.ZONE, name=spec.zone, parent=subdistrict
                     )
                 parent = built.areas[spec.zone]
+            # The community's 2 × 2 cells in the district lattice.
+            ci = 2 * (sub.block[0] + spec.slot[0])
+            cj = 2 * (sub.block[1] + spec.slot[1])
             community = area_create(
                 actor=None,
                 level=Level.COMMUNITY,
                 name=spec.name,
                 parent=parent,
                 code=subdistrict.code + spec.code_suffix,
+                boundary=lattice.block_polygon(ci, cj, ci + 2, cj + 2),
             )
             built.areas[spec.name] = community
-            # The community's 2 × 2 cells in the district lattice.
-            ci = 2 * (sub.block[0] + spec.slot[0])
-            cj = 2 * (sub.block[1] + spec.slot[1])
             layout = FOUR_GRIDS if spec.grids == 4 else rng.choice(THREE_GRIDS)
             grids = []
             for n, (i0, j0, i1, j1) in enumerate(layout, start=1):

@@ -2,11 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .conf import setting
-from .models import ImportKind
+from .models import ImportKind, ImportMode
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入类型"), choices=())
+    mode = forms.ChoiceField(
+        label=_("导入方式"),
+        choices=ImportMode.choices,
+        initial=ImportMode.CREATE,
+        required=False,  # 新增 unless asked
+        widget=forms.RadioSelect,
+        help_text=_("更新：用本系统导出的表修改后导回，按“记录编号”或身份证号找到原记录；带 * 的隐去内容保持不变。"),
+    )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def __init__(self, *args, kinds: list[str], **kwargs):

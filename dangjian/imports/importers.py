@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, reset_queries
@@ -44,6 +45,7 @@ from dangjian.territory.models import Area, Building, Estate, Level
 from dangjian.units.models import ResidentUnit, UnitKind
 
 from .conf import setting
+from .models import ImportMode
 from .workbook import Sheet, compact, is_blank, parse_date, split_list, split_qualified, text
 
 EXAMPLE_MARK = "【示例】"
@@ -66,6 +68,7 @@ class Column:
     width: int = 14
     aliases: tuple[str, ...] = ()
     examples: tuple[Any, Any] = ("", "")
+    in_template: bool = True  # the record code comes from our exports, not the blank template
 
     @property
     def personal(self) -> str:
@@ -152,9 +155,20 @@ class RowReader:
     """Reads and validates the cells of one row; every problem goes to `problems` at its column."""
 
     def __init__(
-        self, row: int, cells: dict[str, Any], problems: Problems, columns: dict[str, Column], today: datetime.date
+        self,
+        row: int,
+        cells: dict[str, Any],
+        problems: Problems,
+        columns: dict[str, Column],
+        today: datetime.date,
+        keep_masked: bool = False,
     ):
         self.row, self.cells, self.problems, self.columns, self.today = row, cells, problems, columns, today
+        self.keep_masked = keep_masked
+
+    def masked(self, key: str) -> bool:
+        """In update mode, a cell our export masked (110105********002X) means "leave it as it is"."""
+        return self.keep_masked and "*" in text(self.cells.get(key))
 
     def error(self, key: str, message: str) -> None:
         self.problems.add(self.row, key, self.cells.get(key), message)
@@ -229,7 +243,10 @@ class RowReader:
             return True
         return False
 
-    def citizen_id(self, key: str) -> str:
+    def citizen_id(self, key: str) -> str | None:
+        """The checked number; None for a masked cell kept in update mode."""
+        if self.masked(key):
+            return None
         if self._required(key) or self.number_stored_text(key):
             return ""
         try:
@@ -238,7 +255,10 @@ class RowReader:
             self.error(key, exc.messages[0])
             return ""
 
-    def mobile(self, key: str) -> str:
+    def mobile(self, key: str) -> str | None:
+        """The checked number; None for a masked cell kept in update mode."""
+        if self.masked(key):
+            return None
         if self._required(key):
             return ""
         try:
@@ -382,14 +402,16 @@ class Writer:
     progress: ProgressFn = _noop
     audit_rows: int = 0
 
-    def audit(self, entries: Iterable[tuple[models.Model, str, dict[str, Any], str]]) -> None:
-        """One 新增 row per (object, its label, its changes, its area path)."""
+    def audit(
+        self, entries: Iterable[tuple[models.Model, str, dict[str, Any], str]], action: str = Action.CREATE
+    ) -> None:
+        """One 新增 (or 修改) row per (object, its label, its changes, its area path)."""
         events = [
             AuditEvent(
                 actor=self.actor,
                 actor_name=self.actor_name,
                 role=self.role,
-                action=Action.CREATE,
+                action=action,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.public_id),  # type: ignore[attr-defined]
                 object_repr=label[:200],
@@ -409,9 +431,11 @@ class Importer:
     allowed_roles: frozenset[str] = frozenset()
     preview_keys: list[str] = []
 
-    def __init__(self, scope: Scope):
+    def __init__(self, scope: Scope, mode: str = ImportMode.CREATE):
         self.scope = scope
+        self.updating = mode == ImportMode.UPDATE
         self.by_key = {c.key: c for c in self.columns}
+        self.template_columns = [c for c in self.columns if c.in_template]
 
     # -- headers ------------------------------------------------------------------------------
     def header_lookup(self) -> dict[str, str]:
@@ -480,7 +504,7 @@ class Importer:
                     result.skipped_examples += 1
                     continue
                 result.total_rows += 1
-                row = self.parse(RowReader(number, cells, problems, self.by_key, today))
+                row = self.parse(RowReader(number, cells, problems, self.by_key, today, keep_masked=self.updating))
                 row["_row"] = number
                 parsed.append(row)
                 if result.total_rows % 2000 == 0:
@@ -516,6 +540,100 @@ class Importer:
     def write(self, rows: list[dict[str, Any]], writer: Writer) -> dict[str, int]:
         raise NotImplementedError
 
+    # -- update mode --------------------------------------------------------------------------------
+    def update(
+        self, rows: list[dict[str, Any]], writer: Writer, *, own: tuple[str, ...], links: tuple[str, ...]
+    ) -> int:
+        """Update mode's write: each row's `record` (matched by resolve) gets the cells that differ;
+        a masked personal cell (None) is kept. One 修改 audit row per changed record; returns their count."""
+        changed = 0
+        entries = []
+        for done, r in enumerate(rows, start=1):
+            record = r["record"]
+            new: dict[str, Any] = {key: r[key] for key in own if not (r[key] is None and self.by_key[key].personal)}
+            new.update({f"{key}_id": r.get(f"{key}_id") for key in links})
+            diff = {k: v for k, v in new.items() if getattr(record, k) != v}
+            if not diff:
+                continue
+            changes: dict[str, list[Any]] = {}
+            for key, value in diff.items():
+                if key.endswith("_id"):
+                    before = getattr(record, key[:-3])
+                    label = getattr(before, "name", str(before)) if before else None
+                    changes[key[:-3]] = [label, r.get(key[:-3]) or None]
+                elif self.by_key[key].personal:
+                    column = self.by_key[key]
+                    changes[key] = [column.mask(getattr(record, key)), column.mask(value)]
+                else:
+                    changes[key] = [_plain(getattr(record, key)), _plain(value)]
+                setattr(record, key, value)
+            self.updated(record, diff)
+            record.save()
+            changed += 1
+            entries.append((record, record.name, changes, r.get("area_path", "")))
+            writer.progress(done / len(rows))
+        writer.audit(entries, action=Action.UPDATE)
+        return changed
+
+    def updated(self, record: models.Model, diff: dict[str, Any]) -> None:
+        """Fields that follow from the changed ones (pinyin from a name...)."""
+
+    def match_records(
+        self, rows: list[dict[str, Any]], problems: Problems, *, visible: models.QuerySet, key: str | None, noun: str
+    ) -> None:
+        """Update mode: set each row's `record`, found in `visible` (the uploader's scope) by the record
+        code our exports carry, else by the row's `key` (ID number, credit code). Unmatched rows are errors."""
+        model = visible.model
+        header = self.by_key[key].header if key else ""
+        codes = {record_code(r["code"]) for r in rows if r["code"]} - {""}
+        values = {r[key] for r in rows if r[key]} if key else set()
+        by_code: dict[str, Any] = {}
+        for chunk in chunked(sorted(codes)):
+            by_code.update((str(o.public_id), o) for o in visible.filter(public_id__in=chunk))
+        by_value: dict[str, Any] = {}
+        for chunk in chunked(sorted(values)):
+            # Every record holding a value, in scope or not: a number may not move onto a second record.
+            assert key is not None  # values is empty without a key
+            by_value.update((getattr(o, key), o) for o in model._default_manager.filter(**{f"{key}__in": chunk}))
+        in_scope = {o.pk: o for o in visible.filter(pk__in=[o.pk for o in by_value.values()])}
+        first_row: dict[int, int] = {}
+        for row in rows:
+            value = row[key] if key else ""
+            if row["code"]:
+                record = by_code.get(record_code(row["code"]))
+                if record is None:
+                    message = _("记录编号「%(c)s」不存在或不在您的管辖范围内。") % {"c": row["code"][:40]}
+                    problems.add(row["_row"], "code", row["code"], message)
+                    continue
+                other = by_value.get(value) if value else None
+                if other is not None and other.pk != record.pk:
+                    message = _("该%(h)s属于另一个已登记的%(n)s。") % {"h": header, "n": noun}
+                    problems.add(row["_row"], key, value, message)
+                    continue
+            elif value:
+                found = by_value.get(value)
+                record = in_scope.get(found.pk) if found is not None else None
+                if record is None:
+                    message = _(
+                        "您管辖范围内没有这个%(h)s的%(n)s。“更新”方式只修改已有%(n)s，新%(n)s请用“新增”方式导入。"
+                    ) % {"h": header, "n": noun}
+                    problems.add(row["_row"], key, value, message)
+                    continue
+            else:
+                message = (
+                    _("没有记录编号，%(h)s又已隐去或为空，无法找到要更新的%(n)s：请保留导出表中的“记录编号”列。")
+                    if key
+                    else _("没有记录编号，无法找到要更新的%(n)s：请保留导出表中的“记录编号”列。")
+                ) % {"h": header, "n": noun}
+                problems.add(row["_row"], "code", "", message)
+                continue
+            if record.pk in first_row:
+                message = _("与第 %(r)s 行是同一个%(n)s。") % {"r": first_row[record.pk], "n": noun}
+                problems.add(row["_row"], "code", row["code"], message)
+                continue
+            first_row[record.pk] = row["_row"]
+            row["record"] = record
+
     # -- template ---------------------------------------------------------------------------------
     def template_options(self) -> list[tuple[str, list[str]]]:
         """Named lists of values in the uploader's scope, for the template's 可选值 sheet."""
@@ -531,7 +649,7 @@ class Importer:
 
 def _apply(problems: Problems, row: dict[str, Any], key: str, resolved: dict[str, Candidate | str]) -> Candidate | None:
     value = row.get(key)
-    if not value:
+    if not value or row.get(f"{key}_kept"):
         return None
     found = resolved.get(value)
     if isinstance(found, Candidate):
@@ -551,8 +669,15 @@ MEMBER_STATUS = {
     "口袋党员": MemberStatus.POCKET,
 }
 ADULT_AGE = 18
+MEMBER_LINKS = ("org", "workplace", "home_community", "home_estate")
+MEMBER_OWN = ("name", "category", "joined_on", "confirmed_on", "status", "mobile", "id_number")
 # Groups and hub households sit inside a branch; a member's relationship is held by the branch.
 NOT_HOLDING_TYPES = {OrgType.PARTY_GROUP, OrgType.BUILDING_GROUP, OrgType.HUB_HOUSEHOLD}
+
+
+def _plain(value: Any) -> Any:
+    """A value as an audit row's changes hold it (JSON: dates as ISO text)."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -560,6 +685,27 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+# The record's own code, which our exports carry in their last column: what update mode matches on
+# when the ID number is masked (and the only key of records without one).
+CODE_COLUMN = Column(
+    "code",
+    "记录编号",
+    False,
+    "本系统导出时带出，用于“更新”方式找到原记录；新增时留空",
+    width=38,
+    aliases=("编号",),
+    in_template=False,
+)
+
+
+def record_code(value: str) -> str:
+    """A record code as typed, or "" when it cannot be one (a UUID)."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
 
 
 class MemberImporter(Importer):
@@ -636,6 +782,7 @@ class MemberImporter(Importer):
         Column("home_community", "居住社区", False, "社区名称；口袋党员未填所在党组织时必填", width=14),
         Column("home_estate", "居住小区", False, "须在所填居住社区内", width=14),
         Column("workplace", "工作单位", False, "驻区单位名称，须在您的管辖范围内；不是驻区单位时留空", width=20),
+        CODE_COLUMN,
     ]
     preview_keys = [
         "name",
@@ -651,8 +798,8 @@ class MemberImporter(Importer):
         "workplace",
     ]
 
-    def __init__(self, scope: Scope):
-        super().__init__(scope)
+    def __init__(self, scope: Scope, mode: str = ImportMode.CREATE):
+        super().__init__(scope, mode=mode)
         # Translated once per check, not once per row.
         self.labels = {
             "category": {k: str(v) for k, v in MemberCategory.choices},
@@ -672,6 +819,7 @@ class MemberImporter(Importer):
             "home_community": r.text("home_community", max_length=200),
             "home_estate": r.text("home_estate", max_length=100),
             "workplace": r.text("workplace", max_length=300),
+            "code": r.text("code", max_length=40),
         }
         birth = citizen_id_birth_date(row["id_number"]) if row["id_number"] else None
         joined, confirmed = row["joined_on"], row["confirmed_on"]
@@ -694,6 +842,8 @@ class MemberImporter(Importer):
 
     def resolve(self, rows: list[dict[str, Any]], problems: Problems) -> None:
         scope = self.scope
+        if self.updating:
+            self.match_existing(rows, problems)
         orgs_qs = scoped(PartyOrg, scope)
 
         def fetch_orgs(names: list[str]) -> Iterable[Candidate]:
@@ -703,12 +853,14 @@ class MemberImporter(Importer):
                 yield Candidate(pk, name, ancestor_paths(path), {"area_path": area_path, "org_type": org_type})
 
         orgs = NameResolver(fetch=fetch_orgs, ancestor_model=PartyOrg, noun=_("党组织")).resolve(
-            r["org"] for r in rows if r["org"]
+            r["org"] for r in rows if r["org"] and not r.get("org_kept")
         )
         communities = community_resolver(scoped(Area, scope)).resolve(
-            r["home_community"] for r in rows if r["home_community"]
+            r["home_community"] for r in rows if r["home_community"] and not r.get("home_community_kept")
         )
-        units = unit_resolver(scope).resolve(r["workplace"] for r in rows if r["workplace"])
+        units = unit_resolver(scope).resolve(
+            r["workplace"] for r in rows if r["workplace"] and not r.get("workplace_kept")
+        )
         for row in rows:
             if org := _apply(problems, row, "org", orgs):
                 if org.data["org_type"] in NOT_HOLDING_TYPES:
@@ -728,11 +880,13 @@ class MemberImporter(Importer):
                 row["workplace_id"] = unit.pk
         # Estates: by name within the row's (resolved) community.
         pairs = {
-            (r["home_community_id"], r["home_estate"]) for r in rows if r["home_estate"] and "home_community_id" in r
+            (r["home_community_id"], r["home_estate"])
+            for r in rows
+            if r["home_estate"] and "home_community_id" in r and not r.get("home_estate_kept")
         }
         estates = _estates_by_name(pairs)
         for row in rows:
-            if row["home_estate"] and "home_community_id" in row:
+            if row["home_estate"] and "home_community_id" in row and not row.get("home_estate_kept"):
                 estate_id = estates.get((row["home_community_id"], row["home_estate"]))
                 if estate_id is None:
                     problems.add(
@@ -755,6 +909,8 @@ class MemberImporter(Importer):
                 )
             else:
                 first_row[number] = row["_row"]
+        if self.updating:
+            return  # matched above: updating a member on record is the point
         visible = scoped(Member, scope)
         by_number = {r["id_number"]: r for r in rows if r["id_number"]}
         for chunk in chunked(sorted(by_number)):
@@ -770,12 +926,44 @@ class MemberImporter(Importer):
                 if member is not None:
                     where = member.home_community or (member.org.area if member.org else None)
                     who = f"{member.name}，{where}" if where else member.name
-                    message = _("身份证号已存在于党员库（%(who)s）。本导入只新增党员，不修改已有党员。") % {"who": who}
+                    message = _(
+                        "身份证号已存在于党员库（%(who)s）。“新增”方式不修改已有党员；要修改请改用“更新”方式导入。"
+                    ) % {"who": who}
                 else:
                     message = _("身份证号已存在于党员库（该党员不在您的管辖范围内，如需转入请办理组织关系转接）。")
                 problems.add(by_number[number]["_row"], "id_number", number, message)
 
+    def match_existing(self, rows: list[dict[str, Any]], problems: Problems) -> None:
+        """Update mode: each row's member in the uploader's scope, by record code, else by ID number."""
+        visible = scoped(Member, self.scope).select_related("org__area", "workplace", "home_community", "home_estate")
+        self.match_records(rows, problems, visible=visible, key="id_number", noun=_("党员"))
+        for row in rows:
+            member = row.get("record")
+            if member is None:
+                continue
+            # A cell still naming what the member is linked to now is left as it is, even when that
+            # organization or unit lies outside the uploader's scope (a member living here, working there).
+            for key in MEMBER_LINKS:
+                current = getattr(member, key)
+                if current is not None and row[key] == current.name:
+                    row[f"{key}_id"], row[f"{key}_kept"] = current.pk, True
+            if row.get("org_kept"):
+                row["area_path"] = member.org.area.path if member.org.area else ""
+            elif row.get("home_community_kept"):
+                row.setdefault("area_path", member.home_community.path)
+
+    def updated(self, record: models.Model, diff: dict[str, Any]) -> None:
+        member = cast(Member, record)
+        if "name" in diff:
+            member.pinyin = pinyin_initials(member.name)
+        if "id_number" in diff and member.id_number:
+            member.sex = citizen_id_sex(member.id_number)
+            member.birth_date = citizen_id_birth_date(member.id_number)
+
     def write(self, rows: list[dict[str, Any]], writer: Writer) -> dict[str, int]:
+        if self.updating:
+            changed = self.update(rows, writer, own=MEMBER_OWN, links=MEMBER_LINKS)
+            return {"members_updated": changed, "members_unchanged": len(rows) - changed}
         pinyin: dict[str, str] = {}
         done = 0
         for chunk in chunked(rows, writer.batch_size):
@@ -839,7 +1027,8 @@ class MemberImporter(Importer):
 
     def notes(self) -> list[str]:
         return [
-            _("本导入只新增党员：身份证号已在党员库中的行会被列为错误，不会修改已有党员。"),
+            _("“新增”方式只新增党员：身份证号已在党员库中的行会被列为错误，不会修改已有党员。"),
+            _("“更新”方式修改已有党员：按“记录编号”（导出表最后一列）或身份证号找到原记录；带 * 的隐去内容保持不变。"),
             _("性别和出生日期由身份证号得出，无需填写。"),
         ]
 
@@ -923,6 +1112,7 @@ class ResidentImporter(Importer):
             aliases=("居民标签",),
             examples=("独居老人", "退役军人、残疾人"),
         ),
+        CODE_COLUMN,
     ]
     preview_keys = ["community", "estate", "building", "room", "name", "mobile", "tags"]
 
@@ -936,6 +1126,7 @@ class ResidentImporter(Importer):
             "mobile": r.mobile("mobile"),
             "tags": [],
             "tags_label": "",
+            "code": r.text("code", max_length=40),
         }
         if not r.blank("tags"):
             labels = split_list(r.raw("tags"))
@@ -1030,6 +1221,7 @@ class ResidentImporter(Importer):
                 continue
             key = (row["building_id"], row["room"], row["name"])
             where = f"{row['estate'] or ''}{row['building']} {row['room']}"
+            row["household"] = where
             if key in first_row:
                 problems.add(
                     row["_row"],
@@ -1039,7 +1231,10 @@ class ResidentImporter(Importer):
                 )
             else:
                 first_row[key] = row["_row"]
-            if household_id is not None and (household_id, row["name"]) in existing_names:
+            if self.updating and household_id is None:
+                message = _("该户（%(w)s）尚未登记；“更新”方式不新建户，请先用“新增”方式导入。") % {"w": where}
+                problems.add(row["_row"], "room", row["room"], message)
+            elif not self.updating and household_id is not None and (household_id, row["name"]) in existing_names:
                 problems.add(
                     row["_row"],
                     "name",
@@ -1047,7 +1242,14 @@ class ResidentImporter(Importer):
                     _("该户（%(w)s）已有居民「%(n)s」。") % {"w": where, "n": row["name"]},
                 )
 
+        if self.updating:
+            visible = scoped(Resident, self.scope).select_related("household__building")
+            self.match_records(rows, problems, visible=visible, key=None, noun=_("居民"))
+
     def write(self, rows: list[dict[str, Any]], writer: Writer) -> dict[str, int]:
+        if self.updating:
+            changed = self.update(rows, writer, own=("name", "mobile", "tags"), links=("household",))
+            return {"residents_updated": changed, "residents_unchanged": len(rows) - changed}
         # Households first: one per (building, room) not on record yet.
         new_keys = list(dict.fromkeys((r["building_id"], r["room"]) for r in rows if r["household_id"] is None))
         created: dict[tuple[int, str], int] = {}
@@ -1113,6 +1315,7 @@ class ResidentImporter(Importer):
 
 UNIT_KIND = {str(label): value for value, label in UnitKind.choices}
 UNIT_KIND_LABELS = {value: label for label, value in UNIT_KIND.items()}
+UNIT_OWN = ("name", "kind", "credit_code", "address", "staff_count", "member_count", "instructor")
 
 
 class UnitImporter(Importer):
@@ -1178,6 +1381,7 @@ class UnitImporter(Importer):
             examples=(4, 12),
         ),
         Column("instructor", "党建指导员", False, "姓名，最多 50 字", width=10, examples=("陈红", "")),
+        CODE_COLUMN,
     ]
     preview_keys = ["name", "kind", "credit_code", "community", "address", "staff_count", "member_count", "instructor"]
 
@@ -1191,6 +1395,7 @@ class UnitImporter(Importer):
             "staff_count": r.integer("staff_count"),
             "member_count": r.integer("member_count"),
             "instructor": r.name("instructor", max_length=50),
+            "code": r.text("code", max_length=40),
         }
         if row["kind"]:
             row["kind_label"] = UNIT_KIND_LABELS[row["kind"]]
@@ -1229,6 +1434,10 @@ class UnitImporter(Importer):
                     )
                 else:
                     first_name[key] = row["_row"]
+        if self.updating:
+            visible = scoped(ResidentUnit, self.scope).select_related("community")
+            self.match_records(rows, problems, visible=visible, key="credit_code", noun=_("单位"))
+            return
         visible = scoped(ResidentUnit, self.scope)
         by_code = {r["credit_code"]: r for r in rows if r["credit_code"]}
         for chunk in chunked(sorted(by_code)):
@@ -1254,7 +1463,15 @@ class UnitImporter(Importer):
                             clash["_row"], "name", name, _("社区「%(c)s」已有同名单位。") % {"c": clash["community"]}
                         )
 
+    def updated(self, record: models.Model, diff: dict[str, Any]) -> None:
+        unit = cast(ResidentUnit, record)
+        if "name" in diff:
+            unit.pinyin = pinyin_initials(unit.name)
+
     def write(self, rows: list[dict[str, Any]], writer: Writer) -> dict[str, int]:
+        if self.updating:
+            changed = self.update(rows, writer, own=UNIT_OWN, links=("community",))
+            return {"units_updated": changed, "units_unchanged": len(rows) - changed}
         done = 0
         for chunk in chunked(rows, writer.batch_size):
             units = [
@@ -1304,8 +1521,8 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
-def importer_for(kind: str, scope: Scope) -> Importer:
-    return IMPORTERS[kind](scope)
+def importer_for(kind: str, scope: Scope, mode: str = ImportMode.CREATE) -> Importer:
+    return IMPORTERS[kind](scope, mode)
 
 
 def kinds_for_role(role: str) -> list[str]:

@@ -16,6 +16,12 @@ class ImportKind(models.TextChoices):
     UNITS = "units", _("驻区单位")
 
 
+class ImportMode(models.TextChoices):
+    CREATE = "create", _("新增")
+    # Rows matched on the record code (from our own export) or the ID number; masked cells are kept.
+    UPDATE = "update", _("更新已有记录")
+
+
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("已上传")
     CHECKING = "checking", _("检查中")
@@ -72,6 +78,7 @@ class ImportJob(models.Model):
     role = models.CharField(_("角色"), max_length=32, blank=True)
     area_path = models.CharField(max_length=255, blank=True, db_index=True)
     background = models.BooleanField(_("后台处理"), default=False)
+    mode = models.CharField(_("导入方式"), max_length=8, choices=ImportMode.choices, default=ImportMode.CREATE)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     skipped_rows = models.PositiveIntegerField(_("跳过的示例行"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)

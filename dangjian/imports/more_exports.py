@@ -82,10 +82,10 @@ def export_liaisons(request):
 
 
 ADJUNCT_COLUMNS = [
-    ExportColumn(gettext_lazy("社区大党委"), lambda a: a.committee.name, width=22),
+    ExportColumn(gettext_lazy("大党委/大工委"), lambda a: a.committee.name, width=22),
     ExportColumn(gettext_lazy("姓名"), lambda a: a.name, width=10),
-    ExportColumn(gettext_lazy("单位"), lambda a: a.unit.name, width=26),
-    ExportColumn(gettext_lazy("单位职务"), lambda a: a.post, width=16),
+    ExportColumn(gettext_lazy("来自"), lambda a: a.source_name, width=26),
+    ExportColumn(gettext_lazy("职务"), lambda a: a.post, width=16),
     ExportColumn(gettext_lazy("任职日期"), lambda a: _date(a.since), width=12),
     ExportColumn(gettext_lazy("状态"), lambda a: _("在任") if a.is_active else _("已卸任"), width=8),
 ]
@@ -94,7 +94,7 @@ ADJUNCT_COLUMNS = [
 @require_roles(MANAGERS)
 @require_http_methods(["GET", "POST"])
 def export_adjuncts(request):
-    adjuncts = AdjunctMember.objects.visible_to(request.user).select_related("committee", "unit")
+    adjuncts = AdjunctMember.objects.visible_to(request.user).select_related("committee", "unit", "department")
     return export_response(
         request=request,
         queryset_or_rows=adjuncts.order_by("committee__path", "name"),

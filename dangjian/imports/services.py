@@ -26,7 +26,15 @@ from dangjian.core.scoping import Scope
 
 from .conf import setting
 from .importers import IMPORTERS, Importer, Writer, importer_for
-from .models import TRANSITIONS, ImportJob, ImportJobTransition, ImportKind, ImportStatus, ImportUpload
+from .models import (
+    TRANSITIONS,
+    ImportJob,
+    ImportJobTransition,
+    ImportKind,
+    ImportMode,
+    ImportStatus,
+    ImportUpload,
+)
 from .workbook import WorkbookError, workbook_size
 
 logger = logging.getLogger(__name__)
@@ -136,10 +144,13 @@ def _check_owner(actor: Any, job: ImportJob) -> None:
 
 # -- upload ---------------------------------------------------------------------------------------
 @transaction.atomic
-def job_create(*, actor: Any, kind: str, filename: str, content: bytes) -> ImportJob:
-    """Store an uploaded workbook as a job (status 已上传). Checking it is the next step."""
+def job_create(*, actor: Any, kind: str, filename: str, content: bytes, mode: str = ImportMode.CREATE) -> ImportJob:
+    """Store an uploaded workbook as a job (status 已上传). Checking it is the next step.
+    `mode` 更新 changes existing records (matched on their code or ID number) instead of adding rows."""
     if kind not in ImportKind.values:
         raise ValidationError(_("不支持的导入类型。"))
+    if mode not in ImportMode.values:
+        raise ValidationError(_("不支持的导入方式。"))
     role = active_role(actor)
     cls = IMPORTERS[kind]
     if role != "superuser" and role not in cls.allowed_roles:
@@ -166,13 +177,19 @@ def job_create(*, actor: Any, kind: str, filename: str, content: bytes) -> Impor
         role=role,
         area_path=assignment.area.path if assignment is not None and assignment.area is not None else "",
         background=background,
+        mode=mode,
     )
     ImportUpload.objects.create(job=job, content=content)
     audit_record(
         actor=actor,
         action=Action.CREATE,
         obj=job,
-        changes={"kind": [None, kind], "filename": [None, job.filename], "size": [None, len(content)]},
+        changes={
+            "kind": [None, kind],
+            "mode": [None, mode],
+            "filename": [None, job.filename],
+            "size": [None, len(content)],
+        },
         area_path=job.area_path,
     )
     return job
@@ -205,7 +222,7 @@ def job_check_run(job_id: int) -> ImportJob:
     try:
         scope = job_scope(job)
         content = _content(job)
-        result = importer_for(job.kind, scope).check(content, progress=_reporter(job, 0.0, 1.0))
+        result = importer_for(job.kind, scope, mode=job.mode).check(content, progress=_reporter(job, 0.0, 1.0))
     except (ValidationError, WorkbookError) as exc:
         _fail(job, _message(exc))
         return job
@@ -288,7 +305,7 @@ def job_import_run(job_id: int) -> ImportJob:
         return job
     try:
         scope = job_scope(job)
-        importer = importer_for(job.kind, scope)
+        importer = importer_for(job.kind, scope, mode=job.mode)
         result = importer.check(_content(job), progress=_reporter(job, 0.0, CHECK_SHARE))
     except (ValidationError, WorkbookError) as exc:
         _fail(job, _message(exc))

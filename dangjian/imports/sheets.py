@@ -9,11 +9,12 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from dangjian.core import excel
 
 from .conf import setting
 from .importers import EXAMPLE_MARK, Importer, normalize_header
@@ -36,9 +37,9 @@ def build_template(importer: Importer) -> bytes:
     ws = wb.active
     ws.title = importer.title
     ws.freeze_panes = "A2"
-    for index, column in enumerate(importer.columns, start=1):
+    for index, column in enumerate(importer.template_columns, start=1):
         letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=column.header)
+        cell = excel.put(ws, row=1, column=index, value=column.header)
         cell.font = WHITE_BOLD
         cell.fill = HEADER_REQUIRED if column.required else HEADER_OPTIONAL
         cell.alignment = Alignment(horizontal="center")
@@ -49,7 +50,7 @@ def build_template(importer: Importer) -> bytes:
         if number_format:
             ws.column_dimensions[letter].number_format = number_format
         for row, example in enumerate(column.examples, start=2):
-            target = ws.cell(row=row, column=index, value=example if example != "" else None)
+            target = excel.put(ws, row=row, column=index, value=example if example != "" else None)
             target.font = EXAMPLE_FONT
             if number_format:
                 target.number_format = number_format
@@ -71,7 +72,7 @@ def build_template(importer: Importer) -> bytes:
         where = options.get(list_name)
         if not where:
             continue
-        index = next(i for i, c in enumerate(importer.columns, start=1) if c.key == key)
+        index = next(i for i, c in enumerate(importer.template_columns, start=1) if c.key == key)
         letter = get_column_letter(index)
         col_letter, count = where
         # A helper, not a rule: qualified names (上级/名称) typed by hand stay allowed.
@@ -101,14 +102,14 @@ def _options_sheet(wb: Workbook, importer: Importer) -> dict[str, tuple[str, int
         letter = get_column_letter(index)
         truncated = len(values) > limit
         values = values[:limit]
-        header = ws.cell(row=1, column=index, value=name)
+        header = excel.put(ws, row=1, column=index, value=name)
         header.font = Font(bold=True)
         ws.column_dimensions[letter].width = 30
         for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=index, value=value)
+            excel.put(ws, row=row, column=index, value=value)
         if truncated:
-            ws.cell(
-                row=len(values) + 2, column=index, value=_("……仅列出前 %(n)s 个") % {"n": limit}
+            excel.put(
+                ws, row=len(values) + 2, column=index, value=_("……仅列出前 %(n)s 个") % {"n": limit}
             ).font = EXAMPLE_FONT
         elif values:
             usable[name] = (letter, len(values))
@@ -130,22 +131,22 @@ def _instructions_sheet(wb: Workbook, importer: Importer) -> None:
         _("名称在您的管辖范围内查找；有重名时写成“上级名称/名称”，如“拱北街道/婆石社区”。"),
         *importer.notes(),
     ]
-    ws.cell(row=1, column=1, value=_("填写说明")).font = Font(bold=True, size=14)
+    excel.put(ws, row=1, column=1, value=_("填写说明")).font = Font(bold=True, size=14)
     row = 2
     for line in general:
-        ws.cell(row=row, column=1, value=f"· {line}")
+        excel.put(ws, row=row, column=1, value=f"· {line}")
         row += 1
     row += 1
     for index, title in enumerate((_("列名"), _("必填"), _("格式与说明"), _("允许的值")), start=1):
-        cell = ws.cell(row=row, column=index, value=title)
+        cell = excel.put(ws, row=row, column=index, value=title)
         cell.font = WHITE_BOLD
         cell.fill = HEADER_OPTIONAL
     for column in importer.columns:
         row += 1
-        ws.cell(row=row, column=1, value=column.header)
-        ws.cell(row=row, column=2, value=_("必填") if column.required else _("选填"))
-        ws.cell(row=row, column=3, value=column.help).alignment = Alignment(wrap_text=True)
-        ws.cell(row=row, column=4, value="、".join(column.choices))
+        excel.put(ws, row=row, column=1, value=column.header)
+        excel.put(ws, row=row, column=2, value=_("必填") if column.required else _("选填"))
+        excel.put(ws, row=row, column=3, value=column.help).alignment = Alignment(wrap_text=True)
+        excel.put(ws, row=row, column=4, value="、".join(column.choices))
 
 
 def build_error_report(
@@ -177,7 +178,7 @@ def build_error_report(
             cells = []
             shaded = {column_index_from_string(p["column"]) - 1 for p in problems if p.get("column")}
             for index, value in enumerate(values):
-                cell = WriteOnlyCell(ws, value=value)
+                cell = excel.cell(ws, value)
                 if number == header_row:
                     cell.font = Font(bold=True)
                 elif index in shaded:
@@ -186,17 +187,20 @@ def build_error_report(
             if problems:
                 message = "；".join(_problem_text(p) for p in problems)
                 if error_at is None or number <= header_row:
-                    cells.append(WriteOnlyCell(ws, value=message))
+                    cells.append(excel.cell(ws, message))
                 else:
-                    cell = WriteOnlyCell(ws, value=message)
+                    cell = excel.cell(ws, message)
                     cell.font = Font(color="B42318")
                     cells[error_at] = cell
             ws.append(cells)
     listing = wb.create_sheet(_("错误清单"))
-    listing.append([_("行号"), _("列"), _("列名"), _("值"), _("问题")])
+    listing.append(excel.row(listing, [_("行号"), _("列"), _("列名"), _("值"), _("问题")]))
     for problem in errors:
         listing.append(
-            [problem["row"], problem["column"], problem["column_name"], problem["value"], problem["message"]]
+            excel.row(
+                listing,
+                [problem["row"], problem["column"], problem["column_name"], problem["value"], problem["message"]],
+            )
         )
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned to the caller, closed by the response
     wb.save(out)

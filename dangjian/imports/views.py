@@ -20,7 +20,7 @@ from dangjian.people.selectors import MEMBER_ROLES, RESIDENT_ROLES
 from . import exports, selectors, services
 from .forms import UploadForm
 from .importers import IMPORTERS, UnitImporter, importer_for, kinds_for_role
-from .models import ImportJob, ImportKind, ImportStatus
+from .models import ImportJob, ImportKind, ImportMode, ImportStatus
 from .sheets import build_error_report, build_template
 
 IMPORT_ROLES = AREA_ROLES
@@ -77,7 +77,11 @@ def upload(request):
         upload = form.cleaned_data["file"]
         try:
             job = services.job_create(
-                actor=request.user, kind=form.cleaned_data["kind"], filename=upload.name, content=upload.read()
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+                mode=form.cleaned_data["mode"] or ImportMode.CREATE,
             )
         except ValidationError as exc:
             form.add_error("file", exc)

@@ -14,6 +14,8 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
+from dangjian.core.text import strip_xml_invalid
+
 FORMATS = ("json", "xml")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element each item of a list is written in, by the list's element.
@@ -41,7 +43,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # A control character kept from before input was checked must not make the whole list unreadable.
+    return strip_xml_invalid(str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -16,6 +16,14 @@ class ApiClientForm(forms.Form):
         help_text=_("如「市民热线平台」「随手拍小程序」，便于日后识别和停用"),
         widget=forms.TextInput(attrs={"placeholder": _("例如：12345 热线对接")}),
     )
+    staff_grant = forms.BooleanField(
+        label=_("完整读取（仅限本区政务系统）"),
+        required=False,
+        help_text=_(
+            "不勾选时，用此密钥查询与匿名查询相同：描述中的电话、身份证号已隐去，坐标约精确到 100 米，"
+            "不公开的反映不列出。勾选后可读取本区事件的完整描述、精确坐标和不公开的反映，每次读取都记入审计日志。"
+        ),
+    )
     # Only for an account that is not bound to one district (a superuser): the key's district.
     district = forms.ModelChoiceField(label=_("所属区"), queryset=Area.objects.none(), required=False)
 

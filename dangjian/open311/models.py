@@ -25,6 +25,9 @@ class ApiClient(models.Model):
     key_prefix = models.CharField(max_length=8, db_index=True)  # shown in lists to tell keys apart
     key_hash = models.CharField(max_length=64, unique=True)  # the key itself is shown once, never stored
     is_active = models.BooleanField(_("启用"), default=True)
+    # A staff grant (for the district's own systems) reads its district's cases in full: descriptions
+    # unmasked, exact points, reports the resident kept private. Every such read is audited.
+    staff_grant = models.BooleanField(_("完整读取"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,7 +2,9 @@
 
 Reading is public in GeoReport v2 (no key). What a request shows is chosen so that nothing
 personal leaves: never the reporter's name or phone, never an uploaded photo (only a media_url a
-client gave us), only the public steps' notes."""
+client gave us), only the public steps' notes. Free text is masked (phone and ID numbers that
+residents type into descriptions), points are rounded to about 100 m, and reports the resident
+kept private are left out, except for a staff-grant key reading its own district."""
 
 from __future__ import annotations
 
@@ -24,12 +26,14 @@ from dangjian.cases.models import (
     CaseStatus,
     CategoryAttribute,
 )
+from dangjian.core.text import mask_personal_text, strip_xml_invalid
 from dangjian.territory.models import Area, Building, Estate, Level
 
 from .formats import w3_datetime
 from .models import ApiClient
 
 MAX_RESULTS = 1000  # the spec's default query limit
+PUBLIC_PLACES = 3  # decimals of a point shown to the public: 0.001° is about 100 m here
 
 DATATYPE_HINTS = {
     CategoryAttribute.Datatype.STRING: "单行文本",
@@ -194,6 +198,8 @@ def requests_queryset() -> QuerySet[Case]:
         .only(
             "number",
             "status",
+            "is_public",
+            "district",
             "description",
             "address",
             "lat",
@@ -276,26 +282,50 @@ def status_notice(case: Case) -> str | None:
     return _("正在办理。")
 
 
-def request_row(case: Case) -> dict[str, Any]:
+def readable_by(qs: QuerySet[Case], client: ApiClient | None) -> QuerySet[Case]:
+    """Public reports, plus every report of its own district for a staff-grant key."""
+    if client is not None and client.staff_grant:
+        return qs.filter(Q(is_public=True) | Q(district_id=client.district_id))
+    return qs.filter(is_public=True)
+
+
+def reads_in_full(case: Case, client: ApiClient | None) -> bool:
+    return client is not None and client.staff_grant and case.district_id == client.district_id
+
+
+def _shown_text(value: str | None, *, full: bool) -> str | None:
+    """Free text as a reader may see it (None when empty); what XML cannot carry never leaves."""
+    if not value:
+        return None
+    value = strip_xml_invalid(value)
+    return (value if full else mask_personal_text(value)) or None
+
+
+def _shown_point(value: float | None, *, full: bool) -> float | None:
+    return value if full or value is None else round(value, PUBLIC_PLACES)
+
+
+def request_row(case: Case, *, full: bool = False) -> dict[str, Any]:
+    """One service request; `full` (a staff-grant read of its own district) leaves text and point as kept."""
     done = case.status in DONE_STATUSES
     updated = case.closed_at if done and case.closed_at else case.updated_at
     return {
         "service_request_id": case.number,
         "status": open311_status(case),
-        "status_notes": getattr(case, "status_note", None) or None,
+        "status_notes": _shown_text(getattr(case, "status_note", None), full=full),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description or None,
+        "description": _shown_text(case.description, full=full),
         "agency_responsible": agency_responsible(case),
         "service_notice": status_notice(case),
         "requested_datetime": w3_datetime(case.received_at),
         "updated_datetime": w3_datetime(updated),
         "expected_datetime": w3_datetime(case.deadline),
-        "address": case.address or None,
+        "address": _shown_text(case.address, full=full),
         "address_id": None,
         "zipcode": None,
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": _shown_point(case.lat, full=full),
+        "long": _shown_point(case.lng, full=full),
         "media_url": getattr(case, "client_media_url", None) or None,
     }
 

@@ -25,6 +25,8 @@ KEY_PREFIX_LENGTH = 8
 # last_used_at is for people ("is this key still in use?"): a minute's precision is plenty and
 # spares the posting path a write per request.
 TOUCH_EVERY = timedelta(minutes=1)
+# A full read lists at most 1000 cases: the audit row names the first ones and counts them all.
+MAX_AUDITED_NUMBERS = 100
 
 
 def new_raw_key() -> str:
@@ -32,8 +34,12 @@ def new_raw_key() -> str:
 
 
 @transaction.atomic
-def client_create(*, actor: Any, name: str, district: Area, ip: str | None = None) -> tuple[ApiClient, str]:
-    """Issue a key for a posting client. Returns the client and the raw key (to show once)."""
+def client_create(
+    *, actor: Any, name: str, district: Area, staff_grant: bool = False, ip: str | None = None
+) -> tuple[ApiClient, str]:
+    """Issue a key for a posting client. Returns the client and the raw key (to show once).
+
+    `staff_grant` lets the key read its district's cases in full (see ApiClient.staff_grant)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写客户端名称。")})
@@ -47,13 +53,18 @@ def client_create(*, actor: Any, name: str, district: Area, ip: str | None = Non
         district=district,
         key_prefix=raw[:KEY_PREFIX_LENGTH],
         key_hash=hash_key(raw),
+        staff_grant=bool(staff_grant),
         created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
         action=Action.CREATE,
         obj=client,
-        changes={"name": [None, name], "key_prefix": [None, client.key_prefix]},
+        changes={
+            "name": [None, name],
+            "key_prefix": [None, client.key_prefix],
+            **({"staff_grant": [None, True]} if client.staff_grant else {}),
+        },
         area_path=district.path,
         ip=ip,
     )
@@ -96,3 +107,16 @@ def client_touch(client: ApiClient) -> None:
         last_used_at=now
     )
     client.last_used_at = now
+
+
+@transaction.atomic
+def client_read_full(*, client: ApiClient, numbers: list[str], ip: str | None = None) -> None:
+    """Audit a staff-grant read that showed cases unmasked (one row per response, the numbers in it)."""
+    audit_record(
+        actor=None,
+        action=Action.REVEAL,
+        obj=client,
+        changes={"service_requests": [None, numbers[:MAX_AUDITED_NUMBERS]], "count": [None, len(numbers)]},
+        area_path=client.district.path,
+        ip=ip,
+    )

@@ -53,6 +53,7 @@ class PartyOrg(TreeNode):
     org_type = models.CharField(_("组织类型"), max_length=32, choices=OrgType.choices)
     name = models.CharField(_("名称"), max_length=150)
     pinyin = models.CharField(_("拼音首字母"), max_length=300, blank=True, editable=False)
+    pinyin_full = models.CharField(_("全拼"), max_length=900, blank=True, editable=False)
     # The territory node it belongs to: what a territorial role's scope is matched against.
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在属地"))
     unit = models.ForeignKey(
@@ -81,6 +82,7 @@ class PartyOrg(TreeNode):
         ordering = ["path"]
         indexes = [
             models.Index(fields=["pinyin"], name="orgs_partyorg_pinyin"),
+            models.Index(fields=["pinyin_full"], name="orgs_partyorg_pinyin_full"),
         ]
 
     def __str__(self) -> str:

@@ -44,7 +44,7 @@ def search(user: Any, query: str, *, limit: int = 30) -> list[PartyOrg]:
 
     return list(
         PartyOrg.objects.visible_to(user)
-        .filter(name_or_pinyin_q(query))
+        .filter(name_or_pinyin_q(query, full_pinyin=True))
         .select_related("area")
         .order_by("path")[:limit]
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
-from dangjian.core.text import pinyin_initials
+from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 from dangjian.territory.models import Area, Building, Estate
 from dangjian.units.models import ResidentUnit
@@ -67,6 +67,7 @@ def org_create(
         org_type=org_type,
         name=name,
         pinyin=pinyin_initials(name),
+        pinyin_full=pinyin_full(name),
         area=area,
         unit=unit,
         estate=estate,
@@ -90,7 +91,8 @@ def org_update(*, actor: Any, org: PartyOrg, name: str | None = None, secretary:
     if name is not None:
         if not name.strip():
             raise ValidationError({"name": _("请填写组织名称。")})
-        org.name, org.pinyin = name.strip(), pinyin_initials(name.strip())
+        org.name = name.strip()
+        org.pinyin, org.pinyin_full = pinyin_initials(org.name), pinyin_full(org.name)
     if secretary is not None:
         org.secretary = secretary.strip()
     changes = diff(before, snapshot(org, ORG_FIELDS))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangjian.accounts.roles import active_role
 from dangjian.dashboard.todo import TodoItem, register
 
 from . import weak_selectors as selectors
+from .models import WeakCaseStatus
 from .weak_services import ADMINS, WEAK_ROLES
 
 # Beyond this many steps of each kind, one item links to the person's list.
@@ -34,21 +38,28 @@ def step_items(user, today) -> list[TodoItem]:
         title = _("整改措施%(when)s：%(t)s（%(org)s）") % {"when": when, "t": step.title, "org": step.case.org.name}
         items.append(TodoItem(title, f"{step.case.get_absolute_url()}#step-{step.public_id}"))
     if len(overdue) > MAX_STEP_ITEMS or len(soon) > MAX_STEP_ITEMS:
-        total = selectors.my_open_steps(user, today=today).count()
-        items.append(TodoItem(_("我负责的全部整改措施"), reverse("orgs:weak_list") + "?mine=1", total))
+        # Counted as the list it opens counts (the cases with a step of mine under way).
+        total = selectors.case_list(user, today=today, mine=True, status=WeakCaseStatus.RECTIFYING).count()
+        url = reverse("orgs:weak_list") + f"?mine=1&status={WeakCaseStatus.RECTIFYING}"
+        items.append(TodoItem(_("我负责整改措施的全部组织"), url, total))
     return items
 
 
-def approval_items(user) -> list[TodoItem]:
-    waiting = selectors.approvals_waiting(user)
+# (title, list filters): each count is the count of the list its link opens (selectors.case_list).
+APPROVALS = (
+    (_lazy("软弱涣散组织摘帽申请待审批"), {"status": WeakCaseStatus.APPLIED}),
+    (_lazy("软弱涣散组织整改方案待批准"), {"status": WeakCaseStatus.FLAGGED, "plan": "with"}),
+    (_lazy("新列入的软弱涣散组织待制定整改方案"), {"status": WeakCaseStatus.FLAGGED, "plan": "without"}),
+)
+
+
+def approval_items(user, today) -> list[TodoItem]:
     url = reverse("orgs:weak_list")
     items = []
-    if waiting.applied:
-        items.append(TodoItem(_("软弱涣散组织摘帽申请待审批"), f"{url}?status=applied_for_delisting", waiting.applied))
-    if waiting.plans:
-        items.append(TodoItem(_("软弱涣散组织整改方案待批准"), f"{url}?status=flagged", waiting.plans))
-    if waiting.without_plan:
-        items.append(TodoItem(_("新列入的软弱涣散组织待制定整改方案"), f"{url}?status=flagged", waiting.without_plan))
+    for title, filters in APPROVALS:
+        count = selectors.case_list(user, today=today, **filters).count()
+        if count:
+            items.append(TodoItem(str(title), f"{url}?{urlencode(filters)}", count))
     return items
 
 
@@ -60,5 +71,5 @@ def weak_org_todos(user) -> list[TodoItem]:
     today = timezone.localdate()
     items = step_items(user, today)
     if role in ADMINS:
-        items += approval_items(user)
+        items += approval_items(user, today)
     return items

@@ -5,14 +5,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
+
 from .models import WeakReason
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class FlagForm(forms.Form):
@@ -55,6 +51,7 @@ class StepForm(forms.Form):
     deadline = forms.DateField(
         label=_("完成时限"),
         widget=DateInput(),
+        validators=[date_within(past=0, future=YEAR_DAYS)],
         error_messages={"required": _("请填写完成时限。"), "invalid": _("请填写有效的日期。")},
     )
     responsible = forms.ChoiceField(label=_("责任人"), error_messages={"required": _("请选择责任人。")})

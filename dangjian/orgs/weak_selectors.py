@@ -101,6 +101,7 @@ def case_list(
     overdue: bool = False,
     mine: bool = False,
     query: str = "",
+    plan: str = "",
 ) -> ScopedQuerySet:
     """Cases in the user's scope, filtered, newest first. Their steps' figures come from case_rows()
     for one page at a time, so counting the list never joins the steps."""
@@ -119,6 +120,9 @@ def case_list(
         cases = cases.filter(q)
     if mine:
         cases = cases.filter(pk__in=RectificationStep.objects.filter(responsible=user).values("case_id"))
+    if plan in ("with", "without"):  # flagged cases whose plan waits for approval, or is still to be made
+        steps = Exists(RectificationStep.objects.filter(case=OuterRef("pk")))
+        cases = cases.filter(steps if plan == "with" else ~steps)
     if overdue:
         late = RectificationStep.objects.filter(case=OuterRef("pk"), done_at__isnull=True, deadline__lt=today)
         cases = cases.filter(Exists(late), status=S.RECTIFYING)

@@ -45,6 +45,7 @@ def _list_filters(request, subdistricts) -> dict:
         "overdue": request.GET.get("overdue") == "1",
         "mine": request.GET.get("mine") == "1",
         "query": request.GET.get("q", "").strip(),
+        "plan": request.GET.get("plan", ""),
     }
 
 

@@ -11,9 +11,23 @@ class MemberAdmin(ScopedAdmin):
     list_filter = ("category", "status")
     search_fields = ("name", "pinyin")
     list_select_related = ("org", "home_community")
-    raw_id_fields = ("org", "workplace", "home_community", "home_estate", "home_building", "user")
+    raw_id_fields = (
+        "org",
+        "workplace",
+        "home_community",
+        "home_estate",
+        "home_building",
+        "user",
+        "pending_user",
+        "pending_by",
+    )
     # Personal data is not shown in the admin; the member pages reveal it with an audit row.
     exclude = ("id_number", "mobile")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Linking an account needs its holder's consent (the 关联账号 pages): not set here by others.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "user", "pending_user", "pending_by", "pending_at")
 
     def area_path(self, obj):
         return obj.home_community.path if obj.home_community_id else (obj.org.area.path if obj.org_id else "")

@@ -10,14 +10,14 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import CENTURY_DAYS, DECADE_DAYS, YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
 from dangjian.territory.models import Building, Estate, Level
 from dangjian.units.models import ResidentUnit
 
 from . import selectors
 from .models import ACTIVE_STATUSES, LiaisonLevel, MemberCategory, MemberStatus, ResidentTag
 from .services import MANAGED_STATUSES, STATUS_TRANSITIONS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -54,8 +54,16 @@ class MemberForm(forms.Form):
         label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
     category = forms.ChoiceField(label=_("党员类别"), choices=MemberCategory.choices)
-    joined_on = forms.DateField(label=_("入党日期"), required=False, widget=DATE)
-    confirmed_on = forms.DateField(label=_("转正日期"), required=False, widget=DATE, help_text=_("预备党员不填。"))
+    joined_on = forms.DateField(
+        label=_("入党日期"), required=False, widget=DateInput(), validators=[date_within(past=CENTURY_DAYS, future=0)]
+    )
+    confirmed_on = forms.DateField(
+        label=_("转正日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("预备党员不填。"),
+        validators=[date_within(past=CENTURY_DAYS, future=0)],
+    )
     status = forms.ChoiceField(
         label=_("状态"), choices=[(s, MemberStatus(s).label) for s in ACTIVE_STATUSES], initial=MemberStatus.IN_SERVICE
     )
@@ -247,7 +255,12 @@ class LiaisonForm(forms.Form):
     level = forms.ChoiceField(label=_("层级"), choices=LiaisonLevel.choices)
     area = AreaChoiceField(queryset=None, to_field_name="public_id", required=False, label=_("包联社区/网格"))
     estate = EstateChoiceField(queryset=None, to_field_name="public_id", required=False, label=_("或包联小区"))
-    since = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
+    since = forms.DateField(
+        label=_("起始日期"),
+        required=False,
+        widget=DateInput(),
+        validators=[date_within(past=DECADE_DAYS, future=YEAR_DAYS)],
+    )
     account = AccountField(
         label=_("领导的登录账号（选填）"),
         help_text=_("填写用户名或手机号，也可输入姓名搜索；关联后，该领导登录即可看到自己的包联。"),

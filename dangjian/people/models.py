@@ -93,6 +93,25 @@ class Member(models.Model):
         related_name="member",
         verbose_name=_("账号"),
     )
+    # 关联账号 asked by a worker, waiting for the account holder to accept it after signing in:
+    # nobody but the holder can attach a record (and the 党员 role) to an existing account.
+    pending_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pending_member_links",
+        verbose_name=_("待确认关联的账号"),
+    )
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("关联请求人"),
+    )
+    pending_at = models.DateTimeField(_("关联请求时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangjian.accounts.roles import ADMIN_ROLES, AREA_ROLES, Role, active_role
@@ -197,11 +197,26 @@ def account_candidates(actor: Any, query: str, *, unlinked_only: bool = False) -
     if MOBILE_RE.fullmatch(query):
         exact |= Q(mobile=query)
     partial = Q(username__icontains=query) | Q(full_name__icontains=query)
-    seen = User.objects.visible_to(actor).filter(partial).values("pk")
+    visible = User.objects.visible_to(actor)
+    seen = visible.filter(partial).values("pk")
     users = User.objects.filter(exact | Q(pk__in=seen), is_active=True, is_superuser=False)
     if unlinked_only:
         users = users.filter(member__isnull=True)
+    # `named`: the actor may see who holds the account. A stranger found by exact username or number
+    # shows only that username: the name and number stay with the account (it is theirs to accept).
+    users = users.annotate(named=Exists(visible.filter(pk=OuterRef("pk"))))
     return list(users.select_related("member").order_by("username")[:ACCOUNT_RESULTS])
+
+
+def account_requests_for(user: Any) -> QuerySet[Member]:
+    """Members a worker asked to link to `user`'s account, waiting for `user` to answer."""
+    if not getattr(user, "is_authenticated", False):
+        return Member.objects.none()
+    return (
+        Member.objects.filter(pending_user=user)
+        .select_related("org", "home_community", "pending_by")
+        .order_by("-pending_at", "pk")
+    )
 
 
 # --- the household register ----------------------------------------------------------------

@@ -518,24 +518,29 @@ def _grant_party_member_role(*, actor: Any, member: Member, user: Any) -> None:
     )
 
 
-@transaction.atomic
-def member_link_account(*, actor: Any, member: Member, user: Any) -> Member:
-    """关联账号: the member signs in with `user` and sees their own record; the account gets the 党员 role."""
-    member = (
+def _locked_member(member: Member) -> Member:
+    return (
         Member.objects.select_for_update(of=("self",))
-        .select_related("org__area", "home_community", "user")
+        .select_related("org__area", "home_community", "user", "pending_user")
         .get(pk=member.pk)
     )
-    user = User.objects.select_for_update().get(pk=user.pk)
-    validate_account_link(actor=actor, member=member, user=user)
+
+
+def _attach_account(*, actor: Any, member: Member, user: Any) -> Member:
+    """Link a locked member to a locked account: the record, the 党员 role, the audit row. Callers check
+    who may do it (the account holder accepting, or a worker creating the account just now)."""
+    validate_account_link(actor=None, member=member, user=user)
     member.user = user
+    member.pending_user, member.pending_by, member.pending_at = None, None, None
     try:
         with transaction.atomic():  # a savepoint: another member took the account a moment ago
-            member.save(update_fields=["user", "updated_at"])
+            member.save(update_fields=["user", "pending_user", "pending_by", "pending_at", "updated_at"])
     except IntegrityError as exc:
         raise ValidationError(
             _("账号「%(u)s」已关联其他党员，一个账号只能关联一名党员。") % {"u": user.username}
         ) from exc
+    # Other requests for this account cannot be accepted any more: one account, one member.
+    Member.objects.filter(pending_user=user).update(pending_user=None, pending_by=None, pending_at=None)
     _grant_party_member_role(actor=actor, member=member, user=user)
     audit_record(
         actor=actor,
@@ -545,6 +550,72 @@ def member_link_account(*, actor: Any, member: Member, user: Any) -> Member:
         area_path=member_area_path(member),
     )
     return member
+
+
+@transaction.atomic
+def member_request_account_link(*, actor: Any, member: Member, user: Any) -> Member:
+    """关联账号 with an existing account: asked of the account holder, who accepts it after signing in.
+    Until then the account gets nothing (no record, no role). A newer request replaces an older one."""
+    member = _locked_member(member)
+    user = User.objects.get(pk=user.pk)
+    validate_account_link(actor=actor, member=member, user=user)
+    before = member.pending_user.username if member.pending_user is not None else None
+    member.pending_user, member.pending_by, member.pending_at = user, acting_user(actor), timezone.now()
+    member.save(update_fields=["pending_user", "pending_by", "pending_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=member,
+        changes={"pending_user": [before, user.username]},
+        area_path=member_area_path(member),
+    )
+    return member
+
+
+@transaction.atomic
+def member_cancel_account_request(*, actor: Any, member: Member) -> Member:
+    """The worker withdraws a request the account holder has not answered."""
+    member = _locked_member(member)
+    _check_manages(actor, member)
+    return _end_request(actor=actor, member=member)
+
+
+def _end_request(*, actor: Any, member: Member) -> Member:
+    if member.pending_user is None:
+        raise ValidationError(_("该党员没有待确认的账号关联请求。"))
+    username = member.pending_user.username
+    member.pending_user, member.pending_by, member.pending_at = None, None, None
+    member.save(update_fields=["pending_user", "pending_by", "pending_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=member,
+        changes={"pending_user": [username, None]},
+        area_path=member_area_path(member),
+    )
+    return member
+
+
+def _holders_request(actor: Any, member: Member) -> Member:
+    member = _locked_member(member)
+    if actor is None or member.pending_user_id != actor.pk:
+        raise ValidationError(_("这条关联请求已撤回或已处理。"))
+    return member
+
+
+@transaction.atomic
+def member_accept_account_link(*, actor: Any, member: Member) -> Member:
+    """The account holder accepts: their account is linked to the record and gets the 党员 role."""
+    # The account first: two requests for one account accepted at once queue here, not deadlock.
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    member = _holders_request(actor, member)
+    return _attach_account(actor=actor, member=member, user=user)
+
+
+@transaction.atomic
+def member_decline_account_link(*, actor: Any, member: Member) -> Member:
+    """The account holder says it is not them (or not this account)."""
+    return _end_request(actor=actor, member=_holders_request(actor, member))
 
 
 @transaction.atomic
@@ -577,7 +648,8 @@ def member_create_account(
         mobile=mobile or None,
         validate=False,
     )
-    member = member_link_account(actor=actor, member=member, user=user)
+    # The account is new and made for this member: nobody else's account is touched.
+    member = _attach_account(actor=actor, member=_locked_member(member), user=user)
     temporary = account_services.password_reset(actor=actor, user=user)
     user.refresh_from_db()
     return member, user, temporary

@@ -22,6 +22,13 @@ urlpatterns = [
     path("members/<uuid:public_id>/account/link/", views.member_account_link, name="member_account_link"),
     path("members/<uuid:public_id>/account/new/", views.member_account_create, name="member_account_create"),
     path("members/<uuid:public_id>/account/unlink/", views.member_account_unlink, name="member_account_unlink"),
+    path("members/<uuid:public_id>/account/cancel/", views.member_account_cancel, name="member_account_cancel"),
+    path("account-requests/", views.account_requests, name="account_requests"),
+    path(
+        "account-requests/<uuid:public_id>/<str:answer>/",
+        views.account_request_answer,
+        name="account_request_answer",
+    ),
     path("me/", views.my_member, name="my_member"),
     # the household register
     path("residents/", views.resident_home, name="resident_home"),

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -72,7 +73,7 @@ def _page(request, queryset):
 
 def _member(request, public_id) -> Member:
     return Member.objects.select_related(
-        "org__area", "workplace", "home_community", "home_estate", "home_building", "user"
+        "org__area", "workplace", "home_community", "home_estate", "home_building", "user", "pending_user", "pending_by"
     ).get_for_user(request.user, public_id)
 
 
@@ -351,11 +352,55 @@ def member_account_link(request, public_id):
             services.validate_account_link(actor=request.user, member=member, user=chosen)
             context = {"member": member, "chosen": chosen, "q": query, "active_nav": "members"}
             return render(request, "people/member_account_confirm.html", context)
-        services.member_link_account(actor=request.user, member=member, user=chosen)
+        services.member_request_account_link(actor=request.user, member=member, user=chosen)
     except ValidationError as exc:
         return _render_account(request, member, error=" ".join(exc.messages), status=400)
-    messages.success(request, _("已将「%(name)s」关联到账号「%(u)s」。") % {"name": member.name, "u": chosen.username})
-    return redirect("people:member_detail", public_id=member.public_id)
+    messages.success(
+        request,
+        _("已向账号「%(u)s」发出关联请求：本人登录后在“今日待办”中确认，即完成关联。") % {"u": chosen.username},
+    )
+    return redirect("people:member_account", public_id=member.public_id)
+
+
+@require_roles(MEMBER_ROLES)
+@require_POST
+def member_account_cancel(request, public_id):
+    """Withdraw a link request the account holder has not answered yet."""
+    member = _managed_member(request, public_id)
+    try:
+        services.member_cancel_account_request(actor=request.user, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已撤回关联请求。"))
+    return redirect("people:member_account", public_id=member.public_id)
+
+
+@login_required
+def account_requests(request):
+    """关联请求: records a worker asked to link to the signed-in account, for its holder to accept or decline."""
+    page = Paginator(selectors.account_requests_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "people/account_requests.html", {"page": page, "active_nav": "home"})
+
+
+@login_required
+@require_POST
+def account_request_answer(request, public_id, answer):
+    member = selectors.account_requests_for(request.user).filter(public_id=public_id).first()
+    if member is None or answer not in {"accept", "decline"}:
+        raise Http404
+    try:
+        if answer == "accept":
+            services.member_accept_account_link(actor=request.user, member=member)
+            messages.success(
+                request, _("已确认：您的账号已关联党员「%(name)s」，可切换为党员身份使用。") % {"name": member.name}
+            )
+        else:
+            services.member_decline_account_link(actor=request.user, member=member)
+            messages.success(request, _("已拒绝「%(name)s」的账号关联请求。") % {"name": member.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("people:account_requests")
 
 
 @require_roles(MEMBER_ROLES)

@@ -4,6 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
+
 
 class ManualAwardForm(forms.Form):
     rule = forms.ChoiceField(label=_("积分规则"))
@@ -11,7 +14,7 @@ class ManualAwardForm(forms.Form):
         label=_("数量"), min_value=Decimal("0.5"), max_value=Decimal(100), decimal_places=1, initial=Decimal(1)
     )
     occurred_on = forms.DateField(
-        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("发生日期"), widget=DateInput(), validators=[date_within(past=YEAR_DAYS, future=0)]
     )
     reason = forms.CharField(
         label=_("记分事由（党员本人可以看到）"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dangjian.core.admin import ScopedAdmin, SystemAdmin
+from dangjian.core.admin import DistrictDefaultsAdmin, ScopedAdmin, SystemAdmin
 
 from .models import (
     CommunityDocument,
@@ -62,23 +62,8 @@ class RegistrationLinkAdmin(ScopedAdmin):
 
 
 @admin.register(ServiceIntention)
-class ServiceIntentionAdmin(ScopedAdmin):
-    list_display = ("name", "district", "order", "is_active")
-    list_filter = ("is_active",)
-
-    # The defaults (no district) serve every district: only a superuser changes them.
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.district_id is None and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.district_id is None and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def area_path(self, obj):
-        return obj.district.path if obj.district_id else ""
+class ServiceIntentionAdmin(DistrictDefaultsAdmin):
+    pass
 
 
 @admin.register(PublicFormAttempt)

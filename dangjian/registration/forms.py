@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.validators import validate_citizen_id, validate_credit_code, validate_mobile
+from dangjian.core.widgets import DateInput
 
 from .models import CommunityDocument, RegistrationKind
 
@@ -137,6 +138,6 @@ class DocumentForm(forms.ModelForm):
         model = CommunityDocument
         fields = ["title", "published_on", "link", "body"]
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "published_on": DateInput(),
             "body": forms.Textarea(attrs={"rows": 6}),
         }

@@ -14,7 +14,8 @@ from . import selectors
 def registration_todos(user) -> list[TodoItem]:
     role = active_role(user)
     if role == Role.COMMUNITY_WORKER:
-        n = selectors.pending_count(user)
+        # Counted by the desk's own selector, with the filter the link opens.
+        n = selectors.desk_registrations(user, status="submitted").count()
         if n:
             url = reverse("registration:desk") + "?status=submitted"
             return [TodoItem(_("双报到待确认"), url, count=n)]

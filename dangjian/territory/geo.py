@@ -6,6 +6,7 @@ which is exact for the topological questions asked here (inside, touching, overl
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,19 +27,19 @@ def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") not in {"Polygon", "MultiPolygon"}:
-        raise ValidationError(_("%(where)s网格边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。") % {"where": where})
+        raise ValidationError(_("%(where)s边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。") % {"where": where})
     try:
         geom = shape(geojson)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise ValidationError(_("%(where)s网格边界无法解析：%(error)s") % {"where": where, "error": exc}) from exc
+        raise ValidationError(_("%(where)s边界无法解析：%(error)s") % {"where": where, "error": exc}) from exc
     if geom.is_empty:
-        raise ValidationError(_("%(where)s网格边界为空。") % {"where": where})
+        raise ValidationError(_("%(where)s边界为空。") % {"where": where})
     min_x, min_y, max_x, max_y = geom.bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
         raise ValidationError(_("%(where)s坐标超出经纬度范围（应为 WGS84 经度、纬度）。") % {"where": where})
     if not geom.is_valid:
         raise ValidationError(
-            _("%(where)s网格边界无效（%(reason)s），请检查是否自相交。")
+            _("%(where)s边界无效（%(reason)s），请检查是否自相交。")
             % {"where": where, "reason": explain_validity(geom)}
         )
     return geom
@@ -49,13 +50,38 @@ def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
 OVERLAP_TOLERANCE = 1e-10
 
 
+def overlap_area(a: BaseGeometry, b: BaseGeometry) -> float:
+    """The area (square degrees) where the interiors meet; 0 when they only share a border or a corner."""
+    return a.intersection(b).area if a.relate_pattern(b, "T********") else 0.0
+
+
 def overlaps(a: BaseGeometry, b: BaseGeometry) -> bool:
     """True when the interiors meet. Grids that only share a border or a corner do not overlap."""
-    return a.relate_pattern(b, "T********") and a.intersection(b).area > OVERLAP_TOLERANCE
+    return overlap_area(a, b) > OVERLAP_TOLERANCE
 
 
-def find_overlaps(candidate: BaseGeometry, others: Iterable[tuple[str, BaseGeometry]]) -> list[str]:
-    return [name for name, geom in others if overlaps(candidate, geom)]
+def outside_area(inner: BaseGeometry, container: BaseGeometry) -> float:
+    """The area (square degrees) of `inner` that lies outside `container`."""
+    return 0.0 if container.covers(inner) else inner.difference(container).area
+
+
+# Metres per degree of latitude on a sphere of the Earth's mean radius (6,371,008.8 m).
+METRES_PER_DEGREE = math.pi * 6_371_008.8 / 180
+
+
+def square_metres(area_deg2: float, lat: float) -> float:
+    """An area in square degrees, in square metres at latitude `lat`.
+
+    Approximate: a degree of longitude is taken as cos(lat) of a degree of latitude over the whole
+    shape, which is off by well under 1 % at the size of a grid or a subdistrict; enough to say
+    how large an overlap is.
+    """
+    return area_deg2 * METRES_PER_DEGREE**2 * math.cos(math.radians(lat))
+
+
+def format_square_metres(area_deg2: float, lat: float) -> str:
+    """ "1,234" (square metres, rounded; at least 1, as anything reported is above the tolerance)."""
+    return f"{max(1, round(square_metres(area_deg2, lat))):,}"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,10 @@ ALLOWED_PARENT_LEVELS: dict[str, set[str | None]] = {
     Level.GRID: {Level.COMMUNITY},
 }
 
+# The levels that may carry a boundary. A drawn area lies inside every drawn ancestor, and grids
+# do not overlap (see boundaries.py).
+BOUNDARY_LEVELS = (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID)
+
 
 class Area(TreeNode):
     """A node of the territory tree: district, subdistrict, zone, community or grid."""
@@ -36,7 +40,8 @@ class Area(TreeNode):
     # District: GB/T 2260 (6 digits); subdistrict: 9-digit, community: 12-digit statistical code.
     code = models.CharField(_("区划代码"), max_length=12, blank=True)
     pinyin = models.CharField(_("拼音首字母"), max_length=200, blank=True, editable=False)
-    # Grids: a GeoJSON Polygon or MultiPolygon geometry in WGS84.
+    pinyin_full = models.CharField(_("全拼"), max_length=600, blank=True, editable=False)
+    # Subdistricts, communities and grids: a GeoJSON Polygon or MultiPolygon geometry in WGS84.
     boundary = models.JSONField(_("边界"), null=True, blank=True)
     # Bounding box of the boundary, for cheap map framing and pre-filtering.
     min_lat = models.FloatField(null=True, blank=True, editable=False)
@@ -55,11 +60,13 @@ class Area(TreeNode):
         indexes = [
             models.Index(fields=["level", "path"], name="territory_area_level_path"),
             models.Index(fields=["pinyin"], name="territory_area_pinyin"),
+            models.Index(fields=["pinyin_full"], name="territory_area_pinyin_full"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="territory_area_code_unique"),
             models.CheckConstraint(
-                condition=Q(boundary__isnull=True) | Q(level="grid"), name="territory_area_boundary_only_on_grids"
+                condition=Q(boundary__isnull=True) | Q(level__in=[str(lv) for lv in BOUNDARY_LEVELS]),
+                name="territory_area_boundary_on_drawn_levels",
             ),
         ]
 

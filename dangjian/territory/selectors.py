@@ -28,7 +28,10 @@ def area_children(area: Area, user: Any) -> list[Area]:
 
 def area_search(user: Any, query: str, *, limit: int = 30) -> list[Area]:
     return list(
-        Area.objects.visible_to(user).filter(name_or_pinyin_q(query)).select_related("parent").order_by("path")[:limit]
+        Area.objects.visible_to(user)
+        .filter(name_or_pinyin_q(query, full_pinyin=True))
+        .select_related("parent")
+        .order_by("path")[:limit]
     )
 
 

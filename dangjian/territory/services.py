@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
-from dangjian.core.text import pinyin_initials
+from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 
-from .geo import find_overlaps, grid_index, grids_changed, parse_boundary
+from .boundaries import Drawn, check_boundaries, check_move, lock_district, validate_boundary
+from .geo import grid_index, grids_changed, parse_boundary
 from .models import ALLOWED_PARENT_LEVELS, Area, Building, Estate, Level
 
 AREA_FIELDS = ["name", "code", "level", "parent", "boundary"]
@@ -54,21 +55,6 @@ def validate_parent(*, level: str, parent: Area | None) -> None:
         )
 
 
-def validate_grid_boundary(*, grid: Area, community: Area, boundary: Any) -> None:
-    """A grid's boundary must be a valid polygon that overlaps no other grid of its community."""
-    geom = parse_boundary(boundary, label=grid.name)
-    siblings = Area.objects.filter(parent=community, level=Level.GRID, boundary__isnull=False).exclude(pk=grid.pk)
-    others = [(g.name, parse_boundary(g.boundary, label=g.name)) for g in siblings.only("name", "boundary")]
-    clashing = find_overlaps(geom, others)
-    if clashing:
-        raise ValidationError(
-            {
-                "boundary": _("网格「%(grid)s」的边界与同社区的网格%(others)s重叠，请调整后再保存。")
-                % {"grid": grid.name, "others": "、".join(f"「{n}」" for n in clashing)}
-            }
-        )
-
-
 def _set_bbox(area: Area) -> None:
     if area.boundary is None:
         area.min_lat = area.min_lng = area.max_lat = area.max_lng = None
@@ -86,18 +72,25 @@ def area_create(
         raise ValidationError({"name": _("请填写名称。")})
     validate_parent(level=level, parent=parent)
     validate_code(level=level, code=code, parent=parent)
-    area = Area(level=level, name=name, code=code, pinyin=pinyin_initials(name), boundary=boundary)
+    area = Area(
+        level=level,
+        name=name,
+        code=code,
+        pinyin=pinyin_initials(name),
+        pinyin_full=pinyin_full(name),
+        boundary=boundary,
+    )
     if boundary is not None:
-        if level != Level.GRID or parent is None:
-            raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
-        validate_grid_boundary(grid=area, community=parent, boundary=boundary)
+        if parent is not None:
+            lock_district(parent)
+        validate_boundary(area=area, parent=parent, boundary=boundary)
         _set_bbox(area)
     if parent is not None:
         parent = Area.objects.select_for_update().get(pk=parent.pk)
     place_new_node(area, parent)
     area.full_clean(exclude=["parent", "path", "depth"])
     area.save()
-    if area.boundary is not None:
+    if area.boundary is not None and level == Level.GRID:
         grids_changed()
     audit_record(
         actor=actor, action=Action.CREATE, obj=area, changes=diff({}, snapshot(area, AREA_FIELDS)), area_path=area.path
@@ -115,15 +108,14 @@ def area_update(
         if not name.strip():
             raise ValidationError({"name": _("请填写名称。")})
         area.name = name.strip()
-        area.pinyin = pinyin_initials(area.name)
+        area.pinyin, area.pinyin_full = pinyin_initials(area.name), pinyin_full(area.name)
     if code is not None:
         validate_code(level=area.level, code=code, parent=cast(Area | None, area.parent))
         area.code = code
     if boundary is not ...:
         if boundary is not None:
-            if area.level != Level.GRID:
-                raise ValidationError({"boundary": _("只有网格可以绘制边界。")})
-            validate_grid_boundary(grid=area, community=cast(Area, area.parent), boundary=boundary)
+            lock_district(area)
+            validate_boundary(area=area, parent=cast(Area | None, area.parent), boundary=boundary)
         area.boundary = boundary
         _set_bbox(area)
     changes = diff(before, snapshot(area, AREA_FIELDS))
@@ -131,7 +123,7 @@ def area_update(
         return area
     area.full_clean(exclude=["parent", "path", "depth"])
     area.save()
-    if "boundary" in changes:
+    if "boundary" in changes and area.level == Level.GRID:
         grids_changed()
     audit_record(actor=actor, action=Action.UPDATE, obj=area, changes=changes, area_path=area.path)
     return area
@@ -141,8 +133,8 @@ def area_update(
 def area_move(*, actor: Any, area: Area, new_parent: Area) -> Area:
     area = Area.objects.select_for_update().get(pk=area.pk)
     validate_parent(level=area.level, parent=new_parent)
-    if area.level == Level.GRID and area.boundary is not None:
-        validate_grid_boundary(grid=area, community=new_parent, boundary=area.boundary)
+    lock_district(new_parent)
+    check_move(area=area, new_parent=new_parent)
     old_parent, old_path = area.parent, area.path
     try:
         move_subtree(area, new_parent)
@@ -163,12 +155,13 @@ def area_move(*, actor: Any, area: Area, new_parent: Area) -> Area:
 def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area]:
     """Create or update the grids of a community from a GeoJSON FeatureCollection.
 
-    Every feature needs `properties.name`. All features are checked first (geometry,
-    overlaps with each other and with the community's other grids); any error stops the
-    whole import and nothing is written.
+    Every feature needs `properties.name`. All features are checked first (geometry, inside
+    the community's and subdistrict's boundaries when drawn, overlaps with each other and with
+    every other grid of any community); any error stops the whole import and nothing is written.
     """
     if community.level != Level.COMMUNITY:
         raise ValidationError(_("网格只能导入到社区下。"))
+    lock_district(community)
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"
@@ -194,15 +187,15 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
     for name in {n for n in names if names.count(n) > 1}:
         errors.append(_("网格名称「%(name)s」在文件中出现了多次。") % {"name": name})
     existing = {g.name: g for g in Area.objects.filter(parent=community, level=Level.GRID)}
-    kept = [
-        (g.name, parse_boundary(g.boundary))
-        for g in existing.values()
-        if g.boundary is not None and g.name not in names
-    ]
-    for i, (name, _g, geom) in enumerate(parsed):
-        others = [(n, s) for n, _x, s in parsed[i + 1 :]] + kept
-        for other in find_overlaps(geom, others):
-            errors.append(_("网格「%(a)s」与「%(b)s」重叠。") % {"a": name, "b": other})
+    try:
+        check_boundaries(
+            level=Level.GRID,
+            parent=community,
+            items=[Drawn(name, geom) for name, _g, geom in parsed],
+            replacing=[existing[name].pk for name in names if name in existing],
+        )
+    except ValidationError as exc:
+        errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     result = []
@@ -227,6 +220,25 @@ def grids_import_geojson(*, actor: Any, community: Area, data: Any) -> list[Area
         area_path=community.path,
     )
     return result
+
+
+def boundary_import_geojson(*, actor: Any, area: Area, data: Any) -> Area:
+    """Draw a subdistrict's or community's boundary from GeoJSON: a geometry, a Feature, or a
+    FeatureCollection of one feature. The checks are area_update's (inside the subdistrict's
+    boundary, around the grids already drawn)."""
+    if area.level not in {Level.SUBDISTRICT, Level.COMMUNITY}:
+        raise ValidationError(_("只能为街道或社区导入边界；网格请用“导入网格边界”。"))
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list) or len(features) != 1:
+            count = len(features) if isinstance(features, list) else 0
+            raise ValidationError(
+                _("文件应只含一个要素（%(area)s的边界），实有 %(n)s 个。") % {"area": area.name, "n": count}
+            )
+        data = features[0]
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    return area_update(actor=actor, area=area, boundary=data)
 
 
 def locate_grid(*, community: Area, lat: float | None, lng: float | None) -> Area | None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:public_id>/map/", views.map_page, name="map"),
     path("<uuid:public_id>/map.geojson", views.map_data, name="map_data"),
     path("<uuid:public_id>/grids/import/", views.grid_import, name="grid_import"),
+    path("<uuid:public_id>/boundary/import/", views.boundary_import, name="boundary_import"),
 ]

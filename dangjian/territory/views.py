@@ -13,6 +13,7 @@ from dangjian.core.views import require_roles, tree_page
 from . import selectors, services
 from .geo import grid_index
 from .models import Area, Building, Estate, Level
+from .permissions import BOUNDARY_ROLES, GRID_IMPORT_ROLES, can_draw_boundary
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -56,6 +57,7 @@ def detail(request, public_id):
         "breadcrumb": selectors.area_breadcrumb(area, request.user),
         "children": selectors.area_children(area, request.user),
         "summary": selectors.area_summary(area),
+        "can_draw_boundary": can_draw_boundary(request.user, area),
         "active_nav": "territory",
     }
     if area.level == Level.COMMUNITY:
@@ -114,27 +116,66 @@ def locate(request):
     return JsonResponse({"status": hit.status, "grid": grid.name, "community": grid.parent.name, "message": message})
 
 
-@require_roles({"district_admin", "subdistrict_admin", "community_worker"})
+def _read_geojson(request) -> tuple[object, list[str]]:
+    """The uploaded GeoJSON file, parsed; or the errors saying why it cannot be read."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return None, [_("请选择一个 GeoJSON 文件。")]
+    if upload.size > MAX_IMPORT_BYTES:
+        return None, [_("文件过大（上限 5 MB）。")]
+    try:
+        return json.loads(upload.read().decode("utf-8-sig")), []
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [_("文件不是有效的 JSON：%(e)s") % {"e": exc}]
+
+
+def _import_page(request, area, errors, *, heading, help_text, active_nav):
+    context = {"area": area, "errors": errors, "heading": heading, "help_text": help_text, "active_nav": active_nav}
+    return render(request, "territory/geojson_import.html", context)
+
+
+@require_roles(GRID_IMPORT_ROLES)
 def grid_import(request, public_id):
     community = Area.objects.get_for_user(request.user, public_id, level=Level.COMMUNITY)
     errors: list[str] = []
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors.append(_("请选择一个 GeoJSON 文件。"))
-        elif upload.size > MAX_IMPORT_BYTES:
-            errors.append(_("文件过大（上限 5 MB）。"))
-        else:
+        data, errors = _read_geojson(request)
+        if not errors:
             try:
-                data = json.loads(upload.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                errors.append(_("文件不是有效的 JSON：%(e)s") % {"e": exc})
+                grids = services.grids_import_geojson(actor=request.user, community=community, data=data)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
             else:
-                try:
-                    grids = services.grids_import_geojson(actor=request.user, community=community, data=data)
-                except ValidationError as exc:
-                    errors.extend(exc.messages)
-                else:
-                    messages.success(request, _("已导入 %(n)s 个网格。") % {"n": len(grids)})
-                    return redirect("territory:map", public_id=community.public_id)
-    return render(request, "territory/grid_import.html", {"area": community, "errors": errors, "active_nav": "map"})
+                messages.success(request, _("已导入 %(n)s 个网格。") % {"n": len(grids)})
+                return redirect("territory:map", public_id=community.public_id)
+    help_text = _(
+        "上传 GeoJSON FeatureCollection 文件（WGS84 经纬度），每个要素是一个网格，properties.name 为网格名称。"
+        "同名网格将更新边界，新名称将新建网格。网格须在社区（及街道）已绘制的边界之内，且不得与任何社区的网格重叠。"
+        "任何一处有误都不会写入。"
+    )
+    return _import_page(request, community, errors, heading=_("导入网格边界"), help_text=help_text, active_nav="map")
+
+
+@require_roles(BOUNDARY_ROLES)
+def boundary_import(request, public_id):
+    """A subdistrict's or community's own boundary, drawn by the level above it."""
+    area = Area.objects.get_for_user(request.user, public_id)
+    if not can_draw_boundary(request.user, area):
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        data, errors = _read_geojson(request)
+        if not errors:
+            try:
+                services.boundary_import_geojson(actor=request.user, area=area, data=data)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("已更新%(area)s的边界。") % {"area": area.name})
+                return redirect("territory:detail", public_id=area.public_id)
+    help_text = _(
+        "上传只含一个要素的 GeoJSON 文件（Polygon 或 MultiPolygon，WGS84 经纬度），作为%(level)s「%(name)s」的边界。"
+        "边界须在上级街道已绘制的边界之内，并包住其下已绘制的社区和网格；之后导入的网格都须在此边界之内。"
+    ) % {"level": area.get_level_display(), "name": area.name}
+    heading = _("导入%(level)s边界") % {"level": area.get_level_display()}
+    return _import_page(request, area, errors, heading=heading, help_text=help_text, active_nav="territory")

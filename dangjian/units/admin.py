@@ -1,8 +1,16 @@
 from django.contrib import admin
 
-from dangjian.core.admin import ScopedAdmin
+from dangjian.core.admin import DistrictDefaultsAdmin, ScopedAdmin
 
-from .models import AdjunctMember, Alliance, AllianceMembership, CoverageRule, Department, ResidentUnit
+from .models import (
+    AdjunctMember,
+    Alliance,
+    AllianceMembership,
+    CoverageRule,
+    Department,
+    ResidentUnit,
+    UnitKindOption,
+)
 
 
 @admin.register(ResidentUnit)
@@ -38,8 +46,8 @@ class CoverageRuleAdmin(ScopedAdmin):
 
 @admin.register(AdjunctMember)
 class AdjunctMemberAdmin(ScopedAdmin):
-    list_display = ("name", "unit", "committee", "is_active", "ended_on")
-    raw_id_fields = ("committee", "unit")
+    list_display = ("name", "unit", "department", "office", "committee", "is_active", "ended_on")
+    raw_id_fields = ("committee", "unit", "department")
 
     def area_path(self, obj):
         return obj.committee.area.path
@@ -68,3 +76,8 @@ class AllianceMembershipAdmin(ScopedAdmin):
 
     def area_path(self, obj):
         return obj.alliance.area.path
+
+
+@admin.register(UnitKindOption)
+class UnitKindOptionAdmin(DistrictDefaultsAdmin):
+    list_display = ("name", "code", "district", "order", "is_active")

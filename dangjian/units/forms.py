@@ -2,13 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import UnitKind
+from dangjian.core.validators import CENTURY_DAYS, DECADE_DAYS, YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput
+
+from .selectors import unit_kind_choices
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -31,7 +30,7 @@ class CountField(forms.IntegerField):
 
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("单位名称"), max_length=150)
-    kind = forms.ChoiceField(label=_("单位类型"), choices=[("", "——")] + list(UnitKind.choices))
+    kind = forms.ChoiceField(label=_("单位类型"))
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
         max_length=18,
@@ -47,6 +46,9 @@ class UnitForm(forms.Form):
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+        # The district's own unit kinds, else the defaults (UnitKindOption).
+        path = communities.order_by("path").values_list("path", flat=True).first()
+        self.fields["kind"].choices = [("", "——"), *unit_kind_choices(path)]
 
 
 class FormationForm(forms.Form):
@@ -103,23 +105,41 @@ class RuleForm(forms.Form):
 
 
 class AdjunctForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=None, empty_label="——")
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    post = forms.CharField(label=_("单位职务"), max_length=100, required=False)
-    since = forms.DateField(label=_("任职日期"), required=False, widget=DateInput)
+    """One of unit, department or office says where the adjunct member comes from (the service checks it)."""
 
-    def __init__(self, *args, units, **kwargs):
+    unit = forms.ModelChoiceField(label=_("来自驻区单位"), queryset=None, required=False, empty_label="——")
+    department = forms.ModelChoiceField(label=_("或来自职能部门"), queryset=None, required=False, empty_label="——")
+    office = forms.CharField(
+        label=_("或来自街道（镇）机关"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：拱北街道办事处 党建办")}),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    since = forms.DateField(
+        label=_("任职日期"),
+        required=False,
+        widget=DateInput(),
+        validators=[date_within(past=DECADE_DAYS, future=YEAR_DAYS)],
+    )
+
+    def __init__(self, *args, units, departments, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         field.queryset = units
         field.label_from_instance = lambda u: f"{u.name}（{u.community.name}）"
+        self.fields["department"].queryset = departments
+        self.fields["department"].label_from_instance = lambda d: f"{d.name}（{d.area.name}）"
 
 
 class AllianceForm(forms.Form):
     name = forms.CharField(label=_("联盟名称"), max_length=150)
     area = forms.ModelChoiceField(label=_("所在属地"), queryset=None, empty_label="——")
     lead_org = forms.ModelChoiceField(label=_("牵头党组织"), queryset=None, empty_label="——")
-    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput)
+    founded_on = forms.DateField(
+        label=_("成立日期"), required=False, widget=DateInput(), validators=[date_within(past=CENTURY_DAYS, future=0)]
+    )
 
     def __init__(self, *args, areas, orgs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +150,12 @@ class AllianceForm(forms.Form):
 
 class MembershipForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("成员单位"), queryset=None, empty_label="——")
-    joined_on = forms.DateField(label=_("加入日期"), required=False, widget=DateInput)
+    joined_on = forms.DateField(
+        label=_("加入日期"),
+        required=False,
+        widget=DateInput(),
+        validators=[date_within(past=CENTURY_DAYS, future=YEAR_DAYS)],
+    )
     covenant = forms.CharField(
         label=_("共建约定"),
         required=False,

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import DistrictListItem
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.tree import ancestor_paths
 from dangjian.territory.models import Area
@@ -25,6 +26,33 @@ class UnitKind(models.TextChoices):
 NEW_SECTOR_KINDS = [UnitKind.ENTERPRISE, UnitKind.SOCIAL_ORGANIZATION]
 
 
+class UnitKindOption(DistrictListItem):
+    """单位类型 as data: the built-in kinds above are the defaults (their codes carry the coverage rules:
+    两新组织, 业委会, 物业); a district adds its own (律师事务所, 五类大型企业, 商圈/园区/行业党委挂靠单位...)."""
+
+    district = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unit_kinds",
+        verbose_name=_("区"),
+        limit_choices_to={"level": "district"},
+    )
+
+    objects = ScopedManager()
+
+    class Meta(DistrictListItem.Meta):
+        verbose_name = _("单位类型")
+        verbose_name_plural = _("单位类型")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(district__isnull=True), name="units_kind_default_code"
+            ),
+            models.UniqueConstraint(fields=["district", "code"], name="units_kind_district_code"),
+        ]
+
+
 class ResidentUnit(models.Model):
     """驻区单位: an agency, enterprise, school... located in a community.
 
@@ -36,7 +64,8 @@ class ResidentUnit(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=150)
     pinyin = models.CharField(_("拼音首字母"), max_length=300, blank=True, editable=False)
-    kind = models.CharField(_("类型"), max_length=32, choices=UnitKind.choices)
+    # A UnitKindOption code: the built-in UnitKind values or a district's own kinds.
+    kind = models.CharField(_("类型"), max_length=32)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     community = models.ForeignKey(
         Area,
@@ -78,6 +107,9 @@ class ResidentUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:
+        return UnitKindOption.label_of(self.kind, {code: str(label) for code, label in UnitKind.choices})
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -158,15 +190,35 @@ class CoverageRule(models.Model):
 
 
 class AdjunctMember(models.Model):
-    """兼职委员: a resident unit's leader sitting on a community's expanded committee."""
+    """兼职委员: someone from outside the committee sitting on an expanded committee.
+
+    Expanded committees are wider than resident units (seeds 000, 002, 004): a community's 大党委 or a
+    subdistrict's 大工委 (its 党工委) seats leaders of resident units, of functional departments (区直部门)
+    and officials of the subdistrict office. Exactly one source is set: `unit`, `department` or `office`.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     committee = models.ForeignKey(
-        "orgs.PartyOrg", on_delete=models.CASCADE, related_name="adjunct_members", verbose_name=_("社区大党委")
+        "orgs.PartyOrg", on_delete=models.CASCADE, related_name="adjunct_members", verbose_name=_("大党委/大工委")
     )
     unit = models.ForeignKey(
-        ResidentUnit, on_delete=models.CASCADE, related_name="adjunct_members", verbose_name=_("单位")
+        ResidentUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="adjunct_members",
+        verbose_name=_("驻区单位"),
     )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="adjunct_members",
+        verbose_name=_("职能部门"),
+    )
+    # A subdistrict office (街道办事处 or one of its 科室), by name: it is not a unit of its own here.
+    office = models.CharField(_("街道（镇）机关"), max_length=100, blank=True)
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("单位职务"), max_length=100, blank=True)
     since = models.DateField(_("任职日期"), null=True, blank=True)
@@ -182,7 +234,25 @@ class AdjunctMember(models.Model):
         constraints = [
             # Two people adding the same person at once get one seat, not two.
             models.UniqueConstraint(
-                fields=["committee", "unit", "name"], condition=Q(is_active=True), name="units_adjunct_one_active_seat"
+                fields=["committee", "unit", "name"],
+                condition=Q(is_active=True, unit__isnull=False),
+                name="units_adjunct_one_active_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "department", "name"],
+                condition=Q(is_active=True, department__isnull=False),
+                name="units_adjunct_one_active_dept_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "office", "name"],
+                condition=Q(is_active=True) & ~Q(office=""),
+                name="units_adjunct_one_active_office_seat",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, department__isnull=True, office="")
+                | Q(unit__isnull=True, department__isnull=False, office="")
+                | (Q(unit__isnull=True, department__isnull=True) & ~Q(office="")),
+                name="units_adjunct_one_source",
             ),
             models.CheckConstraint(
                 condition=Q(is_active=True, ended_on__isnull=True) | Q(is_active=False),
@@ -191,7 +261,16 @@ class AdjunctMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.unit}）"
+        return f"{self.name}（{self.source_name}）"
+
+    @property
+    def source_name(self) -> str:
+        """Where the member comes from: the unit's, the department's or the office's name."""
+        if self.unit is not None:
+            return self.unit.name
+        if self.department is not None:
+            return self.department.name
+        return self.office
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

@@ -62,11 +62,21 @@ from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.people.models import ACTIVE_STATUSES, Member
 from dangjian.territory.models import Area, Level
 
-from .models import NEW_SECTOR_KINDS, CoverageRule, ResidentUnit, UnitKind
+from .models import NEW_SECTOR_KINDS, CoverageRule, Department, ResidentUnit, UnitKind, UnitKindOption
 
 DEFAULT_MIN_MEMBERS = CoverageRule._meta.get_field("min_members_for_single").default
 DEFAULT_MIN_STAFF = CoverageRule._meta.get_field("min_staff_social_org").default
-# Kinds whose "red" share is reported (红色业委会, 红色物业).
+KIND_LABELS = {k.value: str(k.label) for k in UnitKind}
+
+
+def unit_kind_choices(path: str | None) -> list[tuple[str, str]]:
+    """The unit kinds a place under `path` offers (its district's own, else the defaults)."""
+    return list(UnitKindOption.for_district_path(path).values_list("code", "name"))
+
+
+# Kinds whose "red" share is reported (红色业委会, 红色物业). Red means a Party organization in it (its own or a
+# joint one, or one located at it): the seed's 业委会党组织覆盖率. Members alone do not make it red; its work
+# coverage (an organization or a Party-building instructor: the seed's 工作覆盖率) is counted separately.
 RED_KINDS = [UnitKind.OWNERS_COMMITTEE, UnitKind.PROPERTY_COMPANY]
 
 
@@ -191,6 +201,8 @@ class Figures:
     red_owners_committees: int = 0
     property_companies: int = 0
     red_property: int = 0
+    owners_committees_work_covered: int = 0
+    property_work_covered: int = 0
 
     @property
     def unformed(self) -> int:
@@ -224,6 +236,14 @@ class Figures:
     def red_property_share(self) -> Rate:
         return Rate(self.red_property, self.property_companies)
 
+    @property
+    def owners_committee_work_share(self) -> Rate:
+        return Rate(self.owners_committees_work_covered, self.owners_committees)
+
+    @property
+    def property_work_share(self) -> Rate:
+        return Rate(self.property_work_covered, self.property_companies)
+
     def __add__(self, other: Figures) -> Figures:
         return Figures(*(getattr(self, name) + getattr(other, name) for name in FIGURE_FIELDS))
 
@@ -249,7 +269,8 @@ _SOC, _OWN, _PROP = (
 _NEW_SECTOR = tuple(k.value for k in NEW_SECTOR_KINDS)
 # Each figure as a condition on one unit row u (columns: kind, staff_count, eff_members, has_org,
 # own, instructor_set, org_inside, min_members, min_staff) with its parameters.
-_RED = "(u.eff_members >= 1 OR u.has_org = 1 OR u.org_inside = 1)"
+_RED = "(u.has_org = 1 OR u.org_inside = 1)"
+_RED_WORK = "(u.has_org = 1 OR u.org_inside = 1 OR u.instructor_set = 1)"
 FIGURE_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     "units": ("1 = 1", ()),
     "single": ("u.has_org = 1 AND u.own = 1", ()),
@@ -269,6 +290,8 @@ FIGURE_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     "red_owners_committees": (f"u.kind = %s AND {_RED}", (_OWN,)),
     "property_companies": ("u.kind = %s", (_PROP,)),
     "red_property": (f"u.kind = %s AND {_RED}", (_PROP,)),
+    "owners_committees_work_covered": (f"u.kind = %s AND {_RED_WORK}", (_OWN,)),
+    "property_work_covered": (f"u.kind = %s AND {_RED_WORK}", (_PROP,)),
 }
 assert list(FIGURE_SQL) == FIGURE_FIELDS
 
@@ -358,7 +381,10 @@ def _coverage(cells: dict[tuple[Any, str], Figures], rows: list[Row]) -> Coverag
     by_kind: dict[str, list[Figures]] = {}
     for (_key, kind), cell in cells.items():
         by_kind.setdefault(kind, []).append(cell)
-    kinds = [Row(str(k.label), _sum(by_kind[k.value]), node=k.value) for k in UnitKind if k.value in by_kind]
+    # The built-in kinds in their order, then a district's own kinds (律所, 五类大型企业...) by name.
+    builtin = [k.value for k in UnitKind if k.value in by_kind]
+    own = sorted((k for k in by_kind if k not in UnitKind.values), key=UnitKindOption.label_of)
+    kinds = [Row(UnitKindOption.label_of(k, KIND_LABELS), _sum(by_kind[k]), node=k) for k in [*builtin, *own]]
     return Coverage(_sum(cells.values()), rows, kinds)
 
 
@@ -497,14 +523,11 @@ def blank_reasons(unit: Any) -> list[str]:
     return reasons
 
 
-def is_red(unit: ResidentUnit, *, members_on_record: int) -> bool:
-    """红色业委会 / 红色物业 for one unit (detail page): members or a Party organization inside."""
-    return bool(
-        unit.member_count > 0
-        or members_on_record > 0
-        or unit.party_org_id is not None
-        or PartyOrg.objects.filter(unit=unit).exists()
-    )
+def is_red(unit: ResidentUnit) -> bool:
+    """红色业委会 / 红色物业 for one unit (detail page): a Party organization covers it or sits in it.
+
+    Party members alone (reported or on record) do not make it red: that is work, not organizational, coverage."""
+    return unit.party_org_id is not None or PartyOrg.objects.filter(unit=unit).exists()
 
 
 # -- lists -------------------------------------------------------------------------------------------
@@ -592,6 +615,17 @@ def branch_parent_candidates(unit: ResidentUnit, user: Any) -> QuerySet:
         PartyOrg.objects.visible_to(user)
         .filter(_covering_q(unit), org_type__in=BRANCH_PARENT_TYPES)
         .order_by("-depth", "path")
+    )
+
+
+def departments_for_committee(committee: PartyOrg, *, within: Area) -> QuerySet:
+    """Departments whose staff may sit on the committee: those serving an area above it (区直部门) or
+    inside the area its adjunct members come from."""
+    above = ancestor_paths(committee.area.path) + [committee.area.path]
+    return (
+        Department.objects.filter(Q(area__path__in=above) | prefix_q("area__path", within.path))
+        .select_related("area")
+        .order_by("area__path", "name")
     )
 
 

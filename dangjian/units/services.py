@@ -21,7 +21,15 @@ from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.orgs.services import org_create
 from dangjian.territory.models import Area, Level
 
-from .models import AdjunctMember, Alliance, AllianceMembership, CoverageRule, ResidentUnit, UnitKind
+from .models import (
+    AdjunctMember,
+    Alliance,
+    AllianceMembership,
+    CoverageRule,
+    Department,
+    ResidentUnit,
+    UnitKindOption,
+)
 from .selectors import ESTATE_KINDS, JOINT_TYPES
 
 UNIT_FIELDS = [
@@ -48,8 +56,10 @@ def _clean_unit_fields(
     name = (name or "").strip()
     if not name:
         errors.setdefault("name", []).append(_("请填写单位名称。"))
-    if kind not in UnitKind.values:
+    if not kind:
         errors.setdefault("kind", []).append(_("请选择单位类型。"))
+    elif not UnitKindOption.for_district_path(community.path).filter(code=kind).exists():
+        errors.setdefault("kind", []).append(_("「%(kind)s」不是本区可选的单位类型，请重新选择。") % {"kind": kind})
     if community.level != Level.COMMUNITY:
         errors.setdefault("community", []).append(
             _("所在社区应选择一个社区（当前选的是%(level)s）。") % {"level": community.get_level_display()}
@@ -323,10 +333,40 @@ def coverage_rule_save(
 
 
 # -- adjunct members (兼职委员) -------------------------------------------------------------------------
-def _committee_area(committee: PartyOrg) -> Area:
-    """Where a committee's adjunct members may come from: its community's subdistrict (or zone)."""
+# Expanded committees that seat adjunct members: a community's 大党委 and a subdistrict's 大工委 (its 党工委).
+ADJUNCT_COMMITTEE_TYPES = (OrgType.EXPANDED_COMMITTEE, OrgType.WORKING_COMMITTEE)
+
+
+def committee_area(committee: PartyOrg) -> Area:
+    """Where a committee's adjunct members may come from: the subdistrict (or zone) of a community's
+    大党委, or the subdistrict of a 大工委 itself."""
+    if committee.org_type == OrgType.WORKING_COMMITTEE:
+        return committee.area
     parent = committee.area.parent
     return parent if isinstance(parent, Area) else committee.area
+
+
+def _adjunct_source_errors(
+    committee: PartyOrg, unit: ResidentUnit | None, department: Department | None, office: str
+) -> dict[str, str]:
+    within = committee_area(committee)
+    if sum(1 for source in (unit, department, office) if source) != 1:
+        message = _("请在驻区单位、职能部门、街道（镇）机关中选填一项，说明兼职委员来自哪里。")
+        return {"unit": message}
+    if unit is not None and not unit.community.path.startswith(within.path):
+        return {
+            "unit": _("「%(unit)s」不在%(area)s，不能进入「%(org)s」。")
+            % {"unit": unit, "area": within, "org": committee}
+        }
+    if department is not None:
+        dept_path = department.area.path
+        # 区直部门 serve an area above the committee; a subdistrict's own stations serve inside it.
+        if not (committee.area.path.startswith(dept_path) or dept_path.startswith(within.path)):
+            return {
+                "department": _("「%(dept)s」不服务%(area)s，不能进入「%(org)s」。")
+                % {"dept": department, "area": within, "org": committee}
+            }
+    return {}
 
 
 @transaction.atomic
@@ -334,39 +374,51 @@ def adjunct_add(
     *,
     actor: Any,
     committee: PartyOrg,
-    unit: ResidentUnit,
     name: str,
+    unit: ResidentUnit | None = None,
+    department: Department | None = None,
+    office: str = "",
     post: str = "",
     since: datetime.date | None = None,
 ) -> AdjunctMember:
-    """Seat a resident unit's leader on a community's expanded committee (大党委)."""
+    """Seat someone on an expanded committee (社区大党委 or 街道大工委): a resident unit's leader, a
+    functional department's (区直部门) or an official of the subdistrict office."""
     committee = PartyOrg.objects.select_related("area__parent").get(pk=committee.pk)
-    if committee.org_type != OrgType.EXPANDED_COMMITTEE:
-        raise ValidationError(_("「%(org)s」不是社区大党委，不能设兼职委员。") % {"org": committee})
+    if committee.org_type not in ADJUNCT_COMMITTEE_TYPES:
+        raise ValidationError(_("「%(org)s」不是社区大党委或街道大工委，不能设兼职委员。") % {"org": committee})
     name = (name or "").strip()
-    errors = {}
+    office = (office or "").strip()[:100]
+    errors = _adjunct_source_errors(committee, unit, department, office)
     if not name:
         errors["name"] = _("请填写兼职委员姓名。")
-    within = _committee_area(committee)
-    if not unit.community.path.startswith(within.path):
-        errors["unit"] = _("「%(unit)s」不在%(area)s，不能进入该大党委。") % {"unit": unit, "area": within}
     if since and since > timezone.localdate():
         errors["since"] = _("任职日期不能晚于今天。")
     if errors:
         raise ValidationError(errors)
-    seat = AdjunctMember(committee=committee, unit=unit, name=name, post=(post or "").strip(), since=since)
+    seat = AdjunctMember(
+        committee=committee,
+        unit=unit,
+        department=department,
+        office=office,
+        name=name,
+        post=(post or "").strip(),
+        since=since,
+    )
     try:
         with transaction.atomic():
             seat.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"name": _("%(name)s（%(unit)s）已是该大党委的在任兼职委员。") % {"name": name, "unit": unit}}
+            {
+                "name": _("%(name)s（%(src)s）已是「%(org)s」的在任兼职委员。")
+                % {"name": name, "src": seat.source_name, "org": committee}
+            }
         ) from exc
     audit_record(
         actor=actor,
         action=Action.CREATE,
         obj=seat,
-        changes=diff({}, snapshot(seat, ["committee", "unit", "name", "post", "since"])),
+        changes=diff({}, snapshot(seat, ["committee", "unit", "department", "office", "name", "post", "since"])),
         area_path=committee.area.path,
     )
     return seat

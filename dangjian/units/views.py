@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dangjian.accounts.roles import Role, active_role
+from dangjian.accounts.roles import Role, active_role, active_scope
 from dangjian.core.scoping import scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import OrgType, PartyOrg
@@ -27,7 +27,7 @@ from .forms import (
     UnitForm,
     apply_errors,
 )
-from .models import AdjunctMember, Alliance, ResidentUnit, UnitKind
+from .models import AdjunctMember, Alliance, ResidentUnit
 
 # Who works with units, coverage, expanded committees and alliances: their territory's.
 UNIT_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER}
@@ -64,7 +64,8 @@ def unit_list(request):
         return redirect("units:detail", public_id=own.public_id)
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    kind = kind if kind in UnitKind.values else ""
+    kinds = selectors.unit_kind_choices(active_scope(request.user).area_path)
+    kind = kind if kind in dict(kinds) else ""
     formation = request.GET.get("formation", "")
     formation = formation if formation in dict(selectors.formation_choices()) else ""
     community = _area_param(request, "community", level=Level.COMMUNITY)
@@ -80,7 +81,7 @@ def unit_list(request):
         "formation": formation,
         "community": community,
         "area": area,
-        "kinds": UnitKind.choices,
+        "kinds": kinds,
         "formations": selectors.formation_choices(),
         "communities": selectors.communities_visible(request.user),
         "querystring": querystring_without_page(request),
@@ -127,7 +128,7 @@ def unit_detail(request, public_id):
         "linkable_alliances": linkable_alliances,
         "reasons": selectors.blank_reasons(unit),
         "single_due_but_joint": unit.formation == selectors.Formation.JOINT and unit.eff_members >= unit.min_members,
-        "red": selectors.is_red(unit, members_on_record=on_record) if unit.kind in selectors.RED_KINDS else None,
+        "red": selectors.is_red(unit) if unit.kind in selectors.RED_KINDS else None,
         "memberships": memberships,
         "seats": list(unit.adjunct_members.select_related("committee").order_by("-is_active", "name")),
         "can_edit": can_edit,
@@ -408,7 +409,7 @@ def coverage_rule(request):
 def committee_list(request):
     committees = (
         PartyOrg.objects.visible_to(request.user)
-        .filter(org_type=OrgType.EXPANDED_COMMITTEE)
+        .filter(org_type__in=services.ADJUNCT_COMMITTEE_TYPES)
         .select_related("area")
         .annotate(active=Count("adjunct_members", filter=Q(adjunct_members__is_active=True)))
         .order_by("path")
@@ -421,10 +422,14 @@ def committee_list(request):
 @require_roles(UNIT_ROLES)
 def committee_adjuncts(request, public_id):
     committee = PartyOrg.objects.select_related("area__parent").get_for_user(
-        request.user, public_id, org_type=OrgType.EXPANDED_COMMITTEE
+        request.user, public_id, org_type__in=services.ADJUNCT_COMMITTEE_TYPES
     )
-    within = committee.area.parent or committee.area
-    form = AdjunctForm(request.POST or None, units=selectors.units_for_selection(request.user, within=within))
+    within = services.committee_area(committee)
+    form = AdjunctForm(
+        request.POST or None,
+        units=selectors.units_for_selection(request.user, within=within),
+        departments=selectors.departments_for_committee(committee, within=within),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             seat = services.adjunct_add(actor=request.user, committee=committee, **form.cleaned_data)
@@ -435,14 +440,14 @@ def committee_adjuncts(request, public_id):
             return redirect("units:committee_adjuncts", public_id=committee.public_id)
     seats = (
         AdjunctMember.objects.filter(committee=committee)
-        .select_related("unit__community")
+        .select_related("unit__community", "department")
         .order_by("-is_active", "name", "pk")
     )
     seats = list(seats)
     # Seats may come from units elsewhere in the subdistrict: link only those the user may open.
     linkable = set(
         ResidentUnit.objects.visible_to(request.user)
-        .filter(pk__in=[s.unit_id for s in seats])
+        .filter(pk__in=[s.unit_id for s in seats if s.unit_id])
         .values_list("pk", flat=True)
     )
     context = {

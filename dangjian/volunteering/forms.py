@@ -6,6 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import MONTH_DAYS, YEAR_DAYS, date_within
+from dangjian.core.widgets import DateInput, DateTimeInput, TimeInput
+
 
 def _at(date: datetime.date, time: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(date, time, tzinfo=timezone.get_current_timezone())
@@ -24,10 +27,6 @@ class TimeRangeMixin:
         return data
 
 
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("服务队名称"), max_length=100)
     description = forms.CharField(label=_("简介"), max_length=300, required=False)
@@ -42,9 +41,11 @@ class MemberAddForm(forms.Form):
 class TeamActivityForm(TimeRangeMixin, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=100)
     place = forms.CharField(label=_("地点"), max_length=200)
-    date = forms.DateField(label=_("日期"), widget=DATE)
-    start = forms.TimeField(label=_("开始"), widget=TIME)
-    end = forms.TimeField(label=_("结束"), widget=TIME)
+    date = forms.DateField(
+        label=_("日期"), widget=DateInput(), validators=[date_within(past=MONTH_DAYS, future=YEAR_DAYS)]
+    )
+    start = forms.TimeField(label=_("开始"), widget=TimeInput())
+    end = forms.TimeField(label=_("结束"), widget=TimeInput())
     capacity = forms.IntegerField(label=_("名额（留空不限）"), min_value=1, required=False)
     description = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -58,9 +59,11 @@ class PostForm(forms.Form):
 
 
 class ShiftForm(TimeRangeMixin, forms.Form):
-    date = forms.DateField(label=_("日期"), widget=DATE)
-    start = forms.TimeField(label=_("开始"), widget=TIME)
-    end = forms.TimeField(label=_("结束"), widget=TIME)
+    date = forms.DateField(
+        label=_("日期"), widget=DateInput(), validators=[date_within(past=MONTH_DAYS, future=YEAR_DAYS)]
+    )
+    start = forms.TimeField(label=_("开始"), widget=TimeInput())
+    end = forms.TimeField(label=_("结束"), widget=TimeInput())
     capacity = forms.IntegerField(label=_("人数"), min_value=1, max_value=100, initial=1)
 
 
@@ -69,12 +72,14 @@ class CorrectionForm(forms.Form):
     checked_in_at = forms.DateTimeField(
         label=_("签到时间"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
+        validators=[date_within(past=YEAR_DAYS, future=0)],
     )
     checked_out_at = forms.DateTimeField(
         label=_("签退时间"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
+        validators=[date_within(past=YEAR_DAYS, future=0)],
     )
     note = forms.CharField(label=_("更正原因（记入审计）"), max_length=300)
 

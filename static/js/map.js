@@ -22,7 +22,7 @@
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, styles[f.properties.kind]); },
         onEachFeature: function (f, lyr) {
           counts[f.properties.kind] += 1;
-          lyr.bindTooltip(f.properties.name, { sticky: f.properties.kind === "grid" });
+          lyr.bindTooltip(window.dj.textEl(f.properties.name), { sticky: f.properties.kind === "grid" });
         }
       }).addTo(map);
       el.dataset.grids = counts.grid;

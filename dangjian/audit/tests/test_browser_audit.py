@@ -19,7 +19,7 @@ def test_a_district_admin_resets_a_password_and_finds_it_in_the_audit(browser, d
     page.click("text=搜索")
     row = page.locator("tr", has_text="wg_worker")
     row.locator("text=显示").click()  # reveal the masked mobile number (audited)
-    page.wait_for_function("document.body.innerText.includes('13800000004')")
+    page.wait_for_function("() => document.body.innerText.includes('13800000004')")
     browser.shot("users")
     row.locator("text=重置密码").click()
     expect(page.locator("body")).to_contain_text("确定要重置")

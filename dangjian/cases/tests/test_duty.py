@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from dangjian.audit.models import AuditEvent
 from dangjian.cases import duty_services
 from dangjian.cases.duty_import import DutyImporter
-from dangjian.cases.models import CaseCategory, DutyItem
+from dangjian.cases.models import Case, CaseCategory, DutyItem
 from dangjian.imports.sheets import build_template
 from dangjian.units.models import Department
 
@@ -167,7 +167,7 @@ def test_it_builds_a_template_that_imports_as_it_is(world):
     content = build_template(DutyImporter(world.s1))
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames[0] == "权责清单" and "可选值" in wb.sheetnames
-    assert [c.value for c in wb["权责清单"][1]] == HEADERS
+    assert [c.value for c in wb["权责清单"][1]] == [*HEADERS, "社区可牵头"]
     options = [c.value for c in wb["可选值"]["A"]]
     assert world.dept.name in options and world.dept2.name in options
     result = DutyImporter(world.s1).check(content)
@@ -341,3 +341,112 @@ def test_it_puts_the_menu_item_where_the_roles_need_it(world, login):
     ):
         body = login(user).get(reverse("dashboard:home")).content.decode()
         assert ('data-nav="duty"' in body) is expected, user.username
+
+
+# -- who may lead: communities are not responsible for enforcement (行政执法、拆迁拆违、环境整治) -------
+def test_it_refuses_to_dispatch_an_enforcement_item_to_a_community_or_grid(world):
+    from dangjian.cases import services
+    from dangjian.cases.intake_services import case_submit
+
+    u = world.users
+    vending = item(world)  # 综合执法: a community may not lead it, by default
+    assert vending.community_may_lead is False
+    assert item(world, "路灯维护", duty_area="order", categories=[]).community_may_lead is True
+    case = case_submit(
+        actor=u.resident,
+        channel="phone",
+        category="street_vending",
+        description="门口流动摊贩",
+        lat=22.205,
+        lng=113.505,
+    )
+    case = services.case_accept(actor=u.community_worker, case=case)
+    assert case.duty_item == vending
+    for kind, target in (("community", {"area": world.c1}), ("grid", {"area": world.g1a})):
+        with pytest.raises(ValidationError) as caught:
+            services.case_dispatch(actor=u.community_worker, case=case, kind=kind, **target)
+        message = caught.value.message_dict["kind"][0]
+        assert "「占道经营整治」" in message and "社区不得作为责任主体" in message and world.dept.name in message
+    assert Case.objects.get(pk=case.pk).status == "accepted"
+    # The lead department takes it; the community may assist.
+    case = services.case_dispatch(actor=u.community_worker, case=case, kind="department", department=world.dept)
+    assert case.status == "dispatched" and case.assigned_department == world.dept
+    # An item marked as one a community may lead can go to the community.
+    other = case_submit(
+        actor=u.resident, channel="phone", category="street_vending", description="又来摆摊", lat=22.205, lng=113.505
+    )
+    other = services.case_accept(actor=u.community_worker, case=other)
+    duty_services.duty_item_update(
+        actor=u.subdistrict_admin,
+        item=vending,
+        name=vending.name,
+        duty_area="enforcement",
+        lead_department=world.dept,
+        supporting_departments=[world.dept2],
+        categories=vending.categories.all(),
+        limit_amount=3,
+        limit_unit="workdays",
+        community_may_lead=True,
+    )
+    other = services.case_dispatch(actor=u.community_worker, case=Case.objects.get(pk=other.pk), kind="community")
+    assert other.assignee_kind == "community"
+    change = AuditEvent.objects.filter(object_id=str(vending.public_id), action="update").get()
+    assert change.changes["community_may_lead"] == [False, True]
+
+
+def test_it_imports_and_exports_whether_a_community_may_lead(world, login):
+    headers = [*HEADERS, "社区可牵头"]
+    rows = [
+        ("占道经营整治", "综合执法", "香洲区城管局", "", "", 3, "工作日", None, None),
+        ("拆除违建", "综合执法", "香洲区城管局", "", "", 3, "工作日", None, "否"),
+        ("楼道清理", "秩序维护", "香洲区城管局", "", "", 3, "工作日", None, None),
+        ("文明劝导", "综合执法", "香洲区城管局", "", "", 3, "工作日", None, "是"),
+    ]
+    bad = DutyImporter(world.s1).check(
+        workbook(*rows, ("另一项", "秩序维护", "香洲区城管局", "", "", 3, "工作日", None, "也许"), headers=headers)
+    )
+    assert [(p.row, p.message) for p in bad.problems if "也许" in p.message] == [
+        (6, "「也许」不是允许的值，应为：是、否。")
+    ]
+    duty_services.duty_import(
+        actor=world.users.subdistrict_admin, subdistrict=world.s1, content=workbook(*rows, headers=headers)
+    )
+    lead = dict(DutyItem.objects.values_list("name", "community_may_lead"))
+    assert lead == {"占道经营整治": False, "拆除违建": False, "楼道清理": True, "文明劝导": True}
+    client = login(world.users.subdistrict_admin)
+    export = client.get(reverse("cases:duty_export"))
+    table = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
+    column = table[0].index("社区可牵头")
+    assert {r[2]: r[column] for r in table[1:]} == {
+        "占道经营整治": "否",
+        "拆除违建": "否",
+        "楼道清理": "是",
+        "文明劝导": "是",
+    }
+    # The template explains the column; the list page shows it.
+    template = load_workbook(io.BytesIO(client.get(reverse("cases:duty_template")).content))
+    assert "社区可牵头" in [c.value for c in template.worksheets[0][1]]
+    page = client.get(reverse("cases:duty_list")).content.decode()
+    assert page.count('data-testid="no-community-lead"') == 2
+
+
+def test_it_edits_whether_a_community_may_lead_on_the_page(world, login):
+    created = item(world)
+    client = login(world.users.subdistrict_admin)
+    edit = reverse("cases:duty_edit", args=[created.public_id])
+    page = client.get(edit).content.decode()
+    assert "社区可否牵头办理" in page and '<option value="no" selected>' in page
+    data = {
+        "name": created.name,
+        "duty_area": "enforcement",
+        "lead_department": world.dept.pk,
+        "limit_amount": 3,
+        "limit_unit": "workdays",
+        "community_may_lead": "yes",
+    }
+    assert client.post(edit, data).status_code == 302
+    created.refresh_from_db()
+    assert created.community_may_lead is True
+    assert client.post(edit, {**data, "community_may_lead": ""}).status_code == 302  # kept when not chosen
+    created.refresh_from_db()
+    assert created.community_may_lead is True

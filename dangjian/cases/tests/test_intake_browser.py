@@ -2,9 +2,10 @@
 worker reports on patrol, a hotline call is logged at the desk and tracked by number."""
 
 import pytest
+from playwright.sync_api import expect
 
 from dangjian.cases.models import Case, CaseStatus, Channel
-from dangjian.conftest import PASSWORD
+from dangjian.conftest import PASSWORD, make_user
 
 from .test_intake_services import IN_G1A, PNG
 
@@ -32,7 +33,7 @@ def test_a_resident_reports_from_the_phone_with_a_pin_and_a_photo(world, browser
     page.select_option("#id_category", "garbage")
     page.fill("#id_description", "中珠新村门口垃圾堆了好几天没人清理，臭味很大")
     page.click("[data-testid=use-location]")
-    page.wait_for_function("document.getElementById('pin-status').textContent.includes('婆石第一网格')")
+    page.wait_for_function("() => document.getElementById('pin-status').textContent.includes('婆石第一网格')")
     assert page.locator("input[name=lat]").input_value() == "22.205000"
     page.set_input_files("#id_photos", files=[{"name": "垃圾.png", "mimeType": "image/png", "buffer": PNG}])
     page.locator("#photo-previews img").wait_for()
@@ -61,13 +62,37 @@ def test_a_resident_reports_from_the_phone_with_a_pin_and_a_photo(world, browser
     browser.shot("cases-mine-list")
 
 
+def test_a_refused_report_shows_every_problem_and_scrolls_to_the_first(world, new_browser):
+    """On a phone, no pin (and no home community to fall back on) and a fake photo: both errors show,
+    and the page opens at the first one rather than at the top of a long form."""
+    make_user("jm9", "resident")
+    phone = new_browser("phone")
+    page = phone.sign_in("jm9", PASSWORD)
+    phone.open_nav("case_report")
+    page.select_option("#id_category", "garbage")
+    page.fill("#id_description", "小区门口路灯坏了一个星期")
+    fake = {"name": "a.jpg", "mimeType": "image/jpeg", "buffer": b"MZ not an image"}
+    page.set_input_files("#id_photos", files=[fake])
+    page.click("[data-testid=submit-report]")
+    page.wait_for_load_state("networkidle")
+    place_error, photo_error = page.locator("#id_address_error"), page.locator("#id_photos_error")
+    expect(place_error).to_contain_text("请在地图上标出问题所在位置")
+    expect(photo_error).to_contain_text("「a.jpg」不是 JPEG、PNG 或 WebP 格式的图片")
+    expect(place_error).to_be_in_viewport()
+    expect(page.locator("#id_address")).to_be_focused()
+    assert page.evaluate("window.scrollY") > 0  # the form was scrolled down to the error
+    assert not Case.objects.exists()
+    phone.assert_fits()
+    phone.shot("cases-report-errors")
+
+
 def test_a_grid_worker_reports_on_patrol_from_the_phone(world, new_browser):
     phone = new_browser("phone")
     at(phone, 22.2062, 113.5061)
     page = phone.sign_in("wg1", PASSWORD)
     phone.open_nav("case_patrol")
     # The device's position is taken as the page opens.
-    page.wait_for_function("document.getElementById('pin-status').textContent.includes('婆石第一网格')")
+    page.wait_for_function("() => document.getElementById('pin-status').textContent.includes('婆石第一网格')")
     page.select_option("#id_category", "fire_lane")
     page.fill("#id_description", "3 栋楼道有电动车充电飞线")
     page.set_input_files("#id_photos", files=[{"name": "飞线.png", "mimeType": "image/png", "buffer": PNG}])
@@ -97,7 +122,7 @@ def test_a_hotline_call_is_logged_at_the_desk_and_tracked_by_number(world, new_b
     # A click on the map pins the place and picks the community and grid under it.
     box = page.locator("#case-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("document.getElementById('pin-status').textContent.includes('婆石')")
+    page.wait_for_function("() => document.getElementById('pin-status').textContent.includes('婆石')")
     assert page.locator("#id_community").input_value() == str(world.c1.public_id)
     desk.assert_fits()
     desk.shot("cases-desk-new")

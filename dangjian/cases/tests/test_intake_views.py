@@ -77,10 +77,35 @@ def test_it_places_an_address_only_report_in_the_residents_community(world, logi
     assert (case.placement, case.community, case.grid) == (Placement.MANUAL, world.c1, None)
 
 
-def test_it_asks_for_a_place_and_refuses_a_fake_photo(world, login):
+def test_a_report_without_pin_or_address_lands_in_the_residents_community(world, login):
+    """The form says an unpinned report is filed in the resident's community: it is, for staff to place."""
     client = login(world.users.resident)
+    page = client.get(reverse("cases:report")).content.decode()
+    assert "不标记位置的反映登记在您所在的婆石社区" in page
+    response = client.post(reverse("cases:report"), report_data(lat="", lng=""))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.placement, case.community, case.grid) == (Placement.MANUAL, world.c1, None)
+
+
+def test_a_refused_report_names_every_problem_at_once(world, login):
+    """No pin (and no community to fall back on), no words and a fake photo: all three are reported."""
+    client = login(make_user("jm9", "resident"))
+    fake = SimpleUploadedFile("a.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    body = client.post(
+        reverse("cases:report"), {**report_data(lat="", lng="", description=""), "photos": [fake]}
+    ).content.decode()
+    assert "请在地图上标出问题所在位置" in body
+    assert "「a.jpg」不是 JPEG、PNG 或 WebP 格式的图片" in body
+    assert "这个字段是必填项" in body
+    assert not Case.objects.exists()
+
+
+def test_it_asks_for_a_place_and_refuses_a_fake_photo(world, login):
+    client = login(make_user("jm9", "resident"))  # no home community to file an unpinned report in
     body = client.post(reverse("cases:report"), report_data(lat="", lng="")).content.decode()
-    assert "请在地图上标出位置，或填写地址" in body
+    assert "请在地图上标出问题所在位置" in body
+    client = login(world.users.resident)
     fake = SimpleUploadedFile("a.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
     body = client.post(reverse("cases:report"), {**report_data(), "photos": [fake]}).content.decode()
     assert "「a.jpg」不是 JPEG、PNG 或 WebP 格式的图片" in body
@@ -157,6 +182,50 @@ def test_the_resident_sees_public_steps_only(world, login):
     assert CaseLog.objects.filter(case=case, public=False).exists()
     page = login(world.users.resident).get(reverse("cases:mine_detail", args=[case.public_id])).content.decode()
     assert "登记" in page and "请人工定位" not in page and "待工作人员确定" in page
+
+
+def closed_case(world):
+    from dangjian.cases import services
+
+    u = world.users
+    case = file_case(u.resident)
+    case = services.case_accept(actor=u.community_worker, case=case)
+    case = services.case_dispatch(actor=u.community_worker, case=case, kind="department", department=world.dept)
+    return services.case_close(actor=u.department_staff, case=case, result="已清运完毕")
+
+
+def test_the_resident_rates_a_closed_case_and_that_is_its_callback(world, login):
+    case = closed_case(world)
+    url = reverse("cases:mine_detail", args=[case.public_id])
+    client = login(world.users.resident)
+    page = client.get(url).content.decode()
+    assert 'data-testid="rating-form"' in page and "评价办理结果" in page and "不满意" in page
+    response = client.post(url, {"version": case.version, "rating": "satisfied", "note": ""})
+    assert response.status_code == 302 and response["Location"] == url
+    case.refresh_from_db()
+    assert (case.status, case.rating) == (CaseStatus.CALLED_BACK, "satisfied")
+    step = CaseLog.objects.filter(case=case).last()
+    assert (step.step, step.actor, step.note) == ("callback", world.users.resident, "满意")
+    page = client.get(url).content.decode()
+    assert 'data-testid="rating-form"' not in page and "您的评价：满意" in page
+    # Rated once: a second post changes nothing and says why.
+    again = client.post(url, {"version": case.version, "rating": "unsatisfied", "note": "再评"}, follow=True)
+    assert "不能评价" in again.content.decode() and Case.objects.get(pk=case.pk).rating == "satisfied"
+
+
+def test_an_unsatisfied_resident_says_why_and_the_case_is_handled_again(world, login):
+    case = closed_case(world)
+    url = reverse("cases:mine_detail", args=[case.public_id])
+    client = login(world.users.resident)
+    page = client.post(url, {"version": case.version, "rating": "unsatisfied", "note": ""}).content.decode()
+    assert "请写下您不满意的地方" in page and Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+    client.post(url, {"version": case.version, "rating": "unsatisfied", "note": "第二天又堆满了"})
+    case.refresh_from_db()
+    assert (case.status, case.reopen_count, case.rating) == (CaseStatus.ACCEPTED, 1, "unsatisfied")
+    assert CaseLog.objects.filter(case=case).last().step == "reopen"
+    # Another resident cannot rate it.
+    other = make_user("jm3", "resident", home_community=world.c1)
+    assert login(other).post(url, {"version": case.version, "rating": "satisfied"}).status_code == 404
 
 
 def test_photos_are_served_to_who_may_read_the_case(world, assert_scoped):

@@ -366,6 +366,35 @@ def test_it_reopens_on_an_unsatisfied_callback_and_lets_the_resident_rate(world)
         services.case_callback(actor=u.member, case=case, rating="satisfied")  # not the reporter
 
 
+def test_it_refuses_a_callback_from_whoever_handled_the_case(world):
+    u = world.users
+    # A grid worker's own patrol report, accepted, taken and closed by himself.
+    case = case_submit(
+        actor=u.grid_worker, channel="patrol", category="garbage", description="巷口垃圾堆积", accept=True, **G1A_POINT
+    )
+    case = services.case_dispatch(actor=u.grid_worker, case=case, kind="grid", area=world.g1a, user=u.grid_worker)
+    case = services.case_take(actor=u.grid_worker, case=case)
+    case = services.case_close(actor=u.grid_worker, case=case, result="已清理")
+    assert services.handled_by(case, u.grid_worker) and not services.handled_by(case, u.community_worker)
+    for rating, note in (("satisfied", ""), ("unsatisfied", "又堆满了")):
+        with pytest.raises(TransitionRefused) as exc:
+            services.case_callback(actor=u.grid_worker, case=case, rating=rating, note=note)
+        assert f"事件 {case.number} 由您办理，不能由您回访" in exc.value.messages[0]
+    assert fresh(case).status == CaseStatus.CLOSED
+    # The community's dispatcher, who did not handle it, records the callback.
+    case = services.case_callback(actor=u.community_worker, case=case, rating="satisfied")
+    assert case.status == CaseStatus.CALLED_BACK
+    # An owner who took and closed the case themselves is refused too; the level above may call back.
+    other = accepted(world)
+    other = services.case_dispatch(actor=u.community_worker, case=other, kind="community", area=world.c1)
+    other = services.case_take(actor=u.community_worker, case=other)
+    other = services.case_close(actor=u.community_worker, case=other, result="已清运")
+    with pytest.raises(TransitionRefused):
+        services.case_callback(actor=u.community_worker, case=other, rating="basic")
+    other = services.case_callback(actor=u.subdistrict_admin, case=other, rating="basic")
+    assert other.status == CaseStatus.CALLED_BACK and other.rating == "basic"
+
+
 def test_it_publishes_for_claim_and_gives_it_to_the_first_claimant(world):
     u = world.users
     case = accepted(world)

@@ -129,6 +129,24 @@ def test_approve_and_cancel_through_the_pages(world, booking, login):
     assert booking.status == "cancelled"
 
 
+def test_the_approval_list_shows_booker_and_purpose_and_the_home_counts_it(world, booking, login):
+    from dangjian.dashboard.todo import todos_for
+
+    client = login(world.users.community_worker)
+    response = client.get(reverse("centers:approvals"))
+    row = response.content.decode()
+    # Every width shows who booked it and what for (nothing hidden on the phone).
+    assert "兴趣小组" in row and str(world.users.resident) in row and "hide-phone" not in row
+    items = [i for i in todos_for(world.users.community_worker) if i.url == reverse("centers:approvals")]
+    assert [(i.title, i.count) for i in items] == [("功能室预约待审批", response.context["page"].paginator.count)]
+    assert items[0].count == 1
+    # Out of scope: neither the list nor the home shows it.
+    outsider = world.users.community_worker_outsider
+    assert not [i for i in todos_for(outsider) if i.url == reverse("centers:approvals")]
+    services.booking_transition(actor=world.users.community_worker, booking=booking, action="approve")
+    assert not [i for i in todos_for(world.users.community_worker) if i.url == reverse("centers:approvals")]
+
+
 def test_my_bookings_are_person_scoped(world, booking, login):
     body = login(world.users.resident).get(reverse("centers:my_bookings")).content.decode()
     assert "兴趣小组" in body

@@ -15,13 +15,18 @@ from dangjian.people.models import Member, MemberStatus
 from dangjian.registration.models import Registration, RegistrationStatus, ServiceIntention
 from dangjian.territory.models import Area
 
-from ..models import AssigneeKind, Demand, DemandKind, DemandStatus
+from ..models import AssigneeKind, Demand, DemandKind, DemandStatus, NeedCategory
 
 _counter = {"n": 0}
 
 
-def category(name: str = "助老助残") -> ServiceIntention:
-    return ServiceIntention.objects.get_or_create(district=None, name=name)[0]
+def category(name: str = "助老助残", skills: list[str] | None = None) -> NeedCategory:
+    """A default need category met by `skills` (default: the skill of the same name)."""
+    need = NeedCategory.objects.get_or_create(district=None, name=name)[0]
+    need.skills.set(
+        [ServiceIntention.objects.get_or_create(district=None, name=skill)[0] for skill in (skills or [name])]
+    )
+    return need
 
 
 def member(
@@ -69,7 +74,7 @@ def demand(
     title: str = "帮忙买菜",
     status: str = DemandStatus.SUBMITTED,
     kind: str = DemandKind.MICRO_WISH,
-    category_obj: ServiceIntention | None = None,
+    category_obj: NeedCategory | None = None,
     estate: Any = None,
     building: Any = None,
     grid: Area | None = None,

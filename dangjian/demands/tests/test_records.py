@@ -109,3 +109,18 @@ def test_the_exports_answer_404_outside_the_scope(world, login):
     assert client.get(reverse("demands:figures_export"), {"node": w.c1.public_id}).status_code == 404
     member = login(w.users.member)
     assert member.get(reverse("demands:records")).status_code == 404
+
+
+def test_the_page_shows_hours_as_people_write_them(world, login):
+    """Sums of decimals come back from the database with many places (6.70000000000000): the page rounds."""
+    w = world
+    zhang, _li, _wu = _scene(w)
+    now = timezone.now()
+    f.demand(community=w.c1, assigned_member=zhang, status=DemandStatus.RATED, rating=5, hours="3.2",
+             taken_at=now, done_at=now, rated_at=now)  # fmt: skip
+    body = login(w.users.community_worker).get(reverse("demands:records")).content.decode()
+    row = body[body.index("张敏") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num">6.7</td>' in row  # 2.0 + 1.5 + 3.2
+    assert '<div class="stat-value">7.7</div>' in body  # with 吴军's 1.0
+    assert '<div class="stat-value">3.0</div>' in body  # 李强's volunteering hours

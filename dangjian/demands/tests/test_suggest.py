@@ -86,3 +86,25 @@ def test_the_list_renders_buttons_that_carry_the_assignee(world):
     assert 'data-assignee-kind="member"' in html and 'data-assignee-kind="team"' in html
     assert "同住中珠新村 1栋" in html and "历史评价 4.8 星（5 次）" in html
     assert "本社区暂无可推荐" in render_to_string("demands/_suggestions.html", {"suggestions": []})
+
+
+def test_the_list_shows_the_reasons_in_order_and_no_score(world):
+    target, _people = _scene(world)
+    suggestions = suggest_for(target)
+    html = render_to_string("demands/_suggestions.html", {"suggestions": suggestions})
+    li = next(s for s in suggestions if s.name == "李强")
+    # The ranking has a score behind it; only the reasons reach the page, in the order they were given.
+    assert "suggestion-score" not in html and "推荐分" not in html
+    first, second = (html.index(f"<li>{r}</li>") for r in li.reasons)
+    assert first < second
+
+
+def test_a_newly_registered_skill_counts_before_the_community_confirms_it(world):
+    from dangjian.registration.services import registration_submit_member
+
+    care = f.category("助老助残")
+    target = f.demand(community=world.c1, category_obj=care, title="陪老人看病")
+    newcomer = f.member("刘新", community=world.c1)
+    registration_submit_member(actor=None, member=newcomer, community=world.c1, skills=["助老助残"])
+    top = next(s for s in suggest_for(target) if s.name == "刘新")
+    assert "特长：助老助残" in top.reasons and top.parts["skill"] > 0

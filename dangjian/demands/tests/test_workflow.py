@@ -281,7 +281,7 @@ def test_it_validates_the_submission(world):
         submit(world, title=" ")
     with pytest.raises(ValidationError) as exc:
         submit(world, needed_by=timezone.localdate() - datetime.timedelta(days=1))
-    assert "早于今天" in exc.value.messages[0]
+    assert f"应在 {timezone.localdate().isoformat()} 至" in exc.value.messages[0]
     with pytest.raises(ValidationError):
         submit(world, estate=world.estate3)  # another community's estate
     with pytest.raises(ValidationError):

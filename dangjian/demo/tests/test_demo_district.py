@@ -8,6 +8,7 @@ import random
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
@@ -108,6 +109,29 @@ def test_grids_have_valid_boundaries_that_do_not_overlap(demo):
     # Neighbouring communities share borders too, without overlapping.
     all_shapes = [parse_boundary(g.boundary) for g in grids]
     assert not any(overlaps(a, b) for a, b in itertools.combinations(all_shapes, 2))
+
+
+def test_communities_and_subdistricts_are_drawn_around_their_grids(demo):
+    """The demo keeps the boundary rule live: each community is the union of its grids, inside its subdistrict."""
+    for community in Area.objects.filter(level=Level.COMMUNITY):
+        outline = parse_boundary(community.boundary)
+        grids = [parse_boundary(g.boundary) for g in Area.objects.filter(parent=community)]
+        assert all(outline.covers(g) for g in grids), community.name
+        assert abs(sum(g.area for g in grids) - outline.area) < 1e-12, community.name
+        subdistrict = community.ancestors().get(level=Level.SUBDISTRICT)
+        assert parse_boundary(subdistrict.boundary).covers(outline), community.name
+    # So a grid drawn beyond a community's edge is refused, naming the community.
+    community = area("婆石社区")
+    _west, south, east, north = parse_boundary(community.boundary).bounds
+    far = east + 0.01
+    with pytest.raises(ValidationError, match="在社区「婆石社区」的边界之外"):
+        area_create(
+            actor=None,
+            level=Level.GRID,
+            name="越界网格",
+            parent=community,
+            boundary={"type": "Polygon", "coordinates": [[[east, south], [far, south], [far, north], [east, south]]]},
+        )
 
 
 def test_estates_and_buildings_lie_in_their_communities_grids(demo):

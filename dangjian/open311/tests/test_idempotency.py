@@ -60,6 +60,7 @@ def test_it_makes_one_case_when_two_identical_posts_race(api):
     n = 4
     barrier = threading.Barrier(n)
     bodies: list[tuple[int, bytes]] = []
+    replayed: list[bool] = []
 
     def post():
         try:
@@ -70,6 +71,7 @@ def test_it_makes_one_case_when_two_identical_posts_race(api):
                 headers={"Idempotency-Key": "race-1"},
             )
             bodies.append((response.status_code, response.content))
+            replayed.append(response.get("Idempotent-Replayed") == "true")
         finally:
             connection.close()
 
@@ -81,3 +83,5 @@ def test_it_makes_one_case_when_two_identical_posts_race(api):
     assert Case.objects.filter(idempotency_key="race-1").count() == 1
     assert [status for status, _body in bodies] == [200] * n
     assert len({body for _status, body in bodies}) == 1
+    # Every answer but the winner's says it is a replay, however the race was lost.
+    assert sorted(replayed) == [False] + [True] * (n - 1)

@@ -1,5 +1,7 @@
 """GET discovery, services and service definitions, in JSON and XML, checked against the spec."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from dangjian.cases.models import CaseCategory
@@ -62,6 +64,9 @@ def test_it_describes_the_endpoint_for_discovery(client, db, fmt):
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"] == "http://testserver/open311/v2"
     assert endpoint["formats"] == ["text/xml", "application/json"]
+    # The spec: changeset is a W3C datetime with its offset ("2026-11-21 00:00" was not).
+    assert data["changeset"] == endpoint["changeset"]
+    assert datetime.fromisoformat(data["changeset"]).utcoffset() == timedelta(hours=8)
 
 
 def test_it_checks_a_given_jurisdiction_on_services(client, world):

@@ -1,5 +1,6 @@
-"""Browser journey: a community worker gives a member an account, unlinks it, links it back; the
-member signs in with the temporary password and is asked to change it. Phone and desktop."""
+"""Browser journey: a community worker gives a member an account, unlinks it, asks to link it back;
+the member signs in with the temporary password, must change it, and accepts the link from 今日待办.
+Phone and desktop."""
 
 import pytest
 
@@ -64,22 +65,45 @@ def test_a_worker_links_a_member_to_an_account_and_the_member_signs_in(browser, 
     candidates.wait_for()
     browser.assert_fits()
     browser.shot("people-account-search")
-    candidates.get_by_role("button", name="关联").click()
+    candidates.get_by_role("button", name="请求关联").click()
     confirm = page.locator("[data-testid=account-confirm]")
     confirm.wait_for()
-    assert f"确定将党员「{member.name}」关联到账号「member_new01」吗" in confirm.inner_text()
+    assert f"确定请求将党员「{member.name}」关联到账号「member_new01」吗" in confirm.inner_text()
     browser.assert_fits()
     browser.shot("people-account-link-confirm")
-    page.get_by_role("button", name="确认关联").click()
-    page.wait_for_url(f"**/people/members/{member.public_id}/")
-    assert "member_new01" in page.locator("[data-testid=member-account]").inner_text()
+    page.get_by_role("button", name="发出关联请求").click()
+    pending = page.locator("[data-testid=pending-account]")
+    pending.wait_for()
+    assert "member_new01" in pending.inner_text() and "已向账号「member_new01」发出关联请求" in page.content()
+    browser.assert_fits()
+    browser.shot("people-account-link-pending")
     member.refresh_from_db()
-    assert member.user.username == "member_new01"
-    assert AuditEvent.objects.filter(object_id=str(member.public_id), changes__has_key="user").count() == 3
+    assert member.user is None and member.pending_user.username == "member_new01"  # asked, not linked
 
-    # The member signs in on their phone with the temporary password and must change it first.
-    phone = new_browser("phone")
-    own = phone.sign_in(member.mobile, temporary)
+    # The member signs in with the temporary password, must change it first, then accepts the link.
+    own_browser = new_browser(browser.width_name)
+    own = own_browser.sign_in(member.mobile, temporary)
     assert own.url.endswith("/accounts/password/")
-    phone.assert_fits()
-    phone.shot(f"people-account-first-sign-in-from-{browser.width_name}")
+    own_browser.go("/")  # anything else leads back to the change page
+    assert own.url.endswith("/accounts/password/")
+    own_browser.assert_fits()
+    own_browser.shot("people-account-first-sign-in")
+    own.fill("#id_old_password", temporary)
+    own.fill("#id_new_password", "Poshi-member-2026")
+    own.fill("#id_new_password2", "Poshi-member-2026")
+    own.get_by_role("button", name="保存新密码").click()
+    own.wait_for_url(own_browser.base_url + "/")
+    own.get_by_role("link", name="党员账号关联请求待您确认").click()
+    request_card = own.locator("[data-testid=account-request]")
+    request_card.wait_for()
+    assert member.name in request_card.inner_text() and "婆石社区" in request_card.inner_text()
+    own_browser.assert_fits()
+    own_browser.shot("people-account-request")
+    own.get_by_role("button", name="是本人，同意关联").click()
+    own.locator("[data-testid=no-account-requests]").wait_for()
+    assert f"您的账号已关联党员「{member.name}」" in own.locator(".messages").inner_text()
+    own_browser.assert_fits()
+    own_browser.shot("people-account-request-accepted")
+    member.refresh_from_db()
+    assert member.user.username == "member_new01" and member.pending_user is None
+    assert AuditEvent.objects.filter(object_id=str(member.public_id), changes__has_key="user").count() == 3

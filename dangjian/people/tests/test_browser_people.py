@@ -41,6 +41,7 @@ def test_a_community_worker_finds_a_member_by_pinyin_and_transfers_them(browser,
     assert member.masked_mobile in row.inner_text() and member.mobile not in row.inner_text()
     row.get_by_role("button", name="显示完整手机号").click()
     row.get_by_text(member.mobile).wait_for()
+    row.get_by_role("button", name="显示完整手机号").wait_for(state="detached")  # gone once revealed
     assert AuditEvent.objects.filter(action=Action.REVEAL, object_id=str(member.public_id)).count() == 1
     browser.assert_fits()
     browser.shot("people-member-search")

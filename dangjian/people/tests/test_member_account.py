@@ -24,39 +24,52 @@ def party_member_roles(user):
     return list(RoleAssignment.objects.filter(user=user, role=Role.PARTY_MEMBER, is_active=True))
 
 
+def link(actor, member, user):
+    """A worker asks, the account holder accepts: the only way an existing account gets linked."""
+    services.member_request_account_link(actor=actor, member=member, user=user)
+    return services.member_accept_account_link(actor=user, member=member)
+
+
 def test_it_links_an_existing_account_and_gives_it_the_party_member_role(people, world):
     account = make_account("wangjg", "王建国")
     floating = people.floating
-    services.member_link_account(actor=world.users.community_worker, member=floating, user=account)
+    services.member_request_account_link(actor=world.users.community_worker, member=floating, user=account)
     floating.refresh_from_db()
+    # Asked, not done: no link and no role until the holder accepts.
+    assert floating.user is None and floating.pending_user == account and party_member_roles(account) == []
+    assert selectors.my_member(account) is None
+    services.member_accept_account_link(actor=account, member=floating)
+    floating.refresh_from_db()
+    assert floating.pending_user is None
     assert floating.user == account
     (role,) = party_member_roles(account)
     assert role.home_community == world.c1 and role.org == world.eb
     event = AuditEvent.objects.filter(object_type="people.member", object_id=str(floating.public_id)).latest("pk")
     assert event.changes == {"user": [None, "wangjg"]}
     assert event.area_path == world.c1.path
-    # The account now sees exactly its own record.
-    assert selectors.my_member(account) == floating
+    # The account now sees exactly its own record (a fresh instance: roles are cached per instance).
+    assert selectors.my_member(User.objects.get(pk=account.pk)) == floating
 
 
 def test_it_refuses_links_that_would_break_one_account_per_member(people, world):
     worker = world.users.community_worker
     updates = AuditEvent.objects.filter(object_type="people.member", action=Action.UPDATE, changes__has_key="user")
     with pytest.raises(ValidationError, match="该党员已关联账号「dy」"):
-        services.member_link_account(actor=worker, member=people.own, user=make_user("other"))
+        services.member_request_account_link(actor=worker, member=people.own, user=make_user("other"))
     with pytest.raises(ValidationError, match="账号「dy」已关联党员「王建国」"):
-        services.member_link_account(actor=worker, member=people.floating, user=world.users.member)
+        services.member_request_account_link(actor=worker, member=people.floating, user=world.users.member)
     services.member_set_status(actor=None, member=people.floating, status="deceased", note="病故")
     people.floating.refresh_from_db()
     with pytest.raises(ValidationError, match="状态为「已去世」，不能关联账号"):
-        services.member_link_account(actor=worker, member=people.floating, user=make_user("late"))
+        services.member_request_account_link(actor=worker, member=people.floating, user=make_user("late"))
     admin = User.objects.create_superuser("root", password=PASSWORD)
     with pytest.raises(ValidationError, match="系统管理员账号不能关联"):
-        services.member_link_account(actor=worker, member=people.pocket, user=admin)
+        services.member_request_account_link(actor=worker, member=people.pocket, user=admin)
     # A member organized in 海虹 is not a 婆石 worker's to link, even though they live in 婆石.
     with pytest.raises(ValidationError, match="不在您的管理范围内"):
-        services.member_link_account(actor=worker, member=people.lodger, user=make_user("lodger"))
+        services.member_request_account_link(actor=worker, member=people.lodger, user=make_user("lodger"))
     assert not updates.exists()
+    assert not Member.objects.filter(pending_user__isnull=False).exists()
 
 
 def test_it_creates_an_account_with_a_temporary_password_to_change_at_first_sign_in(people, world):
@@ -140,18 +153,25 @@ def test_a_worker_links_a_found_account_after_confirming(people, world, login):
     client = login(world.users.community_worker)
     page = reverse("people:member_account", args=[people.floating.public_id])
     body = client.get(page, {"q": "zhao_ld"}).content.decode()
-    assert "zhao_ld" in body and "赵六" in body
+    assert "zhao_ld" in body and "赵六" not in body  # a stranger's name is not shown to the worker
     link = reverse("people:member_account_link", args=[people.floating.public_id])
     confirm = client.post(link, {"user": account.public_id, "q": "zhao_ld"})
     text = confirm.content.decode()
-    assert confirm.status_code == 200 and "确认关联" in text
-    assert "账号姓名「赵六」与党员姓名「赵流动」不一致" in text  # a different name is pointed out
+    assert confirm.status_code == 200 and "确认关联" in text and "赵六" not in text
     people.floating.refresh_from_db()
-    assert people.floating.user is None  # nothing happens before the confirmation
+    assert people.floating.user is None and people.floating.pending_user is None  # nothing before the confirmation
     done = client.post(link, {"user": account.public_id, "q": "zhao_ld", "confirm": "1"})
     assert done.status_code == 302
     people.floating.refresh_from_db()
+    assert people.floating.user is None and people.floating.pending_user == account  # asked, not linked
+    # The holder accepts after signing in (今日待办 → 关联请求).
+    holder = login(account)
+    assert "党员账号关联请求待您确认" in holder.get(reverse("dashboard:home")).content.decode()
+    answer = reverse("people:account_request_answer", args=[people.floating.public_id, "accept"])
+    assert holder.post(answer).status_code == 302
+    people.floating.refresh_from_db()
     assert people.floating.user == account
+    client = login(world.users.community_worker)
     # The account is linked now: a second member cannot take it, and a tampered id is refused.
     again = client.post(
         reverse("people:member_account_link", args=[people.pocket.public_id]),
@@ -194,12 +214,15 @@ def test_unlinking_asks_first(people, world, login):
 def test_two_workers_linking_one_account_to_two_members_at_once_leave_one_link(people, world):
     account = make_account("shared01", "赵流动")
     first, second = world.users.community_worker, world.users.community_worker_colleague
+    services.member_request_account_link(actor=first, member=people.floating, user=account)
+    services.member_request_account_link(actor=second, member=people.pocket, user=account)
     results = run_at_once(
-        lambda: services.member_link_account(actor=first, member=people.floating, user=account),
-        lambda: services.member_link_account(actor=second, member=people.pocket, user=account),
+        lambda: services.member_accept_account_link(actor=account, member=people.floating),
+        lambda: services.member_accept_account_link(actor=account, member=people.pocket),
     )
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     refusal = next(value for kind, value in results if kind == "error")
-    assert isinstance(refusal, ValidationError) and "已关联" in " ".join(refusal.messages)
+    text = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else ""
+    assert "已关联" in text or "已处理" in text, refusal  # linked elsewhere, or the request ended with it
     assert Member.objects.filter(user=account).count() == 1
     assert len(party_member_roles(account)) == 1

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from dangjian.demo.accounts import DEMO_PASSWORD
@@ -47,7 +49,7 @@ def test_the_map_draws_the_grids_and_answers_where_a_point_lies(browser, demo):
     # Click the middle of the first grid polygon: the page says which grid it is.
     box = page.locator("path.leaflet-interactive").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.getElementById('locate-result').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('locate-result').textContent.length > 0")
     assert "婆石社区" in page.locator("#locate-result").inner_text()
 
 
@@ -62,3 +64,33 @@ def test_the_org_tree_shows_the_four_level_network(browser, demo):
         assert label in counts
     browser.assert_fits()
     browser.shot("org-detail")
+
+
+def test_a_subdistrict_admin_draws_a_community_boundary_and_reads_why_it_is_refused(browser, demo):
+    community = demo.areas["婆石社区"]
+    page = browser.sign_in("jd_admin", DEMO_PASSWORD)
+    browser.go(f"/territory/{community.public_id}/")
+    page.get_by_role("link", name="导入社区边界").click()
+    page.wait_for_url("**/boundary/import/")
+    too_small = demo.areas["婆石社区第一网格"].boundary  # leaves the community's other grids out
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "b.geojson", "mimeType": "application/json", "buffer": json.dumps(too_small).encode()}],
+    )
+    page.get_by_role("button", name="检查并导入").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "在社区「婆石社区」的新边界之外" in alert.inner_text()
+    assert "网格「婆石社区 · 婆石社区" in alert.inner_text()
+    browser.assert_fits()
+    browser.shot("territory-boundary-refused")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {"name": "b.geojson", "mimeType": "application/json", "buffer": json.dumps(community.boundary).encode()}
+        ],
+    )
+    page.get_by_role("button", name="检查并导入").click()
+    page.wait_for_url(f"**/territory/{community.public_id}/")
+    assert "已更新婆石社区的边界" in page.content()
+    browser.assert_fits()

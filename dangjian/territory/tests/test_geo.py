@@ -87,10 +87,13 @@ def test_it_refuses_a_grid_that_overlaps_another_of_its_community_naming_it(worl
             actor=None, level="grid", name="重叠网格", parent=world.c1, boundary=square(113.505, 22.205)
         )
     text = str(exc.value)
-    assert "「婆石第一网格」" in text and "「婆石第二网格」" in text
+    assert "「婆石社区 · 婆石第一网格」" in text and "「婆石社区 · 婆石第二网格」" in text
     assert not Area.objects.filter(name="重叠网格").exists()
-    # A grid of another community may overlap (communities are validated on their own).
-    services.area_create(actor=None, level="grid", name="别处网格", parent=world.c3, boundary=square(113.505, 22.205))
+    # A grid of another community may not overlap either (see test_boundaries.py).
+    with pytest.raises(ValidationError):
+        services.area_create(
+            actor=None, level="grid", name="别处网格", parent=world.c3, boundary=square(113.505, 22.205)
+        )
     # Editing a grid onto its neighbour is refused too.
     with pytest.raises(ValidationError):
         services.area_update(actor=None, area=world.g1b, boundary=square(113.505, 22.20))
@@ -108,8 +111,8 @@ def test_it_imports_grids_all_or_nothing(world):
             data={"type": "FeatureCollection", "features": [good, clash, clash_old, nameless]},
         )
     messages = exc.value.messages
-    assert any("「新三网格」与「婆石第二网格」重叠" in m for m in messages)
-    assert any("「新一网格」与「新二网格」重叠" in m for m in messages)
+    assert any("「新三网格」与「婆石社区 · 婆石第二网格」重叠" in m for m in messages)
+    assert any("「新一网格」与「婆石社区 · 新二网格」重叠" in m for m in messages)
     assert any("第 4 个要素" in m and "名称" in m for m in messages)
     assert not Area.objects.filter(name__in=["新一网格", "新二网格", "新三网格"]).exists()
     grids = services.grids_import_geojson(
@@ -126,8 +129,8 @@ def test_it_validates_codes_and_levels(world):
         services.area_create(actor=None, level="community", name="外码社区", parent=world.s1, code="440403001001")
     with pytest.raises(ValidationError, match="上级应为"):
         services.area_create(actor=None, level="grid", name="悬空网格", parent=world.s1)
-    with pytest.raises(ValidationError, match="只有网格"):
-        services.area_create(actor=None, level="community", name="画框社区", parent=world.s1, boundary=square(0, 0))
+    with pytest.raises(ValidationError, match="只有街道、社区和网格"):
+        services.area_create(actor=None, level="zone", name="画框片区", parent=world.s1, boundary=square(0, 0))
     zone = services.area_create(actor=None, level="zone", name="第一片区", parent=world.s2)
     community = services.area_create(actor=None, level="community", name="片区社区", parent=zone, code="440402002009")
     assert community.path.startswith(zone.path)

@@ -4,7 +4,9 @@ the district, the whole deployment and organization nodes."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from dangjian.orgs import services as org_services
 from dangjian.territory import services as territory_services
 from dangjian.units import selectors, services
 from dangjian.units.models import ResidentUnit
@@ -19,6 +21,8 @@ def rates(f: selectors.Figures) -> dict:
         "work": (f.work_coverage.num, f.work_coverage.den),
         "red_oc": (f.red_owners_committee_share.num, f.red_owners_committee_share.den),
         "red_pc": (f.red_property_share.num, f.red_property_share.den),
+        "work_oc": (f.owners_committee_work_share.num, f.owners_committee_work_share.den),
+        "work_pc": (f.property_work_share.num, f.property_work_share.den),
         "blank": f.blank,
         "formed": (f.single, f.joint, f.unformed),
     }
@@ -33,8 +37,10 @@ def test_it_counts_a_community(cov):
         "org": (2, 4),  # U2 U3 U4 U5 are new-sector; U3 U4 covered
         "social": (0, 1),  # U5: 35 staff, uncovered
         "work": (4, 7),  # U1 U3 U4 (organizations) U7 (instructor)
-        "red_oc": (1, 2),  # U6 has a member on record; U7 has nothing
+        "red_oc": (0, 2),  # U6 has only a member on record, U7 only an instructor: no organization in either
         "red_pc": (0, 0),
+        "work_oc": (1, 2),  # U7: its Party-building instructor
+        "work_pc": (0, 0),
         "blank": 3,  # U2 U5 U6
         "formed": (1, 2, 4),
     }
@@ -51,7 +57,9 @@ def test_it_counts_another_community_and_shows_a_dash_without_units(cov):
         "social": (1, 1),
         "work": (2, 3),
         "red_oc": (0, 0),
-        "red_pc": (1, 1),
+        "red_pc": (0, 1),  # U9 has members but no organization
+        "work_oc": (0, 0),
+        "work_pc": (0, 1),
         "blank": 1,
         "formed": (0, 1, 2),
     }
@@ -69,8 +77,10 @@ def test_it_counts_a_subdistrict_and_the_district(cov):
         "org": (3, 6),
         "social": (1, 2),
         "work": (6, 10),
-        "red_oc": (1, 2),
-        "red_pc": (1, 1),
+        "red_oc": (0, 2),
+        "red_pc": (0, 1),
+        "work_oc": (1, 2),
+        "work_pc": (0, 1),
         "blank": 4,
         "formed": (1, 3, 6),
     }
@@ -82,8 +92,10 @@ def test_it_counts_a_subdistrict_and_the_district(cov):
         "org": (4, 8),
         "social": (1, 3),
         "work": (8, 14),
-        "red_oc": (1, 2),
-        "red_pc": (2, 2),  # U9 (members) and U14 (an organization located at it)
+        "red_oc": (0, 2),
+        "red_pc": (1, 2),  # U14 (an organization located at it); U9 has members only
+        "work_oc": (1, 2),
+        "work_pc": (1, 2),
         "blank": 5,
         "formed": (2, 3, 9),
     }
@@ -115,6 +127,8 @@ def test_it_counts_an_organization_node(cov):
         "work": (3, 3),
         "red_oc": (0, 0),
         "red_pc": (0, 0),
+        "work_oc": (0, 0),
+        "work_pc": (0, 0),
         "blank": 0,
         "formed": (1, 2, 0),
     }
@@ -217,3 +231,23 @@ def test_a_node_the_childrens_and_the_kinds_figures_add_up(cov):
     assert sum((row.figures for row in coverage.rows), selectors.Figures()) == coverage.figures
     assert sum((row.figures for row in coverage.kinds), selectors.Figures()) == coverage.figures
     assert [row.label for row in coverage.kinds] == ["机关", "非公企业", "社会组织", "医院", "物业服务企业", "业委会"]
+
+
+def test_an_owners_committee_is_red_by_its_party_organization_not_by_members(cov, login):
+    """红色业委会 is 业委会党组织覆盖 (seed 000: ≈70 %), reported apart from 工作覆盖 (100 %)."""
+    w = cov.world
+    typed = ResidentUnit.objects.get(name="婆石花园业主委员会")  # U7: an instructor, no organization
+    ResidentUnit.objects.filter(pk=typed.pk).update(member_count=9)  # a typed count proves nothing
+    assert rates(selectors.area_figures(w.c1))["red_oc"] == (0, 2)
+    assert selectors.is_red(ResidentUnit.objects.get(pk=typed.pk)) is False
+    body = login(w.users.community_worker).get(reverse("units:detail", args=[typed.public_id])).content.decode()
+    assert "（尚无党组织，已由党建指导员实现工作覆盖）" in body
+    zhongzhu = ResidentUnit.objects.get(name="中珠新村业主委员会")  # U6
+    branch = org_services.org_create(
+        actor=None, org_type="branch", name="中珠新村业委会党支部", parent=w.cc1, area=w.c1, unit=zhongzhu
+    )
+    ResidentUnit.objects.filter(pk=zhongzhu.pk).update(party_org=branch)
+    f = selectors.area_figures(w.c1)
+    assert (rates(f)["red_oc"], rates(f)["work_oc"]) == ((1, 2), (2, 2))
+    assert str(f.red_owners_committee_share) == "50.0%" and str(f.owners_committee_work_share) == "100.0%"
+    assert selectors.is_red(ResidentUnit.objects.get(pk=zhongzhu.pk)) is True

@@ -162,7 +162,7 @@ def test_adjunct_members_sit_once_and_end_once(world):
     )
     with pytest.raises(ValidationError) as exc:
         services.adjunct_add(actor=None, committee=world.cc1, unit=world.unit, name="陈主任")
-    assert errors_of(exc)["name"] == ["陈主任（拱北口岸中心）已是该大党委的在任兼职委员。"]
+    assert errors_of(exc)["name"] == ["陈主任（拱北口岸中心）已是「婆石社区大党委」的在任兼职委员。"]
     with pytest.raises(ValidationError) as exc:
         services.adjunct_add(actor=None, committee=world.cc3, unit=world.unit, name="陈主任")
     assert "不是社区大党委" in exc.value.messages[0]

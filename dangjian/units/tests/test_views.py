@@ -254,7 +254,7 @@ def test_adjunct_members_are_added_and_ended_on_the_page(world, login):
     response = client.post(url, {"unit": world.unit.pk, "name": "陈主任", "post": "主任", "since": "2022-01-01"})
     assert response.status_code == 302
     body = client.post(url, {"unit": world.unit.pk, "name": "陈主任"}).content.decode()
-    assert "已是该大党委的在任兼职委员" in body
+    assert "已是「婆石社区大党委」的在任兼职委员" in body
     seat = AdjunctMember.objects.get()
     end = reverse("units:adjunct_end", args=[seat.public_id])
     assert "确认卸任" in client.get(end).content.decode()

@@ -96,7 +96,7 @@ def test_it_lets_a_worker_correct_behind_a_confirmation(vol, world, login):
     client = login(world.users.community_worker)
     url = reverse("volunteering:correct", args=["a", vol.signup.public_id])
     page = client.get(url).content.decode()
-    assert "confirm(" in page
+    assert 'data-confirm="确认更正？' in page  # app.js asks before the form submits
     fmt = "%Y-%m-%dT%H:%M"
     local = start.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
     response = client.post(

@@ -12,7 +12,8 @@
   var droppedLayer = L.layerGroup().addTo(map);
   var planLayer = L.layerGroup().addTo(map);
   var radius = 577;
-  function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+  var textEl = window.dj.textEl;
+  function add(parent, child) { parent.appendChild(child); return child; }
 
   fetch(el.dataset.geojson, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
@@ -35,7 +36,7 @@
           var p = f.properties;
           var tip = p.kind === "center" ? p.name + "（" + p.level + "）"
             : p.name + "：" + (p.covered ? "圈内" : "圈外") + (p.nearest ? "，距「" + p.nearest + "」步行约 " + p.minutes + " 分钟" : "");
-          lyr.bindTooltip(tip);
+          lyr.bindTooltip(textEl(tip));
         }
       }).addTo(map);
       if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [16, 16] }); }
@@ -53,8 +54,9 @@
   document.getElementById("plan-clear").addEventListener("click", function () {
     dropped = []; droppedLayer.clearLayers(); planLayer.clearLayers();
     pointsLabel.textContent = pointsLabel.dataset.template.replace("%(n)s", 0);
-    document.getElementById("plan-result").innerHTML = "";
+    document.getElementById("plan-result").replaceChildren();
   });
+  document.getElementById("plan-form").addEventListener("submit", function (e) { e.preventDefault(); });
   document.getElementById("plan-run").addEventListener("click", function () {
     var body = new URLSearchParams();
     body.set("k", document.getElementById("plan-k").value);
@@ -67,19 +69,22 @@
       .then(function (r) { return r.json(); })
       .then(function (d) {
         planLayer.clearLayers();
-        if (d.error) { out.innerHTML = '<p class="errorlist">' + text(d.error) + "</p>"; return; }
+        if (d.error) { out.replaceChildren(textEl(d.error, "p")); out.firstChild.className = "errorlist"; return; }
         var pct = function (x) { return (x * 100).toFixed(1) + "%"; };
-        var html = "<p>规划前圈内居民 " + d.covered_before + " / " + d.residents_total + "（" + pct(d.share_before) + "）</p>";
-        if (!d.picks.length) { html += '<p class="empty">所有居民已在服务圈内，或候选点无法新增覆盖。</p>'; }
-        html += '<ol class="plan-picks">';
+        out.replaceChildren(textEl("规划前圈内居民 " + d.covered_before + " / " + d.residents_total + "（" + pct(d.share_before) + "）", "p"));
+        if (!d.picks.length) { add(out, textEl("所有居民已在服务圈内，或候选点无法新增覆盖。", "p")).className = "empty"; }
+        var list = add(out, document.createElement("ol"));
+        list.className = "plan-picks";
         d.picks.forEach(function (p) {
-          html += "<li><strong>" + text(p.label) + "</strong>：新增覆盖 " + p.gain + " 人，累计 " + p.covered_total + " 人（" + pct(p.share) + "）"
-            + '<div class="muted">' + text(p.estates.join("、")) + "</div></li>";
+          var item = add(list, document.createElement("li"));
+          add(item, textEl(p.label, "strong"));
+          add(item, document.createTextNode("：新增覆盖 " + p.gain + " 人，累计 " + p.covered_total + " 人（" + pct(p.share) + "）"));
+          add(item, textEl(p.estates.join("、"), "div")).className = "muted";
           L.circle([p.lat, p.lng], { radius: d.radius_m, color: "#0b5cad", weight: 2, dashArray: "4 4", fillOpacity: 0.08 }).addTo(planLayer);
-          L.marker([p.lat, p.lng], { icon: L.divIcon({ className: "plan-pin", html: '<span style="display:inline-block;background:#0b5cad;color:#fff;border-radius:50%;width:22px;height:22px;line-height:22px;text-align:center;font-weight:700">' + p.rank + "</span>", iconSize: [22, 22] }) })
-            .bindTooltip(p.label).addTo(planLayer);
+          var pin = textEl(p.rank);
+          L.marker([p.lat, p.lng], { icon: L.divIcon({ className: "plan-pin", html: pin, iconSize: [22, 22] }) })
+            .bindTooltip(textEl(p.label)).addTo(planLayer);
         });
-        out.innerHTML = html + "</ol>";
         out.setAttribute("data-done", "1");
       })
       .catch(function () { out.textContent = "计算失败，请重试。"; });

@@ -4,8 +4,21 @@ from dangjian.accounts.models import User
 from dangjian.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, EXTRA_ROLES
 
 
+def site_url(host: str, port: str) -> str:
+    """The address to open in a browser for a server listening on host:port."""
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine reaches it on the loopback
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
 class Command(BaseCommand):
     help = "Print the demo accounts (one per role) to sign in with."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="the address the server listens on (make run HOST=)")
+        parser.add_argument("--port", default="8000", help="the port the server listens on (make run PORT=)")
 
     def handle(self, *args, **options):
         existing = set(
@@ -17,7 +30,9 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write("")
-        self.stdout.write("演示账号 / Demo accounts  —  http://127.0.0.1:8000/")
+        self.stdout.write(f"演示账号 / Demo accounts  —  {site_url(options['host'], options['port'])}")
+        if options["host"] in ("0.0.0.0", "::"):
+            self.stdout.write("已在所有网卡上监听：其他设备请用本机的 IP 地址访问 / listening on every interface")
         self.stdout.write(f"密码 / password (all): {DEMO_PASSWORD}")
         self.stdout.write("-" * 72)
         for a in DEMO_ACCOUNTS:

@@ -82,7 +82,8 @@
           },
           onEachFeature: function (f, lyr) {
             if (f.properties.count) { hot += 1; }
-            lyr.bindTooltip(f.properties.community + " · " + f.properties.name + "：" + f.properties.count + " " + el.dataset.unit, { sticky: true });
+            var tip = f.properties.community + " · " + f.properties.name + "：" + f.properties.count + " " + el.dataset.unit;
+            lyr.bindTooltip(window.dj.textEl(tip), { sticky: true });
           }
         }).addTo(map);
         el.dataset.grids = geo.features.length;

@@ -17,7 +17,7 @@
     if (gridsScript) {
       L.geoJSON(JSON.parse(gridsScript.textContent), {
         style: { color: "#c8161d", weight: 1.5, fillOpacity: 0.06 },
-        onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name, { sticky: true }); },
+        onEachFeature: function (f, layer) { layer.bindTooltip(window.dj.textEl(f.properties.name), { sticky: true }); },
         interactive: true
       }).addTo(map);
     }
@@ -85,7 +85,7 @@
     var previews = document.getElementById("photo-previews");
     if (input && previews) {
       input.addEventListener("change", function () {
-        previews.innerHTML = "";
+        previews.replaceChildren();
         Array.prototype.slice.call(input.files, 0, 6).forEach(function (file) {
           var img = document.createElement("img");
           img.alt = file.name;
@@ -93,6 +93,15 @@
           previews.appendChild(img);
         });
       });
+    }
+    // A refused form: bring the first problem into view (on a phone it is often below the fold).
+    var firstError = form.querySelector("ul.errorlist:not([data-testid=form-errors])") ||
+      form.querySelector(".errorlist");
+    if (firstError) {
+      firstError.scrollIntoView({ block: "center" });
+      // Django names a field's error list "<field id>_error".
+      var control = firstError.id ? document.getElementById(firstError.id.replace(/_error$/, "")) : null;
+      if (control && control.type !== "hidden") { control.focus({ preventScroll: true }); }
     }
     form.addEventListener("submit", function () {
       var button = form.querySelector("button[type=submit]");
