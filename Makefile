@@ -78,6 +78,7 @@ vendor:
 bench: $(DEV_STAMP)
 	DEBUG=1 $(BIN)/python bench/grid_lookup.py
 	DEBUG=1 $(BIN)/python bench/subtree_counts.py
+	DEBUG=1 $(BIN)/python bench/boundary_check.py --small
 	DEBUG=1 $(BIN)/python bench/demo_scale.py
 
 clean:

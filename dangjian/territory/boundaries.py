@@ -145,7 +145,7 @@ def _grid_overlap_errors(items: Sequence[Drawn], community: Area, exclude: Colle
                 label, other = existing[k]
                 area = overlap_area(item.geom, other)
                 if area > OVERLAP_TOLERANCE:
-                    errors.append(_overlap_message(item.name, label, area, other))
+                    errors.append(_overlap_message(_grid_label(community.name, item.name), label, area, other))
     if len(items) > 1:  # the new grids among themselves
         tree = STRtree(geoms)
         for i, item in enumerate(items):
@@ -153,7 +153,7 @@ def _grid_overlap_errors(items: Sequence[Drawn], community: Area, exclude: Colle
                 area = overlap_area(item.geom, geoms[j]) if j > i else 0.0
                 if area > OVERLAP_TOLERANCE:
                     label = _grid_label(community.name, items[j].name)
-                    errors.append(_overlap_message(item.name, label, area, geoms[j]))
+                    errors.append(_overlap_message(_grid_label(community.name, item.name), label, area, geoms[j]))
     return errors
 
 

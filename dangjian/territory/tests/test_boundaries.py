@@ -62,8 +62,8 @@ def test_a_worker_cannot_import_a_grid_over_another_communitys_grids(world, logi
     response = login(world.users.community_worker).post(url, upload(collection(("婆石第九网格", grab))))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "网格「婆石第九网格」与「茂盛社区 · 茂盛第一网格」重叠约" in body
-    assert "网格「婆石第九网格」与「海虹社区 · 海虹第一网格」重叠约" in body
+    assert "网格「婆石社区 · 婆石第九网格」与「茂盛社区 · 茂盛第一网格」重叠约" in body
+    assert "网格「婆石社区 · 婆石第九网格」与「海虹社区 · 海虹第一网格」重叠约" in body
     # The overlap is the whole of each covered grid; the message gives it in square metres.
     for other, grid in (("茂盛社区 · 茂盛第一网格", world.g2), ("海虹社区 · 海虹第一网格", world.g3)):
         expected = wgs84_square_metres(grid.boundary)

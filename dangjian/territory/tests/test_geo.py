@@ -111,8 +111,8 @@ def test_it_imports_grids_all_or_nothing(world):
             data={"type": "FeatureCollection", "features": [good, clash, clash_old, nameless]},
         )
     messages = exc.value.messages
-    assert any("「新三网格」与「婆石社区 · 婆石第二网格」重叠" in m for m in messages)
-    assert any("「新一网格」与「婆石社区 · 新二网格」重叠" in m for m in messages)
+    assert any("「婆石社区 · 新三网格」与「婆石社区 · 婆石第二网格」重叠" in m for m in messages)
+    assert any("「婆石社区 · 新一网格」与「婆石社区 · 新二网格」重叠" in m for m in messages)
     assert any("第 4 个要素" in m and "名称" in m for m in messages)
     assert not Area.objects.filter(name__in=["新一网格", "新二网格", "新三网格"]).exists()
     grids = services.grids_import_geojson(
