@@ -329,22 +329,3 @@ def my_open_steps(user: Any, *, today: datetime.date, days: int = DUE_SOON_DAYS)
         .select_related("case__org")
         .order_by("deadline", "pk")
     )
-
-
-@dataclass
-class ApprovalCounts:
-    applied: int = 0
-    plans: int = 0
-    without_plan: int = 0
-
-
-def approvals_waiting(user: Any) -> ApprovalCounts:
-    """What waits for an admin: applications for delisting, plans to approve, flagged cases without a plan."""
-    counts = cases_for(user).aggregate(
-        applied=Count("pk", filter=Q(status=S.APPLIED), distinct=True),
-        plans=Count("pk", filter=Q(status=S.FLAGGED, steps__isnull=False), distinct=True),
-        flagged=Count("pk", filter=Q(status=S.FLAGGED), distinct=True),
-    )
-    return ApprovalCounts(
-        applied=counts["applied"], plans=counts["plans"], without_plan=counts["flagged"] - counts["plans"]
-    )
