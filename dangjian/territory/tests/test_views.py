@@ -79,7 +79,8 @@ def test_grid_import_page_is_scoped_and_reports_overlaps(world, login, assert_sc
     }
     client = login(u.community_worker)
     response = client.post(url, {"file": SimpleUploadedFile("g.geojson", json.dumps(bad).encode())})
-    assert response.status_code == 200 and "「婆石社区 · 撞车网格」与「婆石社区 · 婆石第一网格」重叠" in response.content.decode()
+    assert response.status_code == 200
+    assert "「婆石社区 · 撞车网格」与「婆石社区 · 婆石第一网格」重叠" in response.content.decode()
     assert not Area.objects.filter(name="撞车网格").exists()
     response = client.post(url, {"file": SimpleUploadedFile("g.geojson", b"{not json")})
     assert "不是有效的 JSON" in response.content.decode()
