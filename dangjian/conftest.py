@@ -273,6 +273,33 @@ class Browser:
             self.page.mouse.move(0, 0)
         return texts
 
+    def chart_tooltip(self, selector: str, name: str):
+        """Point at the category `name` of an ECharts bar chart, just above its baseline, as a person
+        would; the tooltip (a div the chart appends to its own box) once it shows that name, or markup."""
+        page = self.page
+        page.locator(selector).evaluate("el => el.scrollIntoView({ block: 'center' })")
+        point = page.evaluate(
+            """([s, name]) => {
+              const chart = echarts.getInstanceByDom(document.querySelector(s));
+              const i = chart.getOption().xAxis[0].data.indexOf(name);
+              if (i < 0) { return null; }
+              const p = chart.convertToPixel({ seriesIndex: 0 }, [i, 0]);
+              const box = document.querySelector(s).getBoundingClientRect();
+              return [box.x + p[0], box.y + p[1] - 4];
+            }""",
+            [selector, name],
+        )
+        assert point is not None, f"{name!r} is not a category of {selector}"
+        page.mouse.move(*point)
+        tooltip = page.locator(f"{selector} > div:not(:has(canvas, svg))")
+        page.wait_for_function(
+            """([s, name]) => [...document.querySelectorAll(s + " > div")].some(d =>
+              !d.querySelector("canvas, svg") && d.offsetParent !== null
+              && (d.textContent.includes(name) || d.querySelector("img, script")))""",
+            arg=[selector, name],
+        )
+        return tooltip
+
     def assert_no_script_from_data(self):
         """None of the XSS_* names ran."""
         assert self.page.evaluate("typeof window.__xss") == "undefined", "a name ran as script"
