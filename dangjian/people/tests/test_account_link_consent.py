@@ -5,6 +5,8 @@ account (found by exact username), so the district admin holds a role "inside" t
 then resets the district admin's password and signs in as them.
 """
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.accounts import services as account_services
@@ -105,3 +107,24 @@ def test_the_account_search_shows_no_names_outside_the_scope(people, world, logi
     assert candidate.named
     (stranger,) = selectors.account_candidates(u.subdistrict_admin, "jd2")
     assert not stranger.named
+
+
+def test_the_request_list_costs_the_same_for_one_request_or_many(people, world, login):
+    account = User.objects.get(username="nobody")
+    client = login(account)
+    url = reverse("people:account_requests")
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    worker = world.users.community_worker
+    services.member_request_account_link(actor=worker, member=people.floating, user=account)
+    one = page_queries()
+    for i in range(3):
+        member = services.member_create(actor=None, name=f"候选{i}", org=world.eb, home_community=world.c1)
+        services.member_request_account_link(actor=worker, member=member, user=account)
+    page = client.get(url).content.decode()
+    assert all(f"候选{i}" in page for i in range(3))
+    assert page_queries() == one
