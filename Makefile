@@ -9,6 +9,10 @@ PORT ?= 8000
 DEBUG ?= 0
 VAR_DIR := $(or $(DANGJIAN_VAR_DIR),var)
 ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
+# Every services module (top level, in sub-packages, or a services/ package) and the core engines.
+MYPY_FILES = $(shell find dangjian -path '*/tests' -prune -o -path '*/migrations' -prune -o \
+	\( -name 'services*.py' -o -path '*/services/*.py' \) -print | sort) \
+	dangjian/core/workflow.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py
 # `make run` serves plain http on this machine, as a district would try it: DEBUG off unless asked
 # (make run DEBUG=1), no HTTPS-only settings, a key kept in var/, static files through whitenoise.
 RUN_ENV = DEBUG=$(DEBUG) DANGJIAN_HTTPS=0 SECRET_KEY_FILE=$(VAR_DIR)/secret_key ALLOWED_HOSTS=$(ALLOWED_HOSTS)
@@ -58,7 +62,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint dangjian --lint --quiet
-	$(BIN)/mypy dangjian/*/services.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py
+	$(BIN)/mypy $(MYPY_FILES)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # What the suite needs besides the code: the dev packages, Chromium and the CJK fonts.

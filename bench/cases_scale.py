@@ -8,7 +8,7 @@ if the database does not hold them yet: the city scale with the bulk builder
 (dangjian.demo.bulk.build_scale("city"): 8 subdistricts, 130 communities, 600 grids), the six
 street-chief departments of its district, four accounts (district admin, subdistrict admin,
 community worker of the busiest community, a department's staff), then the cases with
-dangjian.cases.bulk.generate_cases (COPY on PostgreSQL): received over the last 365 days, in every
+dangjian.demo.bulk_cases.generate_cases (COPY on PostgreSQL): received over the last 365 days, in every
 state a year of cases is in, 40 % dispatched to departments.
 
 Then times, as the pages run them (median and p95 over --calls calls):
@@ -27,7 +27,7 @@ import time
 
 from _setup import describe_db, line, median, percentile, quiet_debug, setup_django
 
-PAGE_SIZE = 20  # the desk list's page size (cases.desk_views.PAGE_SIZE)
+PAGE_SIZE = 20  # the desk list's page size (cases.desk.views.PAGE_SIZE)
 ACCOUNTS = {
     "bench_qu": "district_admin",
     "bench_jd": "subdistrict_admin",
@@ -143,10 +143,11 @@ def main() -> None:
     from django.db.models import Count
     from django.utils import timezone
 
-    from dangjian.cases import figures, selectors
-    from dangjian.cases.bulk import generate_cases
+    from dangjian.cases import selectors
+    from dangjian.cases.figures import selectors as figures
     from dangjian.cases.models import Case, CaseStatus
     from dangjian.core.scoping import prefix_q
+    from dangjian.demo.bulk_cases import generate_cases
     from dangjian.territory.models import Area, Level
 
     line("database", describe_db())

@@ -63,10 +63,10 @@ def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[s
     from dangjian.core.validators import credit_code_check_char
     from dangjian.demo.bulk import Pinyin, distribute, insert_tree
     from dangjian.demo.names import person_name
+    from dangjian.demo.units import organization_code
     from dangjian.orgs.models import OrgType, PartyOrg
     from dangjian.people.models import Member
     from dangjian.territory.models import Area, Level
-    from dangjian.units.demo_data import organization_code
     from dangjian.units.models import CoverageRule, ResidentUnit
 
     pin = Pinyin()

@@ -6,7 +6,7 @@
 On var/bench_demands.sqlite3 unless DATABASE_URL is set (PostgreSQL is the plan at this size). Builds,
 if the database does not hold them yet: the city scale with the bulk builder
 (dangjian.demo.bulk.build_scale("city")), two accounts (the district admin, the community worker of
-the busiest community), then the demands with dangjian.demands.bulk.generate_demands (COPY on
+the busiest community), then the demands with dangjian.demo.bulk_demands.generate_demands (COPY on
 PostgreSQL): submitted over the last 365 days, in every state, unevenly over the grids.
 
 Then times (median and p95 over --calls calls):
@@ -104,9 +104,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.db.models import Count
 
-    from dangjian.demands import figures, lists, selectors
-    from dangjian.demands.bulk import generate_demands
+    from dangjian.demands import lists, selectors
+    from dangjian.demands.insight import figures
     from dangjian.demands.models import Demand
+    from dangjian.demo.bulk_demands import generate_demands
     from dangjian.territory.models import Area
 
     line("database", describe_db())

@@ -5,7 +5,7 @@
 PostgreSQL only: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/dj_bench311 (created when
 missing, never the development database). Set-up, once per database: migrate, a city-size territory
 (`demo_district --scale city`: 600 grids) and `--cases` cases over the last year written by
-dangjian.cases.bulk.generate_cases (COPY). Then the app is served by gunicorn on 127.0.0.1 with
+dangjian.demo.bulk_cases.generate_cases (COPY). Then the app is served by gunicorn on 127.0.0.1 with
 `--workers` sync workers and production settings plus one bench-only URL (bench/open311_settings.py,
 bench/open311_urls.py: a bare Django JSON view behind the same middleware), and this process drives
 it from `--concurrency` threads, one new connection per request (no keep-alive), for `--duration`
@@ -55,8 +55,8 @@ def prepare(target_cases: int) -> dict:
     from django.db import connection
 
     django.setup()
-    from dangjian.cases.bulk import generate_cases
     from dangjian.cases.models import Case, CaseCategory
+    from dangjian.demo.bulk_cases import generate_cases
     from dangjian.open311 import services
     from dangjian.territory.models import Area, Level
 

@@ -119,8 +119,9 @@ def db_run() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from dangjian.centers import demo_data, selectors
+    from dangjian.centers import selectors
     from dangjian.centers.models import ServiceCenter
+    from dangjian.demo import centers as demo_data
     from dangjian.demo.builder import build_demo_district
     from dangjian.territory.models import Area
 

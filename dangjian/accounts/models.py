@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
 from dangjian.core.text import mask_mobile
-from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area
-from dangjian.units.models import Department, ResidentUnit
 
 from .roles import AREA_ROLES, Role
 
@@ -84,7 +82,7 @@ class RoleAssignment(models.Model):
         verbose_name=_("属地范围"),
     )
     org = models.ForeignKey(
-        PartyOrg,
+        "orgs.PartyOrg",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -92,7 +90,7 @@ class RoleAssignment(models.Model):
         verbose_name=_("所在党组织"),
     )
     department = models.ForeignKey(
-        Department,
+        "units.Department",  # named, not imported: units sit a layer above accounts
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -100,7 +98,7 @@ class RoleAssignment(models.Model):
         verbose_name=_("部门"),
     )
     unit = models.ForeignKey(
-        ResidentUnit,
+        "units.ResidentUnit",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -33,16 +33,10 @@ ROLE_AREA_LEVEL: dict[str, str] = {
     Role.COMMUNITY_WORKER: "community",
     Role.GRID_WORKER: "grid",
 }
-# Roles that reach the territory and organization workbench pages.
-TREE_ROLES = AREA_ROLES
-AUDIT_ROLES = {Role.DISTRICT_ADMIN}
+# Roles that manage an area from the desk (the grid worker works in the field).
+MANAGER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER})
 
 SESSION_KEY = "active_role"
-
-
-def acting_user(actor: Any) -> Any:
-    """The signed-in user behind a service call, or None for the system (tasks, anonymous visitors)."""
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def user_assignments(user: Any) -> list[RoleAssignment]:
@@ -71,13 +65,7 @@ def active_assignment(user: Any) -> RoleAssignment | None:
     return assignments[0] if assignments else None
 
 
-def active_role(user: Any) -> str:
-    if getattr(user, "is_superuser", False) and not user_assignments(user):
-        return "superuser"
-    assignment = active_assignment(user)
-    return assignment.role if assignment else ""
-
-
-def active_scope(user: Any) -> Scope:
+def assignment_scope(user: Any) -> Scope:
+    """The scope of the user's active assignment: installed as core's scope resolver (see apps.py)."""
     assignment = active_assignment(user)
     return assignment.to_scope() if assignment else NO_SCOPE

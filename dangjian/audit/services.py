@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 
-from dangjian.accounts.roles import active_role
+from dangjian.core.scoping import active_role
 
 from .models import Action, AuditEvent
 

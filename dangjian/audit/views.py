@@ -1,11 +1,11 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from dangjian.accounts.roles import AUDIT_ROLES
 from dangjian.core.views import querystring_without_page, require_roles
 
 from .changes import describe
 from .models import Action, AuditEvent
+from .permissions import AUDIT_ROLES
 from .selectors import FILTERS, filter_events
 
 

@@ -4,8 +4,8 @@ about cases nobody has accepted, archive called-back cases.
 Each scan is idempotent (a second run finds nothing more to do: the marks it sets — warned_at,
 overdue_at, escalation_level, a WARN log row, the status — are what it selects on), bounded (ids read
 in chunks, at most `limit` cases a run; the next run takes the rest), and never overwrites a person's
-concurrent change: every case goes through services._transition with the version the scan read, so
-a case changed in between is skipped (StaleCase) and looked at again on the next run.
+concurrent change: every case goes through the workflow engine (take_step) with the version the scan read, so
+a case changed in between is skipped (StaleObject) and looked at again on the next run.
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.workflow import TransitionRefused, take_step
+
 from . import services
-from .models import OPEN_STATUSES, Case, CaseLog, CasePolicy, CaseStatus
-from .workflow import Step
+from .models import Case, CaseLog, CasePolicy, CaseStatus
+from .workflow import CASE_FLOW, OPEN_STATUSES, Step
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
 DEFAULT_LIMIT = 5000
-OPEN = [s.value for s in CaseStatus if s in OPEN_STATUSES]
+OPEN = sorted(OPEN_STATUSES)  # the declaration's open statuses (workflow.CASE_FLOW)
 
 
 def scan_limit() -> int:
@@ -84,7 +86,7 @@ def _apply(candidates: Iterable[tuple[int, int, int]], step: Callable[[Case, int
         try:
             if step(case, version):
                 result.done += 1
-        except (services.StaleCase, services.TransitionRefused, Case.DoesNotExist):
+        except (TransitionRefused, Case.DoesNotExist):  # StaleObject is a TransitionRefused
             # Someone acted on it since we read it: their change stands; the next scan looks again.
             result.skipped += 1
         except ValidationError:
@@ -98,7 +100,7 @@ def _when(value: datetime.datetime) -> str:
 
 
 # Each scan: the cases due (one query, per district's policy), and the step taken on each of them.
-# A step gets the version the scan read; _transition refuses it (StaleCase) if the case moved since.
+# A step gets the version the scan read; the engine refuses it (StaleObject) if the case moved since.
 ScanStep = Callable[[Case, int], bool]
 
 
@@ -109,8 +111,15 @@ def warn_step(now: datetime.datetime, policies: Policies) -> ScanStep:
         if current.deadline is None or current.deadline > now + datetime.timedelta(hours=hours):
             return False
         note = _("距办理期限（%(d)s）不足 %(h)s 小时") % {"d": _when(current.deadline), "h": hours}
-        services._transition(
-            actor=None, case=case, step=Step.WARN, version=version, note=note, public=False, fields={"warned_at": now}
+        take_step(
+            CASE_FLOW,
+            actor=None,
+            obj=case,
+            step=Step.WARN,
+            version=version,
+            note=note,
+            public=False,
+            fields={"warned_at": now},
         )
         return True
 
@@ -132,9 +141,10 @@ def overdue_step(now: datetime.datetime) -> ScanStep:
         if current.deadline is None or current.deadline >= now:
             return False
         note = _("已超过办理期限（%(d)s）") % {"d": _when(current.deadline)}
-        services._transition(
+        take_step(
+            CASE_FLOW,
             actor=None,
-            case=case,
+            obj=case,
             step=Step.OVERDUE,
             version=version,
             note=note,
@@ -172,9 +182,10 @@ def escalate_step(now: datetime.datetime, policies: Policies) -> ScanStep:
         where = _("街道") if target == 1 else _("区")
         hours = policy.escalate_after_hours if target == 1 else policy.escalate_district_after_hours
         note = _("超期超过 %(h)s 小时，上报%(w)s督办") % {"h": hours, "w": where}
-        services._transition(
+        take_step(
+            CASE_FLOW,
             actor=None,
-            case=case,
+            obj=case,
             step=Step.ESCALATE,
             version=version,
             note=note,
@@ -213,7 +224,7 @@ def unaccepted_step(now: datetime.datetime, policies: Policies) -> ScanStep:
         if current.received_at > now - datetime.timedelta(hours=hours):
             return False
         note = _("登记后超过 %(h)s 小时未受理") % {"h": hours}
-        services._transition(actor=None, case=case, step=Step.WARN, version=version, note=note, public=False)
+        take_step(CASE_FLOW, actor=None, obj=case, step=Step.WARN, version=version, note=note, public=False)
         return True
 
     return step

@@ -21,7 +21,8 @@ import jieba
 from django.utils import timezone
 from jieba import posseg
 
-from .models import OPEN_STATUSES, Case, CasePolicy
+from .models import Case, CasePolicy
+from .workflow import OPEN_STATUSES
 
 jieba.setLogLevel(logging.WARNING)
 

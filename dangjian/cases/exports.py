@@ -20,13 +20,12 @@ from dangjian.imports.exports import ExportColumn, export_response
 from dangjian.territory.models import Area
 from dangjian.units.models import Department
 
-from . import figures, selectors
+from . import selectors
+from .figures import selectors as figures
 from .models import CaseCategory, CaseStatus, Channel
 
 if TYPE_CHECKING:
-    from .figures_views import Selection
-
-EXPORT_ROLES = figures.FIGURE_ROLES
+    from .figures.views import Selection
 
 
 def _time(value: datetime.datetime | None) -> str:

@@ -3,7 +3,7 @@
 A case lands in a grid (point-in-polygon), and from it a community and a subdistrict; its category
 proposes an item of the subdistrict's duty list (街长制 权责清单) and so the lead department and the
 time limit. The person who accepts it is its owner until it is closed (首问负责制). Every step is a
-row of CaseLog; the allowed steps are the table in workflow.py.
+row of CaseLog; the workflow (states, steps, moves) is declared in workflow.py.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.territory.models import Area
 from dangjian.units.models import Department, ResidentUnit
@@ -203,15 +204,6 @@ class CaseStatus(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
-OPEN_STATUSES = frozenset(
-    {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, CaseStatus.PUBLISHED, CaseStatus.HANDLING}
-)
-# Finished from the resident's point of view (Open311 "closed").
-DONE_STATUSES = frozenset(
-    {CaseStatus.CLOSED, CaseStatus.CALLED_BACK, CaseStatus.ARCHIVED, CaseStatus.REJECTED, CaseStatus.MERGED}
-)
-
-
 class Placement(models.TextChoices):
     POINT = "point", _("按坐标落格")
     BORDER = "border", _("网格边界（已按规则选定）")
@@ -344,7 +336,16 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
+        from .workflow import OPEN_STATUSES
+
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        """The badge of the status, as the workflow declares it (a CSS modifier: `badge-<it>`)."""
+        from .workflow import status_badge
+
+        return status_badge(self.status)
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -378,25 +379,15 @@ class CaseDepartment(models.Model):
         return f"{self.case_id} {self.department_id}"
 
 
-class CaseLog(models.Model):
-    """One step of a case: who, when, which step, from, to, note."""
+class CaseLog(TransitionLog):
+    """One step of a case (core.workflow): who, when, which step, from, to, note; `public` ones are
+    shown to the resident (Open311 status_notes)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="log")
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)  # "系统", a department, an API client
-    step = models.CharField(_("步骤"), max_length=16)
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    public = models.BooleanField(default=True)  # shown to the resident (Open311 status_notes)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"], name="cases_log_case_at")]
 
     def __str__(self) -> str:

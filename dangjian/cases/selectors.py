@@ -10,11 +10,10 @@ from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.roles import Role, active_role
-from dangjian.core.scoping import Scope, prefix_q, scope_for
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import Scope, active_role, prefix_q, scope_for
 
 from .models import (
-    OPEN_STATUSES,
     Case,
     CaseDepartment,
     CaseLog,
@@ -24,6 +23,7 @@ from .models import (
     Extension,
     ExtensionStatus,
 )
+from .workflow import OPEN_STATUSES
 
 # The workbench's quick tabs: a department's inbox is the first three on its own cases.
 TABS = ("todo", "accepted", "dispatched", "handling", "closed", "overdue", "supervised", "mine")
@@ -40,7 +40,21 @@ QUEUES = {
 }
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
+# --- Who reads which cases: the three rules, side by side ----------------------------------------
+# 1. cases_in_scope: the user's scope only (territory, department, unit, own reports and assignments;
+#    Case.scope_q). What is counted for a place and what a scope "has": figures, patrol reports.
+# 2. workbench_cases: the scope, plus every case the user owns wherever it went (首问负责制). What the
+#    workbench lists and opens; a case routed out of the owner's area stays theirs.
+# 3. open311_readable: what an Open311 client reads: the public reports, plus every report of its own
+#    district for a staff-grant key. No user: the key decides.
+
+
+def cases_in_scope(user: Any) -> QuerySet[Case]:
+    """The cases of the user's scope (Case.scope_q), without the ones they merely own elsewhere."""
+    return Case.objects.visible_to(user)
+
+
+def workbench_cases(user: Any) -> QuerySet[Case]:
     """Cases in the user's scope, and the cases they own wherever the case went (首问负责制)."""
     scope = scope_for(user)
     if scope.everything:
@@ -51,13 +65,20 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(q)
 
 
+def open311_readable(qs: QuerySet[Case], client: Any) -> QuerySet[Case]:
+    """Public reports, plus every report of its own district for a staff-grant key (`client`: an ApiClient)."""
+    if client is not None and client.staff_grant:
+        return qs.filter(Q(is_public=True) | Q(district_id=client.district_id))
+    return qs.filter(is_public=True)
+
+
 def get_case_for_user(user: Any, public_id: Any) -> Case:
     """One case in scope, or 404 (for missing and out of scope alike)."""
     from django.core.exceptions import ValidationError
     from django.http import Http404
 
     try:
-        return visible_cases(user).select_related(*DETAIL_RELATED).get(public_id=public_id)
+        return workbench_cases(user).select_related(*DETAIL_RELATED).get(public_id=public_id)
     except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -108,7 +129,7 @@ def case_list(
 
     `category`, `area` and `department` are model instances the caller has already resolved in scope."""
     now = timezone.now()
-    cases = visible_cases(user)
+    cases = workbench_cases(user)
     if tab == "todo":
         cases = cases.filter(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))
     elif tab == "overdue":
@@ -269,7 +290,7 @@ def tab_counts(user: Any) -> dict[str, int]:
     from django.db.models import Count
 
     now = timezone.now()
-    base = visible_cases(user)
+    base = workbench_cases(user)
     counts = base.aggregate(
         todo=Count("pk", filter=Q(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))),
         dispatched=Count("pk", filter=Q(status=CaseStatus.DISPATCHED)),

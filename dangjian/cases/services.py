@@ -1,11 +1,11 @@
-"""Writes of the case lifecycle. Every step goes through `_transition`: the row is locked, the step is
-checked against workflow.TRANSITIONS for the parties the actor is, the version the actor read is
-checked (no lost update when a dispatcher and a department act at once), and a CaseLog row and an
-audit row are written."""
+"""Writes of the case lifecycle. Every step goes through the workflow engine (core.workflow.take_step
+with workflow.CASE_FLOW): the row is locked, the step is checked against the declared moves for the
+parties the actor is, the version the actor read is checked (no lost update when a dispatcher and a
+department act at once), and a CaseLog row and an audit row are written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
-from dangjian.audit.services import Action, audit_record
+from dangjian.accounts.roles import Role
 from dangjian.core.photos import CheckedPhoto, check_photos
+from dangjian.core.scoping import acting_user, active_role, active_scope
 from dangjian.core.tree import ancestor_paths
+from dangjian.core.workflow import TransitionRefused, take_step
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, ResidentUnit
 
@@ -28,250 +29,19 @@ from .models import (
     CaseDepartment,
     CaseLog,
     CasePhoto,
-    CasePolicy,
     CaseStatus,
-    Channel,
     DutyItem,
-    Extension,
-    ExtensionStatus,
     LimitUnit,
     Placement,
     Rating,
 )
+from .policies import DEADLINE_MARKS_CLEARED, limit_for
 from .workdays import deadline_after
-from .workflow import NOTE_STEPS, TRANSITIONS, Party, Step
-
-DISPATCH_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
-SUPERVISE_ROLES = frozenset({Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
-
-
-# A new deadline (reopen, approved extension) starts the warn/overdue/escalate scans afresh.
-DEADLINE_MARKS_CLEARED: dict[str, Any] = {"warned_at": None, "overdue_at": None, "escalation_level": 0}
-
-
-class TransitionRefused(ValidationError):
-    """A step the case's status or the actor's part in it does not allow."""
-
-
-class StaleCase(ValidationError):
-    """The case changed since the actor read it: they must look again before acting."""
-
-
-def policy_for(case: Case) -> CasePolicy:
-    policy = CasePolicy.objects.filter(district_id=case.district_id).first()
-    return policy or CasePolicy(district_id=case.district_id)
-
-
-def limit_for(case: Case) -> tuple[int, str]:
-    """The time limit: the duty item's, else the district's default."""
-    item = case.duty_item if case.duty_item_id else None
-    if item is not None:
-        return item.limit_amount, item.limit_unit
-    policy = policy_for(case)
-    return policy.default_limit_amount, policy.default_limit_unit
-
-
-def parties_for(user: Any, case: Case) -> set[str]:
-    """The parts `user` (in their active role) plays in `case`."""
-    if user is None:
-        return {Party.SYSTEM}
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    parties: set[str] = set()
-    if user.is_superuser:
-        parties |= {Party.DISPATCHER, Party.SUPERVISOR}
-    role, scope = active_role(user), active_scope(user)
-    path = scope.area_path or ""
-    in_area = bool(path) and case.area_path.startswith(path)
-    if in_area and (role in DISPATCH_ROLES or _own_patrol_report(case, role, user)):
-        parties.add(Party.DISPATCHER)
-    if in_area and role in SUPERVISE_ROLES:
-        parties.add(Party.SUPERVISOR)
-    if case.owner_id == user.pk:
-        parties.add(Party.OWNER)
-    if case.reporter_id == user.pk:
-        parties.add(Party.RESIDENT)
-    if _is_receiver(case, role, scope, user):
-        parties.add(Party.RECEIVER)
-    if case.status == CaseStatus.PUBLISHED and _may_claim(case, role, scope):
-        parties.add(Party.CLAIMANT)
-    return parties
-
-
-def _own_patrol_report(case: Case, role: str, user: Any) -> bool:
-    """人在网格走，事在网格办: a grid worker accepts what they found on patrol in their grid (首问负责制)."""
-    return (
-        role == Role.GRID_WORKER
-        and case.channel == Channel.PATROL
-        and case.reporter_id == user.pk
-        and case.status == CaseStatus.SUBMITTED
-    )
-
-
-def _is_receiver(case: Case, role: str, scope: Any, user: Any) -> bool:
-    kind = case.assignee_kind
-    if kind == "department":
-        return scope.department_id is not None and scope.department_id == case.assigned_department_id
-    if kind in ("grid", "community"):
-        if case.assigned_user_id:  # a named grid worker or community worker
-            return case.assigned_user_id == user.pk
-        return (
-            role in (Role.GRID_WORKER, Role.COMMUNITY_WORKER)
-            and case.assigned_area is not None
-            and scope.area_path == case.assigned_area.path
-        )
-    if kind == "member":
-        return case.assigned_user_id == user.pk
-    if kind == "unit":
-        return scope.unit_id is not None and scope.unit_id == case.assigned_unit_id
-    return False
-
-
-def _may_claim(case: Case, role: str, scope: Any) -> bool:
-    if role == Role.PARTY_MEMBER:
-        home = _home_community_id(scope) if scope.user_id is not None else None
-        return home is not None and home == case.community_id
-    if role == Role.UNIT_CONTACT and scope.unit_id:
-        from dangjian.units.models import ResidentUnit
-
-        return ResidentUnit.objects.filter(pk=scope.unit_id, community_id=case.community_id).exists()
-    return False
-
-
-def _home_community_id(scope: Any) -> int | None:
-    from dangjian.accounts.models import RoleAssignment
-
-    assignment = (
-        RoleAssignment.objects.filter(user_id=scope.user_id, role=Role.PARTY_MEMBER, is_active=True)
-        .values_list("home_community_id", flat=True)
-        .first()
-    )
-    return assignment
+from .workflow import CASE_FLOW, Party, Step
 
 
 def actor_label(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return _("系统")
-    return actor.full_name or actor.username
-
-
-def log_step(
-    case: Case,
-    *,
-    actor: Any,
-    step: str,
-    from_status: str,
-    to_status: str,
-    note: str = "",
-    public: bool = True,
-    label: str = "",
-) -> CaseLog:
-    """`label` names an actor that is not a person (an Open311 client)."""
-    user = acting_user(actor)
-    return CaseLog.objects.create(
-        case=case,
-        actor=user,
-        actor_label=(label if user is None and label else actor_label(actor))[:100],
-        step=step,
-        from_status=from_status,
-        to_status=to_status,
-        note=(note or "")[:500],
-        public=public,
-    )
-
-
-def _last_step_text(case: Case) -> tuple[str, str]:
-    """Who took the last step on `case`, and which: the loser of a race is told who won."""
-    last = case.log.order_by("-at", "-pk").first()
-    if last is None:
-        return _("他人"), ""
-    return last.actor_label or _("他人"), str(Step(last.step).label) if last.step in Step.values else last.step
-
-
-def _check_version(case: Case, version: int | None) -> None:
-    if version is not None and version != case.version:
-        who, step = _last_step_text(case)
-        raise StaleCase(
-            _("事件 %(n)s 已被 %(who)s 更新（%(step)s），请刷新后再操作。")
-            % {"n": case.number, "who": who, "step": step}
-        )
-
-
-def _lock(case: Case) -> Case:
-    # `of`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
-    return Case.objects.select_for_update(of=("self",)).select_related("duty_item", "assigned_area").get(pk=case.pk)
-
-
-@transaction.atomic
-def _transition(
-    *,
-    actor: Any,
-    case: Case,
-    step: str,
-    version: int | None = None,
-    note: str | Callable[[Case], str] = "",
-    public: bool = True,
-    fields: dict[str, Any] | None = None,
-    to_status: str | None = None,
-    prepare: Callable[[Case, set[str]], dict[str, Any] | None] | None = None,
-    after: Callable[[Case], None] | None = None,
-) -> Case:
-    """Take `step` on `case`: lock, check party, status and version, update, log, audit.
-
-    `fields` are the other columns the step sets; `to_status` overrides the table's target (unused
-    by the table's steps, kept for the system's scans). `prepare(locked, parties)` runs on the
-    locked row once the step is allowed: it validates what depends on the current state (raising
-    ValidationError) and returns more fields; `after(case)` writes the step's other rows; `note`
-    may be computed from the locked row."""
-    locked = _lock(case)
-    _check_version(locked, version)
-    parties = parties_for(actor, locked)
-    entry = TRANSITIONS.get((locked.status, step))
-    if entry is not None:
-        target, allowed = entry
-    elif step in NOTE_STEPS and locked.status in NOTE_STEPS[step][0]:
-        target, allowed = locked.status, NOTE_STEPS[step][1]
-    else:
-        message = _("事件 %(n)s 当前状态为「%(s)s」，不能%(step)s。") % {
-            "n": locked.number,
-            "s": locked.get_status_display(),
-            "step": Step(step).label,
-        }
-        if version is None and locked.version > 1:
-            # The actor did not say what they read: tell them who moved the case last.
-            who, last = _last_step_text(locked)
-            message += _("（最近一步：%(who)s %(step)s）") % {"who": who, "step": last}
-        raise TransitionRefused(message)
-    if not (parties & allowed) and not (Party.SYSTEM in parties and actor is None):
-        raise TransitionRefused(
-            _("您不能对事件 %(n)s 执行「%(step)s」（需由%(who)s操作）。")
-            % {"n": locked.number, "step": Step(step).label, "who": "、".join(str(Party(p).label) for p in allowed)}
-        )
-    target = to_status or target
-    from_status = locked.status
-    extra = prepare(locked, parties) if prepare is not None else None
-    update = {
-        "status": target,
-        "version": F("version") + 1,
-        "updated_at": timezone.now(),
-        **(fields or {}),
-        **(extra or {}),
-    }
-    text = note(locked) if callable(note) else note
-    changed = Case.objects.filter(pk=locked.pk, version=locked.version).update(**update)
-    if changed != 1:  # pragma: no cover - the row lock makes this unreachable; kept as a guard
-        raise StaleCase(_("事件已被他人更新，请刷新后再操作。"))
-    locked.refresh_from_db()
-    log_step(locked, actor=actor, step=step, from_status=from_status, to_status=target, note=text, public=public)
-    if after is not None:
-        after(locked)
-    changes: dict[str, Any] = {"step": [None, str(Step(step).label)]}
-    if from_status != target:
-        changes["status"] = [str(CaseStatus(from_status).label), str(CaseStatus(target).label)]
-    if text:
-        changes["note"] = [None, text[:200]]
-    audit_record(actor=actor, action=Action.UPDATE, obj=locked, changes=changes, area_path=locked.area_path)
-    return locked
+    return CASE_FLOW.actor_label(actor)
 
 
 def case_accept(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
@@ -285,7 +55,7 @@ def case_accept(*, actor: Any, case: Case, version: int | None = None, note: str
     when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
     text = _("办理时限 %(limit)s，期限 %(d)s") % {"limit": limit, "d": when}
     note = f"{note}；{text}" if note else text
-    return _transition(actor=actor, case=case, step=Step.ACCEPT, version=version, note=note, fields=fields)
+    return take_step(CASE_FLOW, actor=actor, obj=case, step=Step.ACCEPT, version=version, note=note, fields=fields)
 
 
 # --- helpers of the steps below -------------------------------------------------------------
@@ -305,7 +75,8 @@ def _save_photos(case: Case, photos: list[CheckedPhoto], actor: Any, stage: str)
         CasePhoto.objects.create(case=case, stage=stage, file=photo.as_file(), uploaded_by=acting_user(actor))
 
 
-def _required(value: str, field: str, message: str) -> str:
+def required_text(value: str, field: str, message: str) -> str:
+    """`value` stripped, or a ValidationError on `field` when it is empty."""
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: message})
@@ -432,24 +203,25 @@ def case_dispatch(
             fields["deadline"] = deadline_after(now, amount, unit_)
         return fields
 
-    def after(locked: Case) -> None:
+    def after(locked: Case, from_status: str) -> None:
         if department is not None and kind == AssigneeKind.DEPARTMENT:
             CaseDepartment.objects.get_or_create(case=locked, department=department)
 
     def text(locked: Case) -> str:
         return f"{target['label']}；{note}" if note else target["label"]
 
-    return _transition(
-        actor=actor, case=case, step=Step.DISPATCH, version=version, note=text, prepare=prepare, after=after
+    return take_step(
+        CASE_FLOW, actor=actor, obj=case, step=Step.DISPATCH, version=version, note=text, prepare=prepare, after=after
     )
 
 
 def case_publish(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
     """发布认领: the community's members and resident units may claim it (单位和党员主动认领)."""
     fields = {**NO_ASSIGNEE, "dispatched_at": timezone.now()}
-    return _transition(
+    return take_step(
+        CASE_FLOW,
         actor=actor,
-        case=case,
+        obj=case,
         step=Step.PUBLISH,
         version=version,
         note=note or _("发布给党员和驻区单位认领"),
@@ -460,7 +232,7 @@ def case_publish(*, actor: Any, case: Case, version: int | None = None, note: st
 @transaction.atomic
 def case_claim(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
     """认领 by a member of the community or a unit contact of a unit there: the first one gets it."""
-    locked = _lock(case)
+    locked = CASE_FLOW.lock(case)
     last = locked.log.order_by("-at", "-pk").first()
     if locked.status != CaseStatus.PUBLISHED and last is not None and last.step == Step.CLAIM:
         who = last.actor_label or _("他人")
@@ -475,7 +247,7 @@ def case_claim(*, actor: Any, case: Case, version: int | None = None, note: str 
             "assignee_kind": AssigneeKind.MEMBER,
             "assigned_user": acting_user(actor),
         }
-    return _transition(actor=actor, case=locked, step=Step.CLAIM, version=version, note=note, fields=fields)
+    return take_step(CASE_FLOW, actor=actor, obj=locked, step=Step.CLAIM, version=version, note=note, fields=fields)
 
 
 def case_take(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
@@ -486,7 +258,7 @@ def case_take(*, actor: Any, case: Case, version: int | None = None, note: str =
             return {"assigned_user": actor}
         return {}
 
-    return _transition(actor=actor, case=case, step=Step.TAKE, version=version, note=note, prepare=prepare)
+    return take_step(CASE_FLOW, actor=actor, obj=case, step=Step.TAKE, version=version, note=note, prepare=prepare)
 
 
 # --- recall, return -------------------------------------------------------------------------
@@ -494,8 +266,15 @@ def case_take(*, actor: Any, case: Case, version: int | None = None, note: str =
 
 def case_recall(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
     """撤回: the owner or a dispatcher takes a dispatched or published case back, to send it again."""
-    return _transition(
-        actor=actor, case=case, step=Step.RECALL, version=version, note=note, public=False, fields=dict(NO_ASSIGNEE)
+    return take_step(
+        CASE_FLOW,
+        actor=actor,
+        obj=case,
+        step=Step.RECALL,
+        version=version,
+        note=note,
+        public=False,
+        fields=dict(NO_ASSIGNEE),
     )
 
 
@@ -503,14 +282,14 @@ def case_return(*, actor: Any, case: Case, reason: str, version: int | None = No
     """退回 with a reason: back to the owner (who decides again), counted against the case."""
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
-        _required(reason, "reason", _("请填写退回原因。"))
+        required_text(reason, "reason", _("请填写退回原因。"))
         return {**NO_ASSIGNEE, "return_count": F("return_count") + 1}
 
     def text(locked: Case) -> str:
         return _("退回给首问负责人 %(o)s：%(r)s") % {"o": _owner_label(locked), "r": reason.strip()}
 
-    return _transition(
-        actor=actor, case=case, step=Step.RETURN, version=version, note=text, public=False, prepare=prepare
+    return take_step(
+        CASE_FLOW, actor=actor, obj=case, step=Step.RETURN, version=version, note=text, public=False, prepare=prepare
     )
 
 
@@ -524,17 +303,18 @@ def case_note(
     files = check_photos(photos)
 
     def prepare(locked: Case, parties: set[str]) -> None:
-        _required(text, "text", _("请填写处置进展。"))
+        required_text(text, "text", _("请填写处置进展。"))
 
-    return _transition(
+    return take_step(
+        CASE_FLOW,
         actor=actor,
-        case=case,
+        obj=case,
         step=Step.NOTE,
         version=version,
         note=text.strip(),
         public=public,
         prepare=prepare,
-        after=lambda locked: _save_photos(locked, files, actor, CasePhoto.Stage.HANDLING),
+        after=lambda locked, _from: _save_photos(locked, files, actor, CasePhoto.Stage.HANDLING),
     )
 
 
@@ -543,23 +323,24 @@ def case_close(*, actor: Any, case: Case, result: str, photos: Iterable[Any] = (
     """办结 with the result. A receiver closing a case it has not signed for signs for it first
     (both steps logged). The owner stays the owner."""
     files = check_photos(photos)
-    locked = _lock(case)
-    _check_version(locked, version)
-    if locked.status == CaseStatus.DISPATCHED and Party.RECEIVER in parties_for(actor, locked):
+    locked = CASE_FLOW.lock(case)
+    CASE_FLOW.check_version(locked, version)
+    if locked.status == CaseStatus.DISPATCHED and Party.RECEIVER in CASE_FLOW.parties_for(actor, locked):
         locked = case_take(actor=actor, case=locked, note=_("签收并办结"))
         version = None  # checked above; the take just moved it on
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
-        return {"result": _required(result, "result", _("请填写办理结果。")), "closed_at": timezone.now()}
+        return {"result": required_text(result, "result", _("请填写办理结果。")), "closed_at": timezone.now()}
 
-    return _transition(
+    return take_step(
+        CASE_FLOW,
         actor=actor,
-        case=locked,
+        obj=locked,
         step=Step.CLOSE,
         version=version,
         note=(result or "").strip()[:500],
         prepare=prepare,
-        after=lambda locked: _save_photos(locked, files, actor, CasePhoto.Stage.HANDLING),
+        after=lambda locked, _from: _save_photos(locked, files, actor, CasePhoto.Stage.HANDLING),
     )
 
 
@@ -605,8 +386,15 @@ def case_callback(*, actor: Any, case: Case, rating: str, note: str = "", versio
         def check(locked: Case, parties: set[str]) -> None:
             not_by_handler(locked)
 
-        return _transition(
-            actor=actor, case=case, step=Step.CALLBACK, version=version, note=text, fields=fields, prepare=check
+        return take_step(
+            CASE_FLOW,
+            actor=actor,
+            obj=case,
+            step=Step.CALLBACK,
+            version=version,
+            note=text,
+            fields=fields,
+            prepare=check,
         )
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
@@ -624,31 +412,39 @@ def case_callback(*, actor: Any, case: Case, rating: str, note: str = "", versio
             **DEADLINE_MARKS_CLEARED,
         }
 
-    return _transition(
-        actor=actor, case=case, step=Step.REOPEN, version=version, note=text, fields=fields, prepare=prepare
+    return take_step(
+        CASE_FLOW, actor=actor, obj=case, step=Step.REOPEN, version=version, note=text, fields=fields, prepare=prepare
     )
 
 
 def case_archive(*, actor: Any, case: Case, version: int | None = None, note: str = "") -> Case:
-    return _transition(actor=actor, case=case, step=Step.ARCHIVE, version=version, note=note)
+    return take_step(CASE_FLOW, actor=actor, obj=case, step=Step.ARCHIVE, version=version, note=note)
 
 
 def case_reject(*, actor: Any, case: Case, reason: str, version: int | None = None) -> Case:
     """不予受理 with a reason the resident reads."""
 
     def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
-        return {"reject_reason": _required(reason, "reason", _("请填写不予受理的原因。"))[:300]}
+        return {"reject_reason": (reason or "").strip()[:300]}  # required: the step's note rule (workflow)
 
-    return _transition(actor=actor, case=case, step=Step.REJECT, version=version, note=reason.strip(), prepare=prepare)
+    return take_step(
+        CASE_FLOW,
+        actor=actor,
+        obj=case,
+        step=Step.REJECT,
+        version=version,
+        note=(reason or "").strip(),
+        prepare=prepare,
+    )
 
 
-# --- merge, route, supervise ----------------------------------------------------------------
+# --- merge, route ----------------------------------------------------------------
 
 
 @transaction.atomic
 def case_merge(*, actor: Any, case: Case, main: Case, version: int | None = None, note: str = "") -> Case:
     """合并: `case` is a duplicate of the open case `main`; it follows main from now on."""
-    from .selectors import visible_cases
+    from .selectors import workbench_cases
 
     if main.pk == case.pk:
         raise ValidationError({"main": _("不能把事件合并到它自己。")})
@@ -671,12 +467,12 @@ def case_merge(*, actor: Any, case: Case, main: Case, version: int | None = None
             )
         if main.district_id != locked.district_id:
             raise ValidationError({"main": _("不能跨区合并事件。")})
-        if acting_user(actor) is not None and not visible_cases(actor).filter(pk=main.pk).exists():
+        if acting_user(actor) is not None and not workbench_cases(actor).filter(pk=main.pk).exists():
             raise ValidationError({"main": _("您无权查看主事件 %(m)s，不能合并。") % {"m": main.number}})
         return {"merged_into": main, "possible_duplicate_of": None}
 
-    def after(locked: Case) -> None:
-        log_step(
+    def after(locked: Case, from_status: str) -> None:
+        CASE_FLOW.log(
             main,
             actor=actor,
             step=Step.MERGE,
@@ -687,9 +483,10 @@ def case_merge(*, actor: Any, case: Case, main: Case, version: int | None = None
         )
 
     text = _("合并到主事件 %(m)s") % {"m": main.number}
-    return _transition(
+    return take_step(
+        CASE_FLOW,
         actor=actor,
-        case=case,
+        obj=case,
         step=Step.MERGE,
         version=version,
         note=f"{text}；{note}" if note else text,
@@ -759,116 +556,6 @@ def case_route(
         body = "；".join(changes)
         return f"{body}；{note}" if note else body
 
-    return _transition(
-        actor=actor, case=case, step=Step.ROUTE, version=version, note=text, public=False, prepare=prepare
+    return take_step(
+        CASE_FLOW, actor=actor, obj=case, step=Step.ROUTE, version=version, note=text, public=False, prepare=prepare
     )
-
-
-def case_supervise(*, actor: Any, case: Case, note: str, version: int | None = None) -> Case:
-    """督办 by a higher level: the case is marked, and the note says what is expected by when."""
-
-    def prepare(locked: Case, parties: set[str]) -> dict[str, Any]:
-        _required(note, "note", _("请填写督办意见。"))
-        return {"supervised": True}
-
-    return _transition(
-        actor=actor, case=case, step=Step.SUPERVISE, version=version, note=note.strip(), public=False, prepare=prepare
-    )
-
-
-# --- extensions -----------------------------------------------------------------------------
-
-
-def extension_ask(
-    *, actor: Any, case: Case, amount: int, unit: str, reason: str, version: int | None = None
-) -> Extension:
-    """申请延期: by whoever handles the case (or its owner); one pending request at a time."""
-    made: list[Extension] = []
-
-    def prepare(locked: Case, parties: set[str]) -> None:
-        if acting_user(actor) is None:
-            raise TransitionRefused(_("延期须由承办人或首问负责人申请。"))
-        if unit not in LimitUnit.values:
-            raise ValidationError({"unit": _("请选择延期单位。")})
-        if not amount or int(amount) < 1 or int(amount) > 60:
-            raise ValidationError({"amount": _("延长时间应为 1 至 60。")})
-        _required(reason, "reason", _("请填写延期理由。"))
-        if locked.extensions.filter(status=ExtensionStatus.PENDING).exists():
-            raise ValidationError(_("事件 %(n)s 已有待审批的延期申请。") % {"n": locked.number})
-
-    def after(locked: Case) -> None:
-        made.append(
-            Extension.objects.create(
-                case=locked,
-                requested_by=actor,
-                amount=int(amount),
-                unit=unit,
-                reason=reason.strip()[:300],
-                old_deadline=locked.deadline,
-            )
-        )
-
-    def text(locked: Case) -> str:
-        return _("申请延长 %(a)s 个%(u)s：%(r)s") % {"a": amount, "u": LimitUnit(unit).label, "r": reason.strip()}
-
-    _transition(
-        actor=actor,
-        case=case,
-        step=Step.EXTEND_ASK,
-        version=version,
-        note=text,
-        public=False,
-        prepare=prepare,
-        after=after,
-    )
-    return made[0]
-
-
-def extension_decide(
-    *, actor: Any, extension: Extension, approve: bool, note: str = "", version: int | None = None
-) -> Extension:
-    """审批延期 by the level above: approved moves the deadline on from the current one."""
-    decided: dict[str, Any] = {}
-
-    def prepare(locked: Case, parties: set[str]) -> dict[str, Any] | None:
-        ext = Extension.objects.select_for_update().get(pk=extension.pk)
-        if ext.case_id != locked.pk:
-            raise ValidationError(_("延期申请不属于该事件。"))
-        if ext.status != ExtensionStatus.PENDING:
-            raise TransitionRefused(
-                _("该延期申请已「%(s)s」（%(who)s），无需再审批。")
-                % {"s": ext.get_status_display(), "who": actor_label(ext.decided_by)}
-            )
-        now = timezone.now()
-        ext.decided_by = acting_user(actor)
-        ext.decided_at = now
-        ext.decision_note = (note or "").strip()[:300]
-        ext.old_deadline = locked.deadline
-        ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        fields: dict[str, Any] | None = None
-        if approve:
-            ext.new_deadline = deadline_after(locked.deadline or now, ext.amount, ext.unit)
-            fields = {"deadline": ext.new_deadline, **DEADLINE_MARKS_CLEARED}
-        ext.save(update_fields=["decided_by", "decided_at", "decision_note", "old_deadline", "status", "new_deadline"])
-        decided["ext"] = ext
-        return fields
-
-    def text(locked: Case) -> str:
-        ext = decided["ext"]
-        if approve:
-            when = timezone.localtime(ext.new_deadline).strftime("%Y-%m-%d %H:%M")
-            body = _("批准延期，期限延至 %(d)s") % {"d": when}
-        else:
-            body = _("不批准延期，期限不变")
-        return f"{body}；{note.strip()}" if note and note.strip() else body
-
-    _transition(
-        actor=actor,
-        case=extension.case,
-        step=Step.EXTEND_DECIDE,
-        version=version,
-        note=text,
-        public=False,
-        prepare=prepare,
-    )
-    return decided["ext"]

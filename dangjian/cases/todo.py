@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_role
-from dangjian.core.scoping import Scope, scope_for
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import Scope, active_role, scope_for
+from dangjian.core.todo import TodoItem, register
 
 from . import selectors
-from .models import OPEN_STATUSES, Case, Summons
+from .models import Case, Summons
+from .workflow import OPEN_STATUSES
 
 # Beyond this many cases of a kind, one more item links to the list.
 MAX_ITEMS = 5
@@ -44,7 +45,7 @@ def _queue(user: Any, key: str) -> QuerySet:
 
 def _has_list(user: Any) -> bool:
     """Members and unit contacts handle the cases they claimed from their case pages: no desk list."""
-    from .desk_views import DESK_ROLES
+    from .permissions import DESK_ROLES
 
     return active_role(user) in DESK_ROLES
 
@@ -123,7 +124,7 @@ def _summons_items(role: str, scope: Scope, user: Any, now: datetime.datetime) -
             items.append(TodoItem(_("全部待报到的召集"), board, qs.count()))
         return items
     if role in (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN, Role.COMMUNITY_WORKER):
-        from .whistle_services import whistles_visible_to
+        from .whistle.services import whistles_visible_to
 
         missing = Summons.objects.filter(
             open_q, whistle__in=whistles_visible_to(user).values("pk"), whistle__report_by__lt=now
@@ -144,7 +145,7 @@ def _extension_items(user: Any) -> list[TodoItem]:
     return items
 
 
-@register
+@register(order=20)
 def case_todos(user: Any) -> list[TodoItem]:
     role = active_role(user)
     if not role or role in ("superuser", Role.RESIDENT):

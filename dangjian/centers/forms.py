@@ -9,7 +9,8 @@ from dangjian.core.validators import MONTH_DAYS, YEAR_DAYS, date_within
 from dangjian.core.widgets import DateInput
 
 from .models import ActivityKind, CenterLevelOption, CircleSettings, FunctionArea, Norm, Room
-from .services import SLOT_MINUTES, WEEKDAYS, clean_photo_urls
+from .services.bookings import SLOT_MINUTES
+from .services.centres import WEEKDAYS, clean_photo_urls
 
 
 def half_hours(first: int = 7, last: int = 22) -> list[tuple[str, str]]:

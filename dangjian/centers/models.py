@@ -11,15 +11,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.roles import Role
-from dangjian.core.models import DistrictListItem
+from dangjian.core.models import DistrictListItem, TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area, Estate
 from dangjian.units.models import ResidentUnit
 
+from .permissions import MANAGE_ROLES
+
 # Who manages centres, rooms and activities in their territory, approves bookings and plans the circle.
-MANAGE_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER})
 
 
 class CenterLevel(models.TextChoices):
@@ -299,10 +299,6 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-# Bookings that hold their room's time.
-HOLDING_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
-
-
 class Booking(models.Model):
     """A room booked for a time. Its time is held by BookingSlot rows (see there) while pending or approved."""
 
@@ -376,18 +372,14 @@ class BookingSlot(models.Model):
         return f"{self.room_id} {self.slot_start:%Y-%m-%d %H:%M}"
 
 
-class BookingLog(models.Model):
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="log")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+class BookingLog(TransitionLog):
+    """One step of a booking's workflow (centers/workflow.py): who, when, which step, from, to, note."""
 
-    class Meta:
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="log")
+
+    class Meta(TransitionLog.Meta):
         verbose_name = _("预约流转记录")
         verbose_name_plural = _("预约流转记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"

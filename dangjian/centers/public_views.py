@@ -15,7 +15,7 @@ from dangjian.territory.models import Area, Estate
 
 from . import geo, selectors
 from .models import Activity, ActivityStatus, OpeningHours, ServiceCenter
-from .services import circle_settings_for
+from .services.centres import circle_settings_for
 
 NEARBY = 10
 

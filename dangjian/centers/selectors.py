@@ -12,13 +12,11 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.scoping import scope_for
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.territory.models import Area, Estate
 
 from . import geo
 from .models import (
-    MANAGE_ROLES,
     Activity,
     ActivityStatus,
     Booking,
@@ -32,7 +30,8 @@ from .models import (
     SignUp,
     SignUpStatus,
 )
-from .services import WEEKDAYS, circle_settings_for, ensure_default_standards, format_intervals
+from .permissions import manages
+from .services.centres import WEEKDAYS, circle_settings_for, ensure_default_standards, format_intervals
 
 
 def standards() -> dict[str, CenterStandard]:
@@ -100,13 +99,6 @@ def today_hours_text(center: ServiceCenter, today: datetime.date) -> str:
     return format_intervals([(h.opens, h.closes) for h in hours])
 
 
-def manages_center(user, center: ServiceCenter) -> bool:
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    return scope.role in MANAGE_ROLES and bool(scope.area_path) and center.area.path.startswith(scope.area_path or "-")
-
-
 # -- the week calendar ----------------------------------------------------------------------------
 
 
@@ -120,7 +112,7 @@ def week_calendar(center: ServiceCenter, monday: datetime.date, user) -> list[di
     tz = timezone.get_current_timezone()
     begin = datetime.datetime.combine(monday, datetime.time(0), tzinfo=tz)
     end = begin + datetime.timedelta(days=7)
-    manager = manages_center(user, center)
+    manager = manages(user, center)
     bookings = list(
         Booking.objects.filter(
             room__center=center,

@@ -7,14 +7,14 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import active_role
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.core.scoping import active_role
+from dangjian.core.todo import TodoItem, register
 
 from . import selectors
-from .models import MANAGE_ROLES
+from .permissions import MANAGE_ROLES
 
 
-@register
+@register(order=30)
 def booking_todos(user: Any) -> list[TodoItem]:
     if active_role(user) not in MANAGE_ROLES:
         return []

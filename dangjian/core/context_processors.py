@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from dangjian.accounts.roles import active_assignment, user_assignments
-
 from .navigation import nav_for
 
 
@@ -11,8 +9,6 @@ def workbench(request):
         return {"map_tile_url": settings.MAP_TILE_URL}
     return {
         "nav_items": nav_for(user),
-        "role_assignments": user_assignments(user),
-        "current_assignment": active_assignment(user),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

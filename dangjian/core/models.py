@@ -1,7 +1,9 @@
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import NOTHING, Scope
@@ -127,3 +129,29 @@ class DistrictListItem(models.Model):
         if builtin and code in builtin:
             return builtin[code]
         return cls.labels().get(code, code)
+
+
+class TransitionLog(models.Model):
+    """One step of a workflow (core.workflow): who, when, which step, from, to, note.
+
+    Every workflow's log model inherits it and adds its foreign key to the object."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=100, blank=True)  # "系统", a department, a client
+    step = models.CharField(_("步骤"), max_length=24)
+    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=24)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    public = models.BooleanField(_("公开"), default=True)  # shown to the resident or applicant
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]

@@ -1,12 +1,13 @@
 """The one scoping mechanism: `Model.objects.visible_to(user)` and `get_for_user(user, public_id)`.
 
-A signed-in user acts in the scope of their active role assignment (see accounts).
+A signed-in user acts in the scope of their active role (resolved by the app that owns roles: accounts).
 Each scoped model says, in `scope_q(scope)`, which of its rows a scope covers.
 Anything outside the scope is answered like anything missing: 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +40,45 @@ class Scope:
 NO_SCOPE = Scope()
 
 
+ScopeResolver = Callable[[Any], Scope]
+_resolver: ScopeResolver | None = None
+
+
+def install_scope_resolver(resolver: ScopeResolver) -> None:
+    """Set how a signed-in user's active role becomes a Scope.
+
+    The accounts app, which owns role assignments, installs its resolver in its AppConfig.ready:
+    core knows what a scope is, never where it comes from.
+    """
+    global _resolver
+    _resolver = resolver
+
+
+def active_scope(user: Any) -> Scope:
+    """What the user's active role covers (NO_SCOPE without one). A superuser is not special here."""
+    if _resolver is None or user is None or not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    return _resolver(user)
+
+
+def acting_user(actor: Any) -> Any:
+    """The signed-in user behind a service call, or None for the system (tasks, anonymous visitors)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def active_role(user: Any) -> str:
+    """The role the user acts in now; "superuser" for a superuser without any role of their own."""
+    role = active_scope(user).role
+    if not role and getattr(user, "is_superuser", False):
+        return "superuser"
+    return role
+
+
 def scope_for(user: Any) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False):
         return NO_SCOPE
     if user.is_superuser:
         return Scope(role="superuser", everything=True)
-    from dangjian.accounts.roles import active_scope  # accounts depends on core, not the reverse
-
     return active_scope(user)
 
 

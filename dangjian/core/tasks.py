@@ -22,10 +22,8 @@ def queue_heartbeat() -> str:
 
 @db_periodic_task(crontab(minute="17", hour="3"))
 def nightly_housekeeping() -> dict:
-    """Every night: drop expired sessions and login failures that no longer count."""
+    """Every night: drop expired sessions (each app declares its own nightly tasks in its tasks.py)."""
     from django.contrib.sessions.models import Session
 
-    from dangjian.accounts.throttle import purge_old_failures
-
     sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return {"sessions": sessions, "login_failures": purge_old_failures()}
+    return {"sessions": sessions}

@@ -11,9 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from dangjian.accounts.roles import active_role
-
 from .models import Heartbeat
+from .scoping import active_role
 from .tasks import QUEUE_HEARTBEAT
 
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)

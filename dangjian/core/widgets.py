@@ -34,3 +34,20 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
         super().__init__(attrs=attrs, format=format or TIME_FORMAT)
+
+
+def public_choice(
+    label: Any, model: Any, *, empty_label: Any = None, required: bool = False, **kwargs: Any
+) -> forms.ModelChoiceField:
+    """A choice of one `model` row by its public id (URLs and forms never carry primary keys). It offers
+    nothing until the form's __init__ sets the queryset to what the viewer may pick."""
+    from django.utils.translation import gettext_lazy
+
+    return forms.ModelChoiceField(
+        label=label,
+        required=required,
+        queryset=model.objects.none(),
+        to_field_name="public_id",
+        empty_label=empty_label if empty_label is not None else gettext_lazy("请选择"),
+        **kwargs,
+    )

@@ -7,5 +7,6 @@ class DemandsConfig(AppConfig):
     verbose_name = _("群众点单")
 
     def ready(self) -> None:
-        # The demand, service and evaluation lists of the five lists (registration's page).
-        from . import lists  # noqa: F401
+        # The demand, service and evaluation lists of the five lists (registration's page); the demand
+        # workflow's declaration, which registers with core.workflow.
+        from . import lists, workflow  # noqa: F401

@@ -11,9 +11,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.figures.rollup import Row
 from dangjian.imports.exports import ExportColumn, export_response
 
-from .figures import Report, Row
+from .insight.figures import Report
 
 
 def _rate(value: float | None) -> str:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.registration.selectors import SectionSource, register_list_source
 from dangjian.territory.models import Area
 
-from .models import SERVED_STATUSES, Demand, DemandStatus
+from .models import Demand, DemandStatus
+from .workflow import SERVED_STATUSES
 
 ROWS = "demands/insight/lists/"
 RELATED = ("category", "assigned_member", "assigned_unit", "assigned_team", "assigned_user")

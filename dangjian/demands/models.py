@@ -3,7 +3,7 @@
 A demand is accepted by its community, then published for members and units to claim or dispatched
 to a named member, unit or team; whoever takes it does it and records it; the resident rates it
 (or it closes itself after a configurable time); hours and points are credited then. Every step is
-a DemandLog row; the allowed steps are the table in workflow.py.
+a DemandLog row; the workflow (its statuses' meaning, its steps and moves) is declared in workflow.py.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.tree import STEP
 from dangjian.people.models import Member
@@ -42,19 +43,6 @@ class DemandStatus(models.TextChoices):
     RATED = "rated", _("已评价")
     CLOSED = "closed", _("已关闭")  # done and not rated in time: closed by the system
     WITHDRAWN = "withdrawn", _("已撤回")
-
-
-OPEN_DEMAND_STATUSES = frozenset(
-    {
-        DemandStatus.SUBMITTED,
-        DemandStatus.ACCEPTED,
-        DemandStatus.PUBLISHED,
-        DemandStatus.DISPATCHED,
-        DemandStatus.TAKEN,
-    }
-)
-# The service was given (for the service list, hours and points).
-SERVED_STATUSES = frozenset({DemandStatus.DONE, DemandStatus.RATED, DemandStatus.CLOSED})
 
 
 class AssigneeKind(models.TextChoices):
@@ -216,6 +204,20 @@ class Demand(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("demands:detail", args=[self.public_id])
 
+    @property
+    def badge(self) -> str:
+        """The status's badge (a `.dm-status-` modifier), as the workflow declares it."""
+        from .workflow import DEMAND_FLOW  # the declaration is built on this model
+
+        return DEMAND_FLOW.state(self.status).badge
+
+    @property
+    def awaits_rating(self) -> bool:
+        """The requester may rate it now (the declaration's rate step starts from its status)."""
+        from .workflow import DEMAND_FLOW, Step
+
+        return DEMAND_FLOW.move(self.status, Step.RATE) is not None
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         if scope.area_path:
@@ -232,23 +234,12 @@ class Demand(models.Model):
         return NOTHING
 
 
-class DemandLog(models.Model):
+class DemandLog(TransitionLog):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="log")
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
-    step = models.CharField(_("步骤"), max_length=16)
-    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=12)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    public = models.BooleanField(default=True)  # shown to the resident
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("需求办理记录")
         verbose_name_plural = _("需求办理记录")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["demand", "at"], name="demands_log_demand_at")]
 
     def __str__(self) -> str:

@@ -40,7 +40,8 @@ from dangjian.registration.models import Registration, RegistrationStatus
 from dangjian.territory.models import Area
 from dangjian.units.models import ResidentUnit
 
-from .models import SERVED_STATUSES, Demand
+from .models import Demand
+from .workflow import SERVED_STATUSES
 
 HOURS = DecimalField(max_digits=12, decimal_places=1)
 DEMAND_KEY_PREFIX = "demand:"

@@ -21,15 +21,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import OPEN_DEMAND_STATUSES, Demand, DemandLog, DemandPolicy
-from .workflow import ESCALATE, REMIND
+from .models import Demand, DemandLog, DemandPolicy
+from .workflow import DEMAND_FLOW, ESCALATE, OPEN_DEMAND_STATUSES, REMIND
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
 DEFAULT_LIMIT = 5000
 OPEN = sorted(OPEN_DEMAND_STATUSES)
-SYSTEM_LABEL = "系统"
 
 
 def scan_limit() -> int:
@@ -108,10 +107,9 @@ def scan_remind(now: datetime.datetime | None = None, limit: int | None = None) 
             "s": demand.get_status_display(),
             "t": _late_text(demand, now),
         }
-        DemandLog.objects.create(
-            demand=demand, actor=None, actor_label=SYSTEM_LABEL, step=REMIND, from_status=demand.status,
-            to_status=demand.status, note=note, public=False,
-        )  # fmt: skip
+        DEMAND_FLOW.log(
+            demand, actor=None, step=REMIND, from_status=demand.status, to_status=demand.status, note=note, public=False
+        )
 
     for pk, version, status in _candidates(qs, limit or scan_limit()):
         if _step(pk, version, status, write):
@@ -142,10 +140,15 @@ def scan_escalate(now: datetime.datetime | None = None, limit: int | None = None
                 "s": demand.get_status_display(),
                 "t": _late_text(demand, now),
             }
-            DemandLog.objects.create(
-                demand=demand, actor=None, actor_label=SYSTEM_LABEL, step=ESCALATE, from_status=demand.status,
-                to_status=demand.status, note=note, public=False,
-            )  # fmt: skip
+            DEMAND_FLOW.log(
+                demand,
+                actor=None,
+                step=ESCALATE,
+                from_status=demand.status,
+                to_status=demand.status,
+                note=note,
+                public=False,
+            )
 
     for pk, version, status in _candidates(qs, limit or scan_limit()):
         if _step(pk, version, status, write):

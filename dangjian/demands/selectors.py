@@ -9,12 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.accounts.roles import Role, active_role, active_scope
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import active_role, active_scope
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
-from .models import OPEN_DEMAND_STATUSES, Demand, DemandLog, DemandPhoto, DemandStatus
-from .services import home_community_id
+from .models import Demand, DemandLog, DemandPhoto, DemandStatus
+from .permissions import home_community_id
+from .workflow import COMMUNITY_STATUSES, HANDLING_STATUSES, OPEN_DEMAND_STATUSES, SERVED_STATUSES
 
 S = DemandStatus
 ROW_RELATED = ("community", "estate", "building", "category", "assigned_unit", "assigned_team", "assigned_user")
@@ -24,7 +26,7 @@ TABS: dict[str, Q] = {
     "submitted": Q(status=S.SUBMITTED),
     "accepted": Q(status=S.ACCEPTED),
     "published": Q(status=S.PUBLISHED),
-    "handling": Q(status__in=[S.DISPATCHED, S.TAKEN]),
+    "handling": Q(status__in=sorted(HANDLING_STATUSES)),
     "to_rate": Q(status=S.DONE),
     "overdue": Q(),
 }
@@ -32,7 +34,7 @@ TABS: dict[str, Q] = {
 
 # The 今日待办 queues of the desk: tabs not shown among the quick tabs, so the home page's count and
 # the list it opens are one queryset (desk_list with tab=<queue>).
-WORKER_STATUSES = [S.SUBMITTED, S.ACCEPTED, S.PUBLISHED]
+WORKER_STATUSES = sorted(COMMUNITY_STATUSES)
 QUEUES = ("late",)
 
 
@@ -139,11 +141,11 @@ TASK_FILTERS = ("dispatched", "taken", "late")
 
 
 def my_tasks(user: Any, *, done: bool = False, show: str = "") -> QuerySet[Demand]:
-    statuses = [S.DONE, S.RATED, S.CLOSED] if done else [S.DISPATCHED, S.TAKEN]
+    statuses = sorted(SERVED_STATUSES if done else HANDLING_STATUSES)
     tasks = Demand.objects.filter(task_q(user), status__in=statuses)
     if not done and show == "late":
         tasks = tasks.filter(step_due_at__lt=timezone.now())
-    elif not done and show in (S.DISPATCHED, S.TAKEN):
+    elif not done and show in HANDLING_STATUSES:
         tasks = tasks.filter(status=show)
     return tasks.select_related(
         "community", "estate", "building", "category", "assigned_team", "assigned_unit"

@@ -26,11 +26,13 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
 from dangjian.people.models import Member, MemberStatus
-from dangjian.registration.models import OPEN_STATUSES, Registration, RegistrationStatus, ServiceIntention
+from dangjian.registration.models import Registration, RegistrationStatus, ServiceIntention
+from dangjian.registration.workflow import OPEN_STATUSES
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
-from .models import AssigneeKind, Demand, DemandStatus
+from .models import AssigneeKind, Demand
+from .workflow import HANDLING_STATUSES
 
 # Weights of the parts of a score (points). Proximity is the strongest signal: a neighbour can come now.
 SAME_BUILDING = 50.0
@@ -42,7 +44,7 @@ PER_STAR = 10.0  # per star above three, at full trust
 FULL_TRUST_RATINGS = 5  # ratings needed for the average to count fully
 UNIT_BASE = 5.0  # a unit or team of the community is a fair default when nobody lives nearby
 TEAM_BASE = 5.0
-LOAD_STATUSES = (DemandStatus.DISPATCHED, DemandStatus.TAKEN)
+LOAD_STATUSES = sorted(HANDLING_STATUSES)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""今日待办 of the demand loop, late items first (registered by the lead in dashboard/apps.py).
+"""今日待办 of the demand loop, late items first (found by core's autodiscovery of todo modules).
 
 Who is responsible for a step: the community's workers while a demand waits to be accepted, is
 accepted but not yet given out, or is published and nobody claimed it; the assignee (the member, the
@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_role, active_scope
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import active_role, active_scope
+from dangjian.core.todo import TodoItem, register
 
 from . import selectors
 from .models import Demand, DemandStatus
@@ -73,7 +74,7 @@ def _assignee_items(user: Any) -> list[TodoItem]:
     return items
 
 
-@register
+@register(order=40)
 def demand_todos(user: Any) -> list[TodoItem]:
     role = active_role(user)
     if not role or role in ("superuser", Role.RESIDENT):

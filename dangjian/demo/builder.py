@@ -151,17 +151,17 @@ GENERAL_BRANCH = ("拱北街道机关党总支", "拱北街道", ("拱北街道�
 ADMIN_APPS = ("territory", "orgs", "units", "accounts", "audit")
 
 
-# Each domain adds its demo data (members, units' formation, registrations...) in its own
-# module: a function build(rng, built) run after the district, organizations and accounts.
+# Each domain's demo data (members, units' formation, registrations...) is a module of this
+# package: a function build(rng, built) run after the district, organizations and accounts.
 DEMO_EXTENSIONS: list[str] = [
-    "dangjian.people.demo_data.build",
-    "dangjian.units.demo_data.build",
-    "dangjian.registration.demo_data.build",
-    "dangjian.orgs.demo_data.build",
-    "dangjian.centers.demo_data.build",
-    "dangjian.cases.demo_data.build",
-    "dangjian.demands.demo_data.build",
-    "dangjian.volunteering.demo_data.build",
+    "dangjian.demo.people.build",
+    "dangjian.demo.units.build",
+    "dangjian.demo.registration.build",
+    "dangjian.demo.orgs.build",
+    "dangjian.demo.centers.build",
+    "dangjian.demo.cases.build",
+    "dangjian.demo.demands.build",
+    "dangjian.demo.volunteering.build",
 ]
 
 

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .conf import setting
-from .models import ImportKind, ImportMode
+from .models import ImportMode
 
 
 class UploadForm(forms.Form):
@@ -21,7 +22,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(k, label) for k, label in ImportKind.choices if k in kinds]
+        kind.choices = [(k, registry.label(k)) for k in kinds]
         self.fields["file"].widget.attrs["accept"] = (
             ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -10,12 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.scoping import Scope, ScopedManager, prefix_q
 
 
-class ImportKind(models.TextChoices):
-    MEMBERS = "members", _("党员")
-    RESIDENTS = "residents", _("居民")
-    UNITS = "units", _("驻区单位")
-
-
 class ImportMode(models.TextChoices):
     CREATE = "create", _("新增")
     # Rows matched on the record code (from our own export) or the ID number; masked cells are kept.
@@ -56,7 +50,8 @@ class ImportJob(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("导入类型"), max_length=16, choices=ImportKind.choices)
+    # One of the importers the apps register (dangjian.imports.registry): "members", "units"...
+    kind = models.CharField(_("导入类型"), max_length=16)
     status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
     filename = models.CharField(_("文件名"), max_length=200)
     file_size = models.PositiveIntegerField(_("文件大小"), default=0)
@@ -114,7 +109,13 @@ class ImportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.filename}"
+        return f"{self.kind_label} · {self.filename}"
+
+    @property
+    def kind_label(self) -> str:
+        from . import registry
+
+        return registry.label(self.kind)
 
     @property
     def has_errors(self) -> bool:

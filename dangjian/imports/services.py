@@ -20,17 +20,17 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
 from dangjian.accounts.models import RoleAssignment
-from dangjian.accounts.roles import acting_user, active_assignment, active_role
+from dangjian.accounts.roles import active_assignment
 from dangjian.audit.services import Action, audit_record
-from dangjian.core.scoping import Scope
+from dangjian.core.scoping import Scope, acting_user, active_role
 
+from . import registry
 from .conf import setting
-from .importers import IMPORTERS, Importer, Writer, importer_for
+from .engine import Importer, Writer
 from .models import (
     TRANSITIONS,
     ImportJob,
     ImportJobTransition,
-    ImportKind,
     ImportMode,
     ImportStatus,
     ImportUpload,
@@ -147,14 +147,14 @@ def _check_owner(actor: Any, job: ImportJob) -> None:
 def job_create(*, actor: Any, kind: str, filename: str, content: bytes, mode: str = ImportMode.CREATE) -> ImportJob:
     """Store an uploaded workbook as a job (status 已上传). Checking it is the next step.
     `mode` 更新 changes existing records (matched on their code or ID number) instead of adding rows."""
-    if kind not in ImportKind.values:
+    cls = registry.get(kind)
+    if cls is None:
         raise ValidationError(_("不支持的导入类型。"))
     if mode not in ImportMode.values:
         raise ValidationError(_("不支持的导入方式。"))
     role = active_role(actor)
-    cls = IMPORTERS[kind]
     if role != "superuser" and role not in cls.allowed_roles:
-        raise ValidationError(_("您当前的角色不能导入%(kind)s。") % {"kind": ImportKind(kind).label}, code="forbidden")
+        raise ValidationError(_("您当前的角色不能导入%(kind)s。") % {"kind": registry.label(kind)}, code="forbidden")
     if not content:
         raise ValidationError(_("文件是空的。"))
     if len(content) > setting("IMPORT_MAX_BYTES"):
@@ -222,7 +222,7 @@ def job_check_run(job_id: int) -> ImportJob:
     try:
         scope = job_scope(job)
         content = _content(job)
-        result = importer_for(job.kind, scope, mode=job.mode).check(content, progress=_reporter(job, 0.0, 1.0))
+        result = registry.importer_for(job.kind, scope, mode=job.mode).check(content, progress=_reporter(job, 0.0, 1.0))
     except (ValidationError, WorkbookError) as exc:
         _fail(job, _message(exc))
         return job
@@ -305,7 +305,7 @@ def job_import_run(job_id: int) -> ImportJob:
         return job
     try:
         scope = job_scope(job)
-        importer = importer_for(job.kind, scope, mode=job.mode)
+        importer = registry.importer_for(job.kind, scope, mode=job.mode)
         result = importer.check(_content(job), progress=_reporter(job, 0.0, CHECK_SHARE))
     except (ValidationError, WorkbookError) as exc:
         _fail(job, _message(exc))
@@ -373,8 +373,7 @@ def _write(job: ImportJob, importer: Importer, result) -> dict[str, int]:
         actor=actor,
         action=Action.IMPORT,
         obj=job,
-        object_repr=_("导入%(kind)s %(n)s 条（%(f)s）")
-        % {"kind": job.get_kind_display(), "n": imported, "f": job.filename},
+        object_repr=_("导入%(kind)s %(n)s 条（%(f)s）") % {"kind": job.kind_label, "n": imported, "f": job.filename},
         changes={"kind": job.kind, "filename": job.filename, "rows": imported, **counts},
         area_path=job.area_path,
     )

@@ -17,7 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dangjian.core import excel
 
 from .conf import setting
-from .importers import EXAMPLE_MARK, Importer, normalize_header
+from .engine import Importer
+from .rows import EXAMPLE_MARK, normalize_header
 from .workbook import Sheet
 
 RED = PatternFill("solid", fgColor="FDE2E1")

@@ -8,54 +8,40 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from dangjian.accounts.roles import AREA_ROLES, AUDIT_ROLES, TREE_ROLES, active_role
-from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import Action, audit_record
-from dangjian.core.scoping import NO_SCOPE, scope_for
+from dangjian.core.scoping import NO_SCOPE, active_role, scope_for
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
-from dangjian.people.selectors import MEMBER_ROLES, RESIDENT_ROLES
 
-from . import exports, selectors, services
+from . import exports, registry, selectors, services
 from .forms import UploadForm
-from .importers import IMPORTERS, UnitImporter, importer_for, kinds_for_role
-from .models import ImportJob, ImportKind, ImportMode, ImportStatus
+from .models import ImportJob, ImportMode, ImportStatus
+from .permissions import IMPORT_ROLES, may_see_full_values
 from .sheets import build_error_report, build_template
 
-IMPORT_ROLES = AREA_ROLES
-# Each export is for the roles that reach its list page.
-EXPORT_MEMBER_ROLES = MEMBER_ROLES
-EXPORT_RESIDENT_ROLES = RESIDENT_ROLES
-EXPORT_UNIT_ROLES = UnitImporter.allowed_roles  # as units:list (unit contacts see only their own unit)
 ERRORS_PER_PAGE = 30
 
 
 def _kinds(user) -> list[str]:
-    return kinds_for_role(active_role(user))
+    return registry.kinds_for_role(active_role(user))
 
 
 def _home(request, form: UploadForm, *, status: int = 200):
     kinds = _kinds(request.user)
     role = active_role(request.user)
-    exports_for_role = [
-        (EXPORT_MEMBER_ROLES, _("党员"), "imports:export_members", True),
-        (EXPORT_RESIDENT_ROLES, _("居民"), "imports:export_residents", True),
-        (EXPORT_UNIT_ROLES, _("驻区单位"), "imports:export_units", False),
-        (TREE_ROLES, _("属地（社区、网格及统计）"), "imports:export_territory", False),
-        (AUDIT_ROLES, _("审计记录"), "imports:export_audit", False),
-    ]
+    # Each export is for the roles that reach its list page (as its app registered it).
     export_links = [
-        {"label": label, "url": reverse(name), "personal": personal}
-        for roles, label, name, personal in exports_for_role
-        if role == "superuser" or role in roles
+        {"label": e.label, "url": reverse(f"imports:{e.name}"), "personal": e.personal}
+        for e in registry.exports()
+        if e.label and (role == "superuser" or role in e.roles)
     ]
     context = {
         "form": form,
-        "templates": [(kind, ImportKind(kind).label) for kind in kinds],
+        "templates": [(kind, registry.label(kind)) for kind in kinds],
         "jobs": list(selectors.jobs_for(request.user).order_by("-created_at", "-pk")[:20]),
         "export_links": export_links,
-        "can_export_full": exports.may_see_full_values(request.user),
+        "can_export_full": may_see_full_values(request.user),
         "active_nav": "imports",
     }
     return render(request, "imports/home.html", context, status=status)
@@ -108,11 +94,11 @@ def _give_up_replaced(request) -> None:
 
 @require_roles(IMPORT_ROLES)
 def template_download(request, kind):
-    if kind not in IMPORTERS or kind not in _kinds(request.user):
+    if kind not in _kinds(request.user):
         raise Http404
-    importer = importer_for(kind, scope_for(request.user))
+    importer = registry.importer_for(kind, scope_for(request.user))
     response = HttpResponse(build_template(importer), content_type=exports.XLSX)
-    filename = _("%(kind)s导入模板.xlsx") % {"kind": ImportKind(kind).label}
+    filename = _("%(kind)s导入模板.xlsx") % {"kind": registry.label(kind)}
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -198,7 +184,7 @@ def job_error_report(request, public_id):
         return redirect("imports:job", public_id=public_id)
     report = build_error_report(
         content=content,
-        importer=importer_for(job.kind, NO_SCOPE),
+        importer=registry.importer_for(job.kind, NO_SCOPE),
         errors=job.errors,
         header_row=int(job.summary.get("header_row") or 1),
     )
@@ -214,77 +200,4 @@ def job_error_report(request, public_id):
     stem = job.filename.rsplit(".", 1)[0]
     return FileResponse(
         report, as_attachment=True, filename=_("%(f)s-错误报告.xlsx") % {"f": stem}, content_type=exports.XLSX
-    )
-
-
-# -- exports ---------------------------------------------------------------------------------------------
-@require_roles(EXPORT_MEMBER_ROLES)
-@require_http_methods(["GET", "POST"])
-def export_members(request):
-    qs = selectors.filter_members(request.user, request.GET)
-    return exports.export_response(
-        request=request,
-        queryset_or_rows=exports.member_rows(qs),
-        columns=exports.MEMBER_COLUMNS,
-        filename=_("党员"),
-        actor=request.user,
-        object_type="people.member",
-        masked=not exports.wants_full_values(request),
-        filters=selectors.used_filters(request.GET, selectors.MEMBER_FILTERS),
-    )
-
-
-@require_roles(EXPORT_RESIDENT_ROLES)
-@require_http_methods(["GET", "POST"])
-def export_residents(request):
-    qs = selectors.filter_residents(request.user, request.GET)
-    return exports.export_response(
-        request=request,
-        queryset_or_rows=exports.resident_rows(qs),
-        columns=exports.RESIDENT_COLUMNS,
-        filename=_("居民"),
-        actor=request.user,
-        object_type="people.resident",
-        masked=not exports.wants_full_values(request),
-        filters=selectors.used_filters(request.GET, selectors.RESIDENT_FILTERS),
-    )
-
-
-@require_roles(EXPORT_UNIT_ROLES)
-def export_units(request):
-    qs = selectors.filter_units(request.user, request.GET)
-    return exports.export_response(
-        request=request,
-        queryset_or_rows=exports.unit_rows(qs),
-        columns=exports.UNIT_COLUMNS,
-        filename=_("驻区单位"),
-        actor=request.user,
-        object_type="units.residentunit",
-        filters=selectors.used_filters(request.GET, selectors.UNIT_FILTERS),
-    )
-
-
-@require_roles(AUDIT_ROLES)
-def export_audit(request):
-    qs = selectors.filter_audit(AuditEvent.objects.visible_to(request.user), request.GET)
-    return exports.export_response(
-        request=request,
-        queryset_or_rows=exports.audit_rows(qs),
-        columns=exports.AUDIT_COLUMNS,
-        filename=_("审计记录"),
-        actor=request.user,
-        object_type="audit.auditevent",
-        filters=selectors.used_filters(request.GET, selectors.AUDIT_FILTERS),
-    )
-
-
-@require_roles(TREE_ROLES)
-def export_territory(request):
-    return exports.export_response(
-        request=request,
-        queryset_or_rows=exports.territory_rows(request.user),
-        columns=exports.TERRITORY_COLUMNS,
-        filename=_("属地"),
-        actor=request.user,
-        object_type="territory.area",
     )

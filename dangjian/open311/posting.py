@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.cases.intake_services import IdempotencyMismatch, case_submit, idempotent_replay
+from dangjian.cases.intake.services import IdempotencyMismatch, case_submit, idempotent_replay
 from dangjian.cases.models import Case, CaseCategory, CategoryAttribute, Channel
 from dangjian.core.text import XML_INVALID_RE
 

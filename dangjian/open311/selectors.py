@@ -18,7 +18,6 @@ from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
 
 from dangjian.cases.models import (
-    DONE_STATUSES,
     Case,
     CaseCategory,
     CaseLog,
@@ -26,6 +25,7 @@ from dangjian.cases.models import (
     CaseStatus,
     CategoryAttribute,
 )
+from dangjian.cases.workflow import CASE_FLOW, DONE_STATUSES, OPEN311_CLOSED
 from dangjian.core.text import mask_personal_text, strip_xml_invalid
 from dangjian.territory.models import Area, Building, Estate, Level
 
@@ -242,13 +242,13 @@ def filter_requests(
     if end is not None:
         qs = qs.filter(received_at__lte=end)
     if statuses and set(statuses) != {"open", "closed"}:
-        done = Q(status__in=list(DONE_STATUSES))
+        done = Q(status__in=sorted(OPEN311_CLOSED))
         qs = qs.filter(done if statuses == ["closed"] else ~done)
     return qs.order_by("-received_at", "-pk")
 
 
 def open311_status(case: Case) -> str:
-    return "closed" if case.status in DONE_STATUSES else "open"
+    return CASE_FLOW.state(case.status).open311
 
 
 def agency_responsible(case: Case) -> str | None:
@@ -280,13 +280,6 @@ def status_notice(case: Case) -> str | None:
     if case.deadline is not None:
         return _("正在办理，办理期限 %(d)s。") % {"d": w3_datetime(case.deadline)}
     return _("正在办理。")
-
-
-def readable_by(qs: QuerySet[Case], client: ApiClient | None) -> QuerySet[Case]:
-    """Public reports, plus every report of its own district for a staff-grant key."""
-    if client is not None and client.staff_grant:
-        return qs.filter(Q(is_public=True) | Q(district_id=client.district_id))
-    return qs.filter(is_public=True)
 
 
 def reads_in_full(case: Case, client: ApiClient | None) -> bool:

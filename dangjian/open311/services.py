@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import acting_user
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.scoping import acting_user
 from dangjian.territory.models import Area, Level
 
 from .models import ApiClient, hash_key

@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.roles import Role, active_assignment
+from dangjian.accounts.roles import active_assignment
 from dangjian.cases.models import Case
+from dangjian.cases.permissions import API_KEY_ROLES
+from dangjian.cases.selectors import open311_readable
 from dangjian.core.text import XML_INVALID_RE
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -37,7 +39,6 @@ from .posting import IDEMPOTENCY_MAX, create_request
 DEFAULT_WINDOW = timedelta(days=90)  # the spec: default and widest date range
 # When the services list or the definitions' shape last changed (a W3C datetime, as the spec has it).
 CHANGESET = "2026-11-21T00:00:00+08:00"
-KEY_ROLES = frozenset({Role.DISTRICT_ADMIN})
 PAGE_SIZE = 25
 NEW_KEY_SESSION = "open311_new_key"
 
@@ -156,7 +157,7 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     if error is not None:
         return error
     # A report kept private answers like a missing one: its number tells nothing.
-    qs = selectors.readable_by(selectors.requests_queryset(), client)
+    qs = open311_readable(selectors.requests_queryset(), client)
     case = selectors.filter_requests(qs, district=district, numbers=[number]).first()
     if case is None:
         return errors(
@@ -252,7 +253,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if problems:
         return errors(fmt, 400, problems)
     qs = selectors.filter_requests(
-        selectors.readable_by(selectors.requests_queryset(), client),
+        open311_readable(selectors.requests_queryset(), client),
         district=district,
         numbers=numbers[: selectors.MAX_RESULTS],
         service_codes=codes,
@@ -291,12 +292,12 @@ def _clients_page(request: HttpRequest, form: ApiClientForm, status: int = 200) 
     return render(request, "open311/clients.html", context, status=status)
 
 
-@require_roles(KEY_ROLES)
+@require_roles(API_KEY_ROLES)
 def clients(request: HttpRequest) -> HttpResponse:
     return _clients_page(request, ApiClientForm(user=request.user))
 
 
-@require_roles(KEY_ROLES)
+@require_roles(API_KEY_ROLES)
 @require_POST
 def client_create(request: HttpRequest) -> HttpResponse:
     form = ApiClientForm(request.POST, user=request.user)
@@ -320,7 +321,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     return _clients_page(request, form, status=400)
 
 
-@require_roles(KEY_ROLES)
+@require_roles(API_KEY_ROLES)
 def client_created(request: HttpRequest, public_id) -> HttpResponse:
     client = ApiClient.objects.select_related("district").get_for_user(request.user, public_id)
     stash = request.session.get(NEW_KEY_SESSION) or {}
@@ -339,7 +340,7 @@ def client_created(request: HttpRequest, public_id) -> HttpResponse:
     return response
 
 
-@require_roles(KEY_ROLES)
+@require_roles(API_KEY_ROLES)
 def client_deactivate(request: HttpRequest, public_id) -> HttpResponse:
     client = ApiClient.objects.select_related("district").get_for_user(request.user, public_id)
     if request.method == "POST":

@@ -61,7 +61,7 @@ class NoteInline(ReadOnlyInline):
 
 @admin.register(WeakOrgCase)
 class WeakOrgCaseAdmin(ScopedAdmin):
-    """Read-only here: cases change only through the workflow (weak_services), which logs every step."""
+    """Read-only here: cases change only through the workflow (orgs.weak), which logs every step."""
 
     list_display = ("org", "status", "flagged_at", "delisted_at", "delisted_by")
     list_filter = ("status",)
@@ -83,7 +83,7 @@ class WeakOrgCaseAdmin(ScopedAdmin):
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):
-    """The parts of a case: written only through weak_services, read here."""
+    """The parts of a case: written only through orgs.weak.services, read here."""
 
     def has_add_permission(self, request):
         return False

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.tree import TreeNode
 from dangjian.territory.models import Area, Building, Estate
-from dangjian.units.models import ResidentUnit
 
 
 class OrgType(models.TextChoices):
@@ -57,7 +57,7 @@ class PartyOrg(TreeNode):
     # The territory node it belongs to: what a territorial role's scope is matched against.
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在属地"))
     unit = models.ForeignKey(
-        ResidentUnit,
+        "units.ResidentUnit",  # named, not imported: units sit a layer above orgs
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -152,10 +152,6 @@ class WeakCaseStatus(models.TextChoices):
     DELISTED = "delisted", _("已摘帽")
 
 
-# A case is open until it is delisted; an organization has at most one open case.
-OPEN_WEAK_STATUSES = [WeakCaseStatus.FLAGGED, WeakCaseStatus.RECTIFYING, WeakCaseStatus.APPLIED]
-
-
 def weak_scope_q(scope: Scope, org_field: str = "org") -> Q:
     """The cases (or their parts) of the organizations a scope covers: PartyOrg.scope_q itself.
 
@@ -170,7 +166,7 @@ class WeakOrgCase(models.Model):
     """One flagging of an organization as weak (软弱涣散), followed to its delisting (摘帽).
 
     An organization can be flagged again after it was delisted; it has at most one open case
-    (enforced in the database). The workflow's steps are in weak_services.TRANSITIONS.
+    (enforced in the database). The workflow's steps are in weak/workflow.py.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -254,37 +250,31 @@ class WeakOrgCase(models.Model):
         return reverse("orgs:weak_detail", args=[self.public_id])
 
     @property
+    def state(self):
+        """What the status means (orgs/weak/workflow.py): open or not, badge, hint."""
+        from .weak.workflow import FLOW
+
+        return FLOW.state(self.status)
+
+    @property
     def is_open(self) -> bool:
-        return self.status in OPEN_WEAK_STATUSES
+        return self.state.is_open
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return weak_scope_q(scope)
 
 
-class WeakCaseLog(models.Model):
-    """One step of a case's workflow: who, when, from, to, note."""
+class WeakCaseLog(TransitionLog):
+    """One step of a case's workflow (orgs/weak/workflow.py): who, when, which step, from, to, note."""
 
     case = models.ForeignKey(WeakOrgCase, on_delete=models.CASCADE, related_name="log", verbose_name=_("整顿记录"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=24)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("整顿流程记录")
         verbose_name_plural = _("整顿流程记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,9 +12,11 @@ from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 from dangjian.territory.models import Area, Building, Estate
-from dangjian.units.models import ResidentUnit
 
 from .models import ALLOWED_PARENT_TYPES, OrgType, PartyOrg
+
+if TYPE_CHECKING:
+    from dangjian.units.models import ResidentUnit
 
 ORG_FIELDS = ["name", "org_type", "parent", "area", "unit", "estate", "building", "secretary"]
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from dangjian.accounts.roles import active_role
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.core.scoping import active_role
+from dangjian.core.todo import TodoItem, register
 
-from . import weak_selectors as selectors
 from .models import WeakCaseStatus
-from .weak_services import ADMINS, WEAK_ROLES
+from .permissions import ADMINS, WEAK_ROLES
+from .weak import selectors
 
 # Beyond this many steps of each kind, one item links to the person's list.
 MAX_STEP_ITEMS = 5
@@ -63,7 +63,7 @@ def approval_items(user, today) -> list[TodoItem]:
     return items
 
 
-@register
+@register(order=50)
 def weak_org_todos(user) -> list[TodoItem]:
     role = active_role(user)
     if role not in WEAK_ROLES:

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from dangjian.accounts.roles import TREE_ROLES
 from dangjian.core.views import require_roles, tree_page
+from dangjian.territory.permissions import TREE_ROLES
 
 from . import selectors
 from .models import PartyOrg

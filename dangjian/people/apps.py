@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "dangjian.people"
     verbose_name = _("党员与居民")
+
+    def ready(self):
+        from dangjian.imports import registry
+
+        from .importers import MemberImporter, ResidentImporter
+
+        registry.register(MemberImporter)
+        registry.register(ResidentImporter)

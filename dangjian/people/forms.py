@@ -17,7 +17,7 @@ from dangjian.units.models import ResidentUnit
 
 from . import selectors
 from .models import ACTIVE_STATUSES, LiaisonLevel, MemberCategory, MemberStatus, ResidentTag
-from .services import MANAGED_STATUSES, STATUS_TRANSITIONS
+from .services.members import MANAGED_STATUSES, STATUS_TRANSITIONS
 
 
 class OrgChoiceField(forms.ModelChoiceField):

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from dangjian.accounts.roles import ADMIN_ROLES, AREA_ROLES, Role, active_role
 from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.orgs.models import OrgType, PartyOrg
@@ -27,13 +26,8 @@ from .models import (
     Resident,
     ResidentTag,
 )
+from .permissions import MEMBER_ROLES
 
-# Who reaches which pages. Members: the organization departments' work (admins) and the community's.
-MEMBER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER})
-# The household register: everyone working a piece of territory, grid workers first.
-RESIDENT_ROLES = frozenset(AREA_ROLES)
-LIAISON_ROLES = frozenset(AREA_ROLES)
-LIAISON_ADMIN_ROLES = frozenset(ADMIN_ROLES)
 # Group-level nodes hold no members of their own; filters offer organizations down to branches.
 MEMBER_HOLDING_ORG_TYPES = [
     t for t in OrgType.values if t not in {OrgType.PARTY_GROUP, OrgType.BUILDING_GROUP, OrgType.HUB_HOUSEHOLD}
@@ -285,10 +279,6 @@ def building_households(building: Building) -> list[Household]:
 # --- liaisons ------------------------------------------------------------------------------
 
 
-def can_assign_liaisons(user: Any) -> bool:
-    return bool(user.is_superuser or active_role(user) in LIAISON_ADMIN_ROLES)
-
-
 def liaisons_on_node(user: Any, area: Area) -> list[Liaison]:
     """Active liaisons of a community (and of its grids and estates) or of a grid (and the estates in it)."""
     if area.level == Level.COMMUNITY:
@@ -348,3 +338,13 @@ def liaison_targets_for(user: Any) -> tuple[QuerySet[Area], QuerySet[Estate]]:
     )
     estates = Estate.objects.visible_to(user).select_related("community").order_by("community__path", "name")
     return areas, estates
+
+
+def residents_in_buildings_named(user: Any, *, query: str = "") -> QuerySet[Resident]:
+    """The residents in the user's scope, of the buildings or estates whose name contains `query`."""
+    residents = Resident.objects.visible_to(user)
+    if query:
+        residents = residents.filter(
+            Q(household__building__name__icontains=query) | Q(household__building__estate__name__icontains=query)
+        )
+    return residents

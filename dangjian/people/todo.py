@@ -1,12 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.core.todo import TodoItem, register
 
 from .selectors import account_requests_for
 
 
-@register
+@register(order=60)
 def account_link_requests(user) -> list[TodoItem]:
     """A worker asked to link a member record to this account: only its holder can accept it."""
     count = account_requests_for(user).count()

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Rank
 
-from dangjian.accounts.roles import Role, active_assignment, active_role, active_scope
-from dangjian.core.scoping import prefix_q
+from dangjian.accounts.roles import Role, active_assignment
+from dangjian.core.scoping import active_role, active_scope, prefix_q
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.orgs.models import PartyOrg
 from dangjian.people.models import ACTIVE_STATUSES, Member
@@ -70,8 +70,6 @@ def rank_of(member: Member, *, year: int, area: Area) -> int | None:
 
 
 # --- what a user may rank ------------------------------------------------------------------
-
-RANKING_ROLES = frozenset({Role.PARTY_MEMBER, Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
 
 
 def ranking_areas(user: Any) -> list[Area]:

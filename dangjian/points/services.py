@@ -22,18 +22,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, acting_user, active_role
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.scoping import acting_user
 from dangjian.core.tree import STEP
 from dangjian.people.models import Member
 from dangjian.territory.models import Area, Level
 
 from .models import PointCategory, PointEntry, PointRule, PointTotal
+from .permissions import may_award, may_edit_rules
 
-# Roles that award by hand and correct entries (each within their own scope).
-AWARDING_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN})
-# Roles that edit a district's rules.
-RULE_ROLES = frozenset({Role.DISTRICT_ADMIN})
 RULE_COPY_FIELDS = ("code", "category_id", "name", "points", "per", "is_active", "manual")
 MAX_POINTS = Decimal("9999")
 
@@ -116,7 +113,7 @@ def district_of_member(member: Member) -> Area | None:
 
 
 def district_of_scope(user: Any) -> Area | None:
-    from dangjian.accounts.roles import active_scope
+    from dangjian.core.scoping import active_scope
 
     scope = active_scope(user)
     if not scope.area_path:
@@ -130,7 +127,7 @@ def rule_update(*, actor: Any, district: Area, rule: PointRule, points: Decimal,
 
     A default row is never changed here: the district gets its own row for the year, which overrides it.
     """
-    if active_role(actor) not in RULE_ROLES and not getattr(actor, "is_superuser", False):
+    if not may_edit_rules(actor):
         raise PointsRefused(_("只有区级管理员可以修改积分规则。"))
     if district.level != Level.DISTRICT:
         raise PointsRefused(_("积分规则按区设置。"))
@@ -260,7 +257,7 @@ def award(
 def _check_awarding(actor: Any, member: Member) -> None:
     if getattr(actor, "is_superuser", False):
         return
-    if active_role(actor) not in AWARDING_ROLES:
+    if not may_award(actor):
         raise PointsRefused(_("只有社区工作者和街道、区级管理员可以记分。"))
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         raise PointsRefused(_("该党员不在您的管理范围内。"))

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.roles import Role, active_role
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import active_role
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
 from dangjian.people.models import Member
@@ -24,10 +25,8 @@ from dangjian.territory.models import Area, Level
 from . import selectors, services
 from .forms import ManualAwardForm, RuleEditForm
 from .models import PointCategory, PointEntry, PointRule
+from .permissions import AWARDING_ROLES, MEMBER_ROLES, RANKING_ROLES, RULE_ROLES
 
-MEMBER_ROLES = frozenset({Role.PARTY_MEMBER})
-WORKER_ROLES = services.AWARDING_ROLES
-RULE_ROLES = services.RULE_ROLES
 PAGE_SIZE = 25
 NAV_MINE, NAV_MANAGE = "points_mine", "points_manage"
 
@@ -74,7 +73,7 @@ def mine(request):
 # --- rankings ----------------------------------------------------------------------------
 
 
-@require_roles(selectors.RANKING_ROLES)
+@require_roles(RANKING_ROLES)
 def ranking(request):
     year = _year(request)
     areas = selectors.ranking_areas(request.user)
@@ -194,7 +193,7 @@ def _occurred_at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
-@require_roles(WORKER_ROLES)
+@require_roles(AWARDING_ROLES)
 def award(request):
     query = request.GET.get("q", "").strip()
     member = None
@@ -241,7 +240,7 @@ def award(request):
     return render(request, "points/award.html", context)
 
 
-@require_roles(WORKER_ROLES)
+@require_roles(AWARDING_ROLES)
 def member_points(request, public_id):
     member = Member.objects.get_for_user(request.user, public_id)
     year = _year(request)
@@ -263,7 +262,7 @@ def member_points(request, public_id):
     return render(request, "points/member.html", context)
 
 
-@require_roles(WORKER_ROLES)
+@require_roles(AWARDING_ROLES)
 @require_POST
 def correct(request, public_id):
     entry = PointEntry.objects.get_for_user(request.user, public_id)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.text import mask_mobile
 from dangjian.core.tree import STEP
@@ -24,9 +25,6 @@ class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("已报到")
     REJECTED = "rejected", _("未通过")
     WITHDRAWN = "withdrawn", _("已撤回")
-
-
-OPEN_STATUSES = [RegistrationStatus.SUBMITTED, RegistrationStatus.CONFIRMED]
 
 
 class Registration(models.Model):
@@ -117,6 +115,20 @@ class Registration(models.Model):
         return mask_mobile(self.contact_mobile)
 
     @property
+    def state(self):
+        """What the status means (registration/workflow.py): badge, hint, open or not."""
+        from .workflow import FLOW
+
+        return FLOW.state(self.status)
+
+    @property
+    def community_steps(self) -> list[str]:
+        """The steps the community may take on it now (the desk's buttons), from the declaration."""
+        from .workflow import FLOW, Party
+
+        return FLOW.allowed_steps(self.status, {Party.COMMUNITY})
+
+    @property
     def subject_name(self) -> str:
         """Who registered: the member, or the unit's Party organization."""
         return self.member.name if self.member is not None else str(self.org)
@@ -136,29 +148,16 @@ def _status_label(value: str) -> str:
     return str(RegistrationStatus(value).label) if value in RegistrationStatus.values else value
 
 
-class RegistrationLog(models.Model):
-    """One step of a registration's workflow: who, when, from, to, note."""
+class RegistrationLog(TransitionLog):
+    """One step of a registration's workflow (registration/workflow.py): who, when, which step, from, to, note."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="log", verbose_name=_("报到"))
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("报到记录")
         verbose_name_plural = _("报到记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_label} → {self.to_label}"

@@ -23,7 +23,6 @@ from dangjian.territory.models import Area, Level
 from dangjian.units.models import ResidentUnit
 
 from .models import (
-    OPEN_STATUSES,
     CommunityDocument,
     Registration,
     RegistrationKind,
@@ -31,6 +30,7 @@ from .models import (
     RegistrationStatus,
     ServiceIntention,
 )
+from .workflow import OPEN_STATUSES
 
 S = RegistrationStatus
 RECEIPT_SALT = "dangjian.registration.receipt"

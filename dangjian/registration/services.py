@@ -1,9 +1,8 @@
 """Writes of dual registration (双报到). Every write is atomic and audited; every workflow step is logged.
 
-The workflow is the table TRANSITIONS: (current status, step) -> (new status, who may take it).
-A member or unit submits; the community confirms or rejects; either side may withdraw an open
-registration. Two workers deciding the same registration at once leave one decision: the row is
-locked (select_for_update) and the update is conditional on the status it was read in.
+The workflow is declared in workflow.py and run by core.workflow.take_step: two workers deciding
+the same registration at once leave one decision (the row is locked and the update is conditional
+on the status it was read in).
 """
 
 from __future__ import annotations
@@ -14,57 +13,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dangjian.accounts.roles import Role, acting_user, active_role, active_scope
 from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.scoping import acting_user
 from dangjian.core.validators import validate_mobile
+from dangjian.core.workflow import TransitionRefused, take_step
 from dangjian.people.models import Member, MemberStatus
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import ResidentUnit
 
 from . import selectors
-from .models import (
-    OPEN_STATUSES,
-    CommunityDocument,
-    Registration,
-    RegistrationKind,
-    RegistrationLink,
-    RegistrationLog,
-    RegistrationStatus,
-)
+from .models import CommunityDocument, Registration, RegistrationKind, RegistrationLink, RegistrationStatus
+from .workflow import FLOW, OPEN_STATUSES, SUBMIT, Party, Step
 
 S = RegistrationStatus
 
 
-class Step(models.TextChoices):
-    CONFIRM = "confirm", gettext_lazy("确认")
-    REJECT = "reject", gettext_lazy("驳回")
-    WITHDRAW = "withdraw", gettext_lazy("撤回")
-
-
-class Party(models.TextChoices):
-    COMMUNITY = "community", gettext_lazy("社区")
-    REGISTRANT = "registrant", gettext_lazy("报到人")
-
-
-# (current status, step) -> (new status, the parties that may take the step). Anything else is refused.
-TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
-    (S.SUBMITTED, Step.CONFIRM): (S.CONFIRMED, frozenset({Party.COMMUNITY})),
-    (S.SUBMITTED, Step.REJECT): (S.REJECTED, frozenset({Party.COMMUNITY})),
-    (S.SUBMITTED, Step.WITHDRAW): (S.WITHDRAWN, frozenset({Party.COMMUNITY, Party.REGISTRANT})),
-    (S.CONFIRMED, Step.WITHDRAW): (S.WITHDRAWN, frozenset({Party.COMMUNITY, Party.REGISTRANT})),
-}
-# Roles that act for the community on a registration (its own community only).
-DECIDING_ROLES = frozenset({Role.COMMUNITY_WORKER})
 LINK_TOKEN_BYTES = 18  # 24 URL-safe characters, 144 random bits
-
-
-class TransitionRefused(ValidationError):
-    """An illegal step: wrong status (someone else decided first), or a party that may not take it."""
 
 
 class DuplicateRegistration(ValidationError):
@@ -73,21 +41,6 @@ class DuplicateRegistration(ValidationError):
 
 class NoMatch(ValidationError):
     """The public form's details match no record (the message never says which detail was wrong)."""
-
-
-def allowed_steps(registration: Registration, party: str) -> list[str]:
-    return [
-        step
-        for (status, step), (_to, parties) in TRANSITIONS.items()
-        if status == registration.status and party in parties
-    ]
-
-
-def _log(registration: Registration, *, actor: Any, from_status: str, to_status: str, note: str) -> RegistrationLog:
-    user = acting_user(actor)
-    return RegistrationLog.objects.create(
-        registration=registration, actor=user, from_status=from_status, to_status=to_status, note=note[:300]
-    )
 
 
 def _clean_skills(skills: Iterable[str]) -> list[str]:
@@ -180,7 +133,7 @@ def registration_submit_member(
         note=note.strip()[:300],
     )
     _save_new(registration, lambda: _open_member_registration(member))
-    _log(registration, actor=actor, from_status="", to_status=S.SUBMITTED, note=via or _("提交报到"))
+    FLOW.log(registration, actor=actor, step=SUBMIT, from_status="", to_status=S.SUBMITTED, note=via or _("提交报到"))
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -234,7 +187,7 @@ def registration_submit_unit(
         note=note.strip()[:300],
     )
     _save_new(registration, lambda: _open_org_registration(org_id, community))
-    _log(registration, actor=actor, from_status="", to_status=S.SUBMITTED, note=via or _("提交报到"))
+    FLOW.log(registration, actor=actor, step=SUBMIT, from_status="", to_status=S.SUBMITTED, note=via or _("提交报到"))
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -308,90 +261,7 @@ def public_register_unit(
     )
 
 
-# --- the workflow ------------------------------------------------------------------------
-
-
-def _handled_by(registration: Registration) -> str:
-    last = registration.log.select_related("actor").order_by("-at", "-pk").first()
-    if last is not None and last.actor is not None:
-        return str(last.actor)
-    return _("报到人") if registration.status == S.WITHDRAWN else _("系统")
-
-
-def _check_party(*, actor: Any, registration: Registration, party: str) -> None:
-    # No actor: the system (demo data, imports) or, for the registrant, the holder of the receipt
-    # link, which the view has checked. Views of signed-in people always pass the user.
-    if actor is None or getattr(actor, "is_superuser", False):
-        return
-    if party == Party.COMMUNITY:
-        allowed = (
-            active_role(actor) in DECIDING_ROLES
-            and Registration.objects.visible_to(actor).filter(pk=registration.pk).exists()
-        )
-        if not allowed:
-            raise TransitionRefused(_("只有「%(c)s」的社区工作者可以处理该报到。") % {"c": registration.community.name})
-        return
-    # The registrant: the member's own account or the unit's contact.
-    scope = active_scope(actor)
-    is_member = registration.member is not None and registration.member.user_id == actor.pk
-    is_unit = registration.unit_id is not None and scope.unit_id == registration.unit_id
-    if not (is_member or is_unit):
-        raise TransitionRefused(_("只有报到人本人可以撤回该报到。"))
-
-
-def _transition(*, actor: Any, registration: Registration, step: str, party: str, note: str = "") -> Registration:
-    note = (note or "").strip()
-    # Lock the row: a second decision waits here, then reads the first one's outcome.
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    _check_party(actor=actor, registration=locked, party=party)
-    entry = TRANSITIONS.get((locked.status, step))
-    if entry is None:
-        raise TransitionRefused(
-            _("该报到已由 %(who)s 处理（当前状态：%(state)s），不能再%(step)s。")
-            % {"who": _handled_by(locked), "state": locked.get_status_display(), "step": Step(step).label}
-        )
-    to_status, parties = entry
-    if party not in parties:
-        raise TransitionRefused(
-            _("%(party)s不能%(step)s报到。") % {"party": Party(party).label, "step": Step(step).label}
-        )
-    if step == Step.REJECT and not note:
-        raise ValidationError({"note": _("请填写驳回原因（报到人可以看到）。")})
-    if step == Step.WITHDRAW and party == Party.COMMUNITY and not note:
-        raise ValidationError({"note": _("请填写撤回说明（报到人可以看到）。")})
-    from_status = locked.status
-    fields: dict[str, Any] = {"status": to_status}
-    if step in (Step.CONFIRM, Step.REJECT):
-        user = actor if actor is not None and actor.is_authenticated else None
-        fields.update(decided_at=timezone.now(), decided_by=user, decision_note=note[:300])
-    elif note:
-        fields["decision_note"] = note[:300]
-    # Conditional on the status read under the lock: never two decisions, whatever the backend.
-    updated = Registration.objects.filter(pk=locked.pk, status=from_status).update(**fields)
-    if updated != 1:  # pragma: no cover - the lock above makes this unreachable; kept as a guard
-        raise TransitionRefused(_("该报到已由他人处理，请刷新后查看。"))
-    locked.refresh_from_db()
-    log_note = note
-    if step == Step.CONFIRM and locked.kind == RegistrationKind.MEMBER:
-        moved = _settle_home_community(actor=actor, registration=locked)
-        if moved:
-            log_note = (log_note + "；" if log_note else "") + moved
-    _log(locked, actor=actor, from_status=from_status, to_status=to_status, note=log_note)
-    if step == Step.CONFIRM and locked.kind == RegistrationKind.MEMBER:
-        _award_registration_points(actor=actor, registration=locked)
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=locked,
-        changes={
-            "status": [str(S(from_status).label), str(S(to_status).label)],
-            "step": [None, str(Step(step).label)],
-            "by": [None, str(Party(party).label)],
-            **({"note": [None, note]} if note else {}),
-        },
-        area_path=locked.community.path,
-    )
-    return locked
+# --- the workflow (declared in workflow.py, run by core.workflow.take_step) ---------------------
 
 
 def _settle_home_community(*, actor: Any, registration: Registration) -> str:
@@ -432,27 +302,67 @@ def _award_registration_points(*, actor: Any, registration: Registration) -> Non
         )
 
 
+def _take(*, actor: Any, registration: Registration, step: str, party: str, note: str = "") -> Registration:
+    note = (note or "").strip()
+    moved: list[str] = []
+
+    def prepare(locked: Registration, parties: set[str]) -> dict[str, Any]:
+        if step == Step.WITHDRAW and party == Party.COMMUNITY and not note:
+            raise ValidationError({"note": str(FLOW.steps[Step.WITHDRAW].note_message)})
+        fields: dict[str, Any] = {}
+        if step in (Step.CONFIRM, Step.REJECT):
+            fields.update(decided_at=timezone.now(), decided_by=acting_user(actor), decision_note=note[:300])
+        elif note:
+            fields["decision_note"] = note[:300]
+        if step == Step.CONFIRM and locked.kind == RegistrationKind.MEMBER:
+            moved.append(_settle_home_community(actor=actor, registration=locked))
+        return fields
+
+    def log_note(locked: Registration) -> str:
+        parts = [note, *[m for m in moved if m]]
+        return "；".join(p for p in parts if p)
+
+    def after(locked: Registration, from_status: str) -> None:
+        if step == Step.CONFIRM and locked.kind == RegistrationKind.MEMBER:
+            _award_registration_points(actor=actor, registration=locked)
+
+    audit: dict[str, Any] = {"by": [None, str(Party(party).label)]}
+    if note:
+        audit["note"] = [None, note]
+    return take_step(
+        FLOW.acting_as(party),
+        actor=actor,
+        obj=registration,
+        step=step,
+        # Computed once the home community moved (a confirmation); a plain note keeps the engine's check.
+        note=log_note if step == Step.CONFIRM else note,
+        prepare=prepare,
+        after=after,
+        audit=audit,
+    )
+
+
 @transaction.atomic
 def registration_confirm(*, actor: Any, registration: Registration, note: str = "") -> Registration:
-    return _transition(actor=actor, registration=registration, step=Step.CONFIRM, party=Party.COMMUNITY, note=note)
+    return _take(actor=actor, registration=registration, step=Step.CONFIRM, party=Party.COMMUNITY, note=note)
 
 
 @transaction.atomic
 def registration_reject(*, actor: Any, registration: Registration, reason: str) -> Registration:
-    return _transition(actor=actor, registration=registration, step=Step.REJECT, party=Party.COMMUNITY, note=reason)
+    return _take(actor=actor, registration=registration, step=Step.REJECT, party=Party.COMMUNITY, note=reason)
 
 
 @transaction.atomic
 def registration_withdraw(*, actor: Any, registration: Registration, party: str, note: str = "") -> Registration:
-    return _transition(actor=actor, registration=registration, step=Step.WITHDRAW, party=party, note=note)
+    return _take(actor=actor, registration=registration, step=Step.WITHDRAW, party=party, note=note)
 
 
 @transaction.atomic
 def registration_step(*, actor: Any, registration: Registration, step: str, party: str, note: str = "") -> Registration:
-    """Take any step of the table by name, as `party` (the views and the transition tests use this)."""
+    """Take any declared step by name, as `party` (the views and the transition tests use this)."""
     if step not in Step.values or party not in Party.values:
         raise TransitionRefused(_("未知的操作。"))
-    return _transition(actor=actor, registration=registration, step=step, party=party, note=note)
+    return _take(actor=actor, registration=registration, step=step, party=party, note=note)
 
 
 # --- the community's link ----------------------------------------------------------------

@@ -3,14 +3,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import Role, active_assignment, active_role
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.accounts.roles import Role, active_assignment
+from dangjian.core.scoping import active_role
+from dangjian.core.todo import TodoItem, register
 from dangjian.people.models import MemberStatus
 
 from . import selectors
 
 
-@register
+@register(order=70)
 def registration_todos(user) -> list[TodoItem]:
     role = active_role(user)
     if role == Role.COMMUNITY_WORKER:

@@ -1,14 +1,16 @@
-"""Who may draw which boundary."""
+"""Who reaches the territory workbench, and who may draw which boundary."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dangjian.accounts.roles import ADMIN_ROLES, Role
+from dangjian.accounts.roles import ADMIN_ROLES, AREA_ROLES, Role
 from dangjian.core.scoping import scope_for
 
 from .models import Area, Level
 
+# Roles that reach the territory and organization tree pages (and the imports and exports of them).
+TREE_ROLES = AREA_ROLES
 # Grids are drawn by the community itself (the grid import); a community's or subdistrict's own
 # boundary, which its grids must then lie inside, by the level above it.
 GRID_IMPORT_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER}
@@ -23,4 +25,6 @@ def can_draw_boundary(user: Any, area: Area) -> bool:
     if scope.everything:
         return True
     path = scope.area_path
-    return scope.role in BOUNDARY_ROLES and bool(path) and area.path.startswith(path) and area.path != path
+    if scope.role not in BOUNDARY_ROLES or not path:
+        return False
+    return area.path.startswith(path) and area.path != path

@@ -1,13 +1,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import TREE_ROLES, active_role
-from dangjian.dashboard.todo import TodoItem, register
+from dangjian.core.scoping import active_role
+from dangjian.core.todo import TodoItem, register
 
 from .models import Area, Estate, Level
+from .permissions import TREE_ROLES
 
 
-@register
+@register(order=80)
 def missing_geometry(user) -> list[TodoItem]:
     """Grids without a boundary and estates without a location cannot place cases or demands."""
     if active_role(user) not in TREE_ROLES:

@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.accounts.roles import TREE_ROLES
 from dangjian.core.views import require_roles, tree_page
 
 from . import selectors, services
 from .geo import grid_index
 from .models import Area, Building, Estate, Level
-from .permissions import BOUNDARY_ROLES, GRID_IMPORT_ROLES, can_draw_boundary
+from .permissions import BOUNDARY_ROLES, GRID_IMPORT_ROLES, TREE_ROLES, can_draw_boundary
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.roles import acting_user
 from dangjian.audit.services import Action, audit_record
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import acting_user
 from dangjian.territory.models import Area
 
 from .models import NON_NEGATIVE_KINDS, Account, AccountKind, Entry, Journal, JournalKind
+from .permissions import check_worker, covers_everything
 
 ONE_PLACE = Decimal("0.1")
 ZERO = Decimal("0.0")
@@ -161,15 +161,6 @@ def _post(
     return journal
 
 
-def _check_worker(actor: Any, community: Area) -> None:
-    """Grants and corrections are made by someone whose scope covers the community."""
-    scope = scope_for(actor)
-    if scope.everything:
-        return
-    if not scope.area_path or not community.path.startswith(scope.area_path):
-        raise ValidationError(_("只有本社区的工作人员可以办理。"))
-
-
 # --- the interface other apps call ---------------------------------------------------------------
 
 
@@ -295,7 +286,7 @@ def donate_to_pool(*, user, community: Area, hours, key: str, memo: str = "", ac
 def pool_grant(*, community: Area, to_user, hours, key: str, memo: str, actor) -> Journal:
     """A community worker grants hours from the community's pool to a person."""
     key, hours, community = _clean_key(key), clean_hours(hours), _community(community)
-    _check_worker(actor, community)
+    check_worker(actor, community)
     if to_user is None:
         raise ValidationError(_("找不到该用户。"))
     if not (memo or "").strip():
@@ -321,10 +312,10 @@ def correct(*, journal: Journal, reason: str, actor, key: str | None = None) -> 
     if journal.kind not in CORRECTABLE_KINDS:
         raise ValidationError(_("该类记录不能冲正（托管类记录随点单退回，冲正记录不可再冲正）。"))
     if journal.community is None:
-        if not scope_for(actor).everything:
+        if not covers_everything(actor):
             raise ValidationError(_("个人之间的转赠只能由系统管理员冲正。"))
     else:
-        _check_worker(actor, journal.community)
+        check_worker(actor, journal.community)
     key = _clean_key(key or f"correct:{journal.public_id}")
     lines = [(e.account, -e.amount) for e in journal.entries.select_related("account")]
     _lock([a for a, amount in lines if amount < 0 and a.kind in NON_NEGATIVE_KINDS])

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.roles import Role, active_assignment
+from dangjian.accounts.roles import active_assignment
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -19,8 +19,8 @@ from dangjian.territory.models import Area, Level
 from . import selectors, services
 from .forms import CorrectionForm, GrantForm, TransferForm
 from .models import AccountKind, Journal
+from .permissions import WORKER_ROLES
 
-WORKER_ROLES = frozenset({Role.COMMUNITY_WORKER})
 PAGE_SIZE = 20
 
 

@@ -9,14 +9,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dangjian.accounts.roles import Role, active_role, active_scope
-from dangjian.core.scoping import scope_for
+from dangjian.accounts.roles import Role
+from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.views import querystring_without_page, require_roles
+from dangjian.imports.exports import export_response
 from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.people.models import ACTIVE_STATUSES, Member
 from dangjian.territory.models import Area, Level
 
-from . import selectors, services
+from . import coverage as unit_coverage
+from . import exports, selectors, services
+from .filters import UnitFilter
 from .forms import (
     AdjunctForm,
     AllianceForm,
@@ -28,12 +31,8 @@ from .forms import (
     apply_errors,
 )
 from .models import AdjunctMember, Alliance, ResidentUnit
+from .permissions import RULE_ROLES, UNIT_ROLES, UNIT_VIEW_ROLES, can_edit_rules, can_edit_units
 
-# Who works with units, coverage, expanded committees and alliances: their territory's.
-UNIT_ROLES = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER}
-# A unit contact reads their own unit's page, nothing else.
-UNIT_VIEW_ROLES = UNIT_ROLES | {Role.UNIT_CONTACT}
-RULE_ROLES = {Role.DISTRICT_ADMIN}
 _COVERAGE_LEVELS = [Level.DISTRICT, Level.SUBDISTRICT, Level.ZONE, Level.COMMUNITY]
 PAGE_SIZE = 25
 BLANK_PAGE_SIZE = 20
@@ -43,10 +42,6 @@ COMMITTEE_TYPES = [
     OrgType.COMMUNITY_COMMITTEE,
     OrgType.EXPANDED_COMMITTEE,
 ]
-
-
-def _can_edit(user) -> bool:
-    return user.is_superuser or active_role(user) in UNIT_ROLES
 
 
 def _area_param(request, name: str, **lookups) -> Area | None:
@@ -62,31 +57,22 @@ def unit_list(request):
         if own is None:
             raise Http404
         return redirect("units:detail", public_id=own.public_id)
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    kinds = selectors.unit_kind_choices(active_scope(request.user).area_path)
-    kind = kind if kind in dict(kinds) else ""
-    formation = request.GET.get("formation", "")
-    formation = formation if formation in dict(selectors.formation_choices()) else ""
-    community = _area_param(request, "community", level=Level.COMMUNITY)
-    area = _area_param(request, "area")
-    units = selectors.unit_list(
-        request.user, query=query, kind=kind, formation=formation, community=community, area=area
-    )
+    filters = UnitFilter.parse(request.user, request.GET)
+    units = filters.units(request.user)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "q": query,
-        "kind": kind,
-        "formation": formation,
-        "community": community,
-        "area": area,
-        "kinds": kinds,
+        "q": filters.query,
+        "kind": filters.kind,
+        "formation": filters.formation,
+        "community": filters.community,
+        "area": filters.area,
+        "kinds": UnitFilter.kinds(request.user),
         "formations": selectors.formation_choices(),
         "communities": selectors.communities_visible(request.user),
         "querystring": querystring_without_page(request),
-        "can_edit": _can_edit(request.user),
-        "filtered": bool(query or kind or formation or community or area),
+        "can_edit": can_edit_units(request.user),
+        "filtered": filters.filtered,
         "active_nav": "units",
     }
     return render(request, "units/unit_list.html", context)
@@ -95,15 +81,15 @@ def unit_list(request):
 @require_roles(UNIT_VIEW_ROLES)
 def unit_detail(request, public_id):
     # The unit's district is not known before it is read: the rules of every district (one query).
-    units = selectors.with_unit_facts(
+    units = unit_coverage.with_unit_facts(
         selectors.with_formation(ResidentUnit.objects.select_related("community__parent", "party_org__area")),
-        selectors.rules_for(None),
+        unit_coverage.rules_for(None),
     )
     unit = units.get_for_user(request.user, public_id)
     on_record = Member.objects.filter(workplace=unit, status__in=ACTIVE_STATUSES).count()
     own_orgs = list(PartyOrg.objects.filter(unit=unit).order_by("path"))
     memberships = list(unit.alliance_memberships.select_related("alliance").order_by("alliance__name"))
-    can_edit = _can_edit(request.user)
+    can_edit = can_edit_units(request.user)
     # Link only to the organizations and alliances this user may open (a unit contact: none).
     org_ids = [o.pk for o in own_orgs] + ([unit.party_org_id] if unit.party_org_id else [])
     linkable_orgs = (
@@ -126,9 +112,9 @@ def unit_detail(request, public_id):
         "own_orgs": own_orgs,
         "linkable_orgs": linkable_orgs,
         "linkable_alliances": linkable_alliances,
-        "reasons": selectors.blank_reasons(unit),
+        "reasons": unit_coverage.blank_reasons(unit),
         "single_due_but_joint": unit.formation == selectors.Formation.JOINT and unit.eff_members >= unit.min_members,
-        "red": selectors.is_red(unit) if unit.kind in selectors.RED_KINDS else None,
+        "red": unit_coverage.is_red(unit) if unit.kind in unit_coverage.RED_KINDS else None,
         "memberships": memberships,
         "seats": list(unit.adjunct_members.select_related("committee").order_by("-is_active", "name")),
         "can_edit": can_edit,
@@ -269,17 +255,17 @@ class _LinkedRow:
 def _coverage_page(request, area: Area | None):
     user = request.user
     visible = ResidentUnit.objects.visible_to(user)
-    rules = selectors.area_rules(area)
-    node_units = selectors.units_under_area(area, visible)
-    children = selectors.child_areas(area) if area is None or area.level != Level.COMMUNITY else []
-    coverage = selectors.area_coverage(area, units=visible, children=children, rules=rules)
+    rules = unit_coverage.area_rules(area)
+    node_units = unit_coverage.units_under_area(area, visible)
+    children = unit_coverage.child_areas(area) if area is None or area.level != Level.COMMUNITY else []
+    coverage = unit_coverage.area_coverage(area, units=visible, children=children, rules=rules)
     figures = coverage.figures
     rows = [_LinkedRow(row, reverse("units:coverage_area", args=[row.node.public_id])) for row in coverage.rows]
     kind_rows = [_LinkedRow(row, _unit_list_url(area, kind=row.node)) for row in coverage.kinds]
-    paginator = Paginator(selectors.blank_spots(node_units, rules=rules), BLANK_PAGE_SIZE)
+    paginator = Paginator(unit_coverage.blank_spots(node_units, rules=rules), BLANK_PAGE_SIZE)
     paginator.count = figures.blank  # known already: no second pass over the node's units
     blank_page = paginator.get_page(request.GET.get("page"))
-    blank_rows = [(unit, selectors.blank_reasons(unit)) for unit in blank_page.object_list]
+    blank_rows = [(unit, unit_coverage.blank_reasons(unit)) for unit in blank_page.object_list]
     chart_rows = rows or kind_rows
     committees = (
         list(PartyOrg.objects.visible_to(user).filter(area=area, org_type__in=COMMITTEE_TYPES).order_by("path"))
@@ -302,7 +288,7 @@ def _coverage_page(request, area: Area | None):
         "blank_export_url": reverse("units:coverage_blank_export")
         + (f"?{urlencode({'area': str(area.public_id)})}" if area is not None else ""),
         "committees": committees,
-        "can_edit_rule": area is not None and (user.is_superuser or active_role(user) in RULE_ROLES),
+        "can_edit_rule": area is not None and can_edit_rules(user),
         "units_url": _unit_list_url(area),
         "active_nav": "coverage",
     }
@@ -326,16 +312,13 @@ def _coverage_node(request) -> Area | None:
 @require_http_methods(["GET", "POST"])
 def coverage_blank_export(request):
     """The coverage page's blank spots (空白点) of one node as Excel, with why each is one; audited."""
-    from dangjian.imports.exports import export_response
-    from dangjian.imports.more_exports import BLANK_SPOT_COLUMNS
-
     area = _coverage_node(request)
-    units = selectors.units_under_area(area, ResidentUnit.objects.visible_to(request.user))
+    units = unit_coverage.units_under_area(area, ResidentUnit.objects.visible_to(request.user))
     name = area.name if area is not None else _("全部辖区")
     return export_response(
         request=request,
-        queryset_or_rows=selectors.blank_spots(units, rules=selectors.area_rules(area)),
-        columns=BLANK_SPOT_COLUMNS,
+        queryset_or_rows=unit_coverage.blank_spots(units, rules=unit_coverage.area_rules(area)),
+        columns=exports.BLANK_SPOT_COLUMNS,
         filename=_("%(node)s空白点") % {"node": name},
         actor=request.user,
         object_type="units.blankspot",
@@ -356,8 +339,8 @@ def coverage_org(request, public_id):
     """The figures of an organization node: the units organized into its subtree."""
     org = PartyOrg.objects.select_related("area").get_for_user(request.user, public_id)
     visible = ResidentUnit.objects.visible_to(request.user)
-    rules = selectors.org_rules(org)
-    coverage = selectors.org_coverage(org, units=visible, rules=rules)
+    rules = unit_coverage.org_rules(org)
+    coverage = unit_coverage.org_coverage(org, units=visible, rules=rules)
     rows = [
         _LinkedRow(row, reverse("units:coverage_org", args=[row.node.public_id]) if row.node is not None else "")
         for row in coverage.rows
@@ -384,7 +367,7 @@ def coverage_rule(request):
     district = Area.objects.visible_to(request.user).filter(path=scope.area_path, level=Level.DISTRICT).first()
     if district is None:
         raise Http404
-    current = selectors.thresholds_for(district.path)
+    current = unit_coverage.thresholds_for(district.path)
     form = RuleForm(
         request.POST or None,
         initial={

@@ -13,17 +13,12 @@ from django.utils import timezone
 
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.centers.models import SignUp, SignUpStatus
-from dangjian.core.scoping import scope_for
 
 from .models import Attendance, ServicePost, Shift, ShiftSignUp, ShiftSignUpStatus, Team, TeamActivity, TeamMember
+from .permissions import is_territorial
 from .services import home_community
 
 LIVE_SIGNUP = [SignUpStatus.CONFIRMED, SignUpStatus.ATTENDED]
-
-
-def is_territorial(user: Any) -> bool:
-    scope = scope_for(user)
-    return scope.everything or bool(scope.area_path)
 
 
 def _member_teams_q(user: Any) -> Q:

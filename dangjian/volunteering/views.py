@@ -15,28 +15,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.roles import Role, active_role
-from dangjian.centers import services as center_services
-from dangjian.centers.models import MANAGE_ROLES, SignUp, SignUpStatus
+from dangjian.centers.models import SignUp, SignUpStatus
+from dangjian.centers.permissions import MANAGE_ROLES
+from dangjian.centers.services import activities as center_services
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
 
+from . import attendance as attendance_services
 from . import selectors, services, tokens
 from .forms import CorrectionForm, MemberAddForm, PostForm, ShiftForm, TeamActivityForm, TeamForm
 from .models import ServicePost, Shift, ShiftSignUp, ShiftSignUpStatus
+from .permissions import VOLUNTEERING_ROLES, is_manager, manages
 
 PAGE_SIZE = 20
 NAV = "volunteering"
-VOLUNTEERING_ROLES = frozenset(
-    {
-        Role.COMMUNITY_WORKER,
-        Role.SUBDISTRICT_ADMIN,
-        Role.DISTRICT_ADMIN,
-        Role.PARTY_MEMBER,
-        Role.RESIDENT,
-        Role.GRID_WORKER,
-    }
-)
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -59,7 +51,7 @@ def home(request):
         services.fixed_teams_ensure(community)  # the five fixed groups always exist where one looks
     q = request.GET.get("q", "").strip()
     teams = Paginator(selectors.teams_for(user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-    manager = user.is_superuser or active_role(user) in MANAGE_ROLES
+    manager = is_manager(user)
     context = {
         "page": teams,
         "q": q,
@@ -124,7 +116,7 @@ def team_detail(request, public_id):
         "page": members,
         "querystring": querystring_without_page(request),
         "is_member": selectors.is_team_member(team, request.user),
-        "manager": services.manages(request.user, team.area),
+        "manager": manages(request.user, team.area),
         "upcoming": selectors.upcoming_activities(request.user, team=team),
         "past": selectors.past_activities(request.user, team=team),
         "add_form": MemberAddForm(),
@@ -196,7 +188,7 @@ def team_member_remove(request, public_id, user_id):
 @require_roles(MANAGE_ROLES)
 def activity_create(request, public_id):
     team = selectors.team_for(request.user, public_id)
-    if not services.manages(request.user, team.area):
+    if not manages(request.user, team.area):
         raise Http404
     form = TeamActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -289,7 +281,7 @@ def correct(request, kind, public_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.attendance_correct(
+            attendance_services.attendance_correct(
                 actor=request.user,
                 source=source,
                 note=data["note"],
@@ -322,7 +314,7 @@ def scan(request, token):
     now = timezone.now()
     context: dict = {"token": token, "active_nav": NAV}
     try:
-        target = services.resolve(user=request.user, scanned=tokens.read_token(token), now=now)
+        target = attendance_services.resolve(user=request.user, scanned=tokens.read_token(token), now=now)
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "volunteering/scan.html", context, status=400)
@@ -337,7 +329,7 @@ def scan(request, token):
                 messages.success(request, _("报名成功，请在活动开始后扫码签到。"))
             return redirect("volunteering:scan", token=token)
         try:
-            result = services.scan(actor=request.user, token=token, expected=action, now=now)
+            result = attendance_services.scan(actor=request.user, token=token, expected=action, now=now)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -346,7 +338,7 @@ def scan(request, token):
     context.update(
         {
             "target": target,
-            "step": services.next_step(target),
+            "step": attendance_services.next_step(target),
             "waitlisted": target.signup is not None and target.signup.status == SignUpStatus.WAITLISTED,
         }
     )
@@ -379,7 +371,7 @@ def post_create(request):
 @require_roles(VOLUNTEERING_ROLES)
 def post_detail(request, public_id):
     post = selectors.post_for(request.user, public_id)
-    manager = services.manages(request.user, post.area)
+    manager = manages(request.user, post.area)
     form = ShiftForm(request.POST or None, initial={"date": timezone.localdate(), "capacity": 1})
     if request.method == "POST":
         if not manager:
@@ -411,7 +403,7 @@ def post_detail(request, public_id):
 @require_roles(MANAGE_ROLES)
 def post_qr(request, public_id):
     post = ServicePost.objects.select_related("area").get_for_user(request.user, public_id)
-    if not services.manages(request.user, post.area):
+    if not manages(request.user, post.area):
         raise Http404
     return render(
         request, "volunteering/_qr.html", _qr_context(request, kind="post", public_id=post.public_id, area=post.area)

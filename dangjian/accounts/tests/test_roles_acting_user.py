@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 
-from dangjian.accounts.roles import acting_user
 from dangjian.conftest import make_user
+from dangjian.core.scoping import acting_user
 
 
 def test_the_acting_user_is_a_signed_in_person_or_none(db):

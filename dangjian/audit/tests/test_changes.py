@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dangjian.audit.changes import as_text, describe
 from dangjian.audit.services import Action, audit_record
-from dangjian.imports.tests.conftest import read_xlsx
+from dangjian.imports.testing import read_xlsx
 
 ACTED = datetime.datetime(2026, 12, 6, 9, 23, 38, 512000, tzinfo=datetime.UTC)  # 17:23 in Shanghai
 

@@ -7,7 +7,7 @@ from dangjian.cases.models import CaseCategory
 from dangjian.conftest import PASSWORD, XSS_IMG, XSS_SCRIPT
 from dangjian.territory.models import Area
 
-from .test_figures import build_march
+from .figures.test_selectors import build_march
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from dangjian.cases.models import Case, CaseLog, CaseStatus
 from dangjian.cases.tests.test_workflow import accepted
 from dangjian.cases.workflow import Step
 from dangjian.core.testing import run_at_once
+from dangjian.core.workflow import StaleObject, TransitionRefused
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +26,7 @@ def test_it_gives_a_published_case_to_exactly_one_of_two_claimants(world):
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     winner = "dy" if results[0][0] == "ok" else "dw"
     error = next(value for kind, value in results if kind == "error")
-    assert isinstance(error, services.TransitionRefused)
+    assert isinstance(error, TransitionRefused)
     assert f"已由 {winner} 认领" in " ".join(error.messages)
     case = Case.objects.get(pk=case.pk)
     assert case.status == CaseStatus.HANDLING
@@ -44,7 +45,7 @@ def test_it_lets_one_of_a_recall_and_a_close_at_once_stand(world):
     )
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     error = next(value for kind, value in results if kind == "error")
-    assert isinstance(error, services.StaleCase)
+    assert isinstance(error, StaleObject)
     case = Case.objects.get(pk=case.pk)
     steps = set(CaseLog.objects.filter(case=case).values_list("step", flat=True))
     if results[0][0] == "ok":  # the recall won: the department is told the dispatcher changed it

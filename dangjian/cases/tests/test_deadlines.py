@@ -18,7 +18,7 @@ from dangjian.cases.models import CalendarDay, Case, CaseLog, CasePolicy, CaseSt
 from dangjian.cases.workdays import add_workdays, deadline_after, workdays_between
 from dangjian.cases.workflow import Step
 
-from .test_whistle import accepted_case, dispatched_case, filed
+from .whistle.test_whistle import accepted_case, dispatched_case, filed
 
 D = datetime.date
 

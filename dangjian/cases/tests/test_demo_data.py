@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.cases import demo_data, figures
+from dangjian.cases.figures import selectors as figures
 from dangjian.cases.models import Case, CaseCounter, CaseLog, DutyItem, Summons, Whistle
+from dangjian.demo import cases as demo_data
 from dangjian.demo.builder import build_demo_district
 from dangjian.territory.models import Area
 from dangjian.units.models import Department

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from dangjian.cases import duplicates
-from dangjian.cases.intake_services import case_submit
+from dangjian.cases.intake.services import case_submit
 from dangjian.cases.models import Case, CaseCategory, CaseLog, CasePolicy, CaseStatus, Channel
 
 GARBAGE = "中珠新村门口的垃圾堆了好几天没人清理，臭味很大"

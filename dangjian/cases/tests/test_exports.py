@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from dangjian.audit.models import AuditEvent
 
-from .test_figures import MARCH, build_march
+from .figures.test_selectors import MARCH, build_march
 
 MARCH_PARAMS = {"date_from": MARCH[0].isoformat(), "date_to": MARCH[1].isoformat()}
 

@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.cases import services, tasks
-from dangjian.cases import whistle_services as ws
+from dangjian.cases import services, supervision, tasks
 from dangjian.cases.models import Case, CaseStatus, ExtensionStatus
 from dangjian.cases.todo import case_todos
-from dangjian.dashboard.todo import register, todos_for
+from dangjian.cases.whistle import services as ws
+from dangjian.core.todo import register, todos_for
 
-from .test_whistle import dispatched_case, filed, in_hours
+from .whistle.test_whistle import dispatched_case, filed, in_hours
 
 PAST = datetime.timedelta(hours=100)
 
@@ -127,7 +127,7 @@ def test_it_lists_a_departments_unreported_summonses_and_tells_the_chief_who_is_
 def test_it_lists_pending_extensions_for_the_supervisor(world):
     case = dispatched_case(world)
     case = services.case_take(actor=world.users.department_staff, case=case)
-    extension = services.extension_ask(
+    extension = supervision.extension_ask(
         actor=world.users.department_staff, case=case, amount=3, unit="workdays", reason="需要协调产权单位"
     )
     assert extension.status == ExtensionStatus.PENDING

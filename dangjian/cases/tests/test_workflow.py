@@ -1,4 +1,4 @@
-"""The case lifecycle: the whole (status, step) matrix generated from workflow.TRANSITIONS and CaseStatus,
+"""The case lifecycle: the whole (status, step) matrix generated from the declaration (workflow.CASE_FLOW),
 then the rules of each step (dispatch targets, return, callback, merge, route, supervise, extensions,
 stale versions, first-contact responsibility)."""
 
@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.audit.models import AuditEvent
-from dangjian.cases import services
-from dangjian.cases.intake_services import case_submit
+from dangjian.cases import services, supervision
+from dangjian.cases.intake.services import case_submit
 from dangjian.cases.models import (
     AssigneeKind,
     Case,
@@ -30,10 +30,10 @@ from dangjian.cases.models import (
     LimitUnit,
     Placement,
 )
-from dangjian.cases.services import StaleCase, TransitionRefused
 from dangjian.cases.workdays import deadline_after
-from dangjian.cases.workflow import NOTE_STEPS, TRANSITIONS, Party, Step
+from dangjian.cases.workflow import CASE_FLOW, Party, Step
 from dangjian.conftest import make_user
+from dangjian.core.workflow import StaleObject, TransitionRefused, take_step
 
 # A point inside grid g1a (community c1, subdistrict s1) of the `world` fixture.
 G1A_POINT = {"lat": 22.205, "lng": 113.505}
@@ -150,11 +150,11 @@ def run_step(world, step: str, actor, case: Case) -> Case:
         Step.ARCHIVE: lambda: s.case_archive(actor=actor, case=case),
         Step.MERGE: lambda: s.case_merge(actor=actor, case=case, main=case.main_for_merge),
         Step.ROUTE: lambda: s.case_route(actor=actor, case=case, grid=world.g1b),
-        Step.SUPERVISE: lambda: s.case_supervise(actor=actor, case=case, note="请三日内办结"),
-        Step.EXTEND_ASK: lambda: s.extension_ask(
+        Step.SUPERVISE: lambda: supervision.case_supervise(actor=actor, case=case, note="请三日内办结"),
+        Step.EXTEND_ASK: lambda: supervision.extension_ask(
             actor=actor, case=case, amount=2, unit=LimitUnit.WORKDAYS, reason="需协调物业"
         ),
-        Step.EXTEND_DECIDE: lambda: s.extension_decide(
+        Step.EXTEND_DECIDE: lambda: supervision.extension_decide(
             actor=actor,
             extension=Extension.objects.create(case=case, requested_by=world.users.nobody, amount=1, reason="等配件"),
             approve=True,
@@ -163,38 +163,44 @@ def run_step(world, step: str, actor, case: Case) -> Case:
     if step in calls:
         result = calls[step]()
         return result if isinstance(result, Case) else fresh(case)
-    # submit, whistle, report, escalate, warn, overdue: other helpers' services; the table check is _transition's.
-    return s._transition(actor=actor, case=case, step=step)
+    # submit, whistle, report, escalate, warn, overdue: other services; the declaration's check is the engine's.
+    return take_step(CASE_FLOW, actor=actor, obj=case, step=step)
 
 
 def rule_for(status: str, step: str) -> tuple[str, frozenset[str]] | None:
-    if (status, step) in TRANSITIONS:
-        return TRANSITIONS[(status, step)]
-    if step in NOTE_STEPS and status in NOTE_STEPS[step][0]:
-        return status, NOTE_STEPS[step][1]
+    """The declared move of `step` in `status`: the status it leads to, and who may take it."""
+    move = CASE_FLOW.move(status, step)
+    if move is not None:
+        return move.target or status, move.parties
     # A receiver closing a case it has not signed for signs for it first (case_close): TAKE then CLOSE.
-    if step == Step.CLOSE and (status, Step.TAKE) in TRANSITIONS:
-        after_take, takers = TRANSITIONS[(status, Step.TAKE)]
-        closed, closers = rule_for(after_take, Step.CLOSE) or (None, frozenset())
+    take = CASE_FLOW.move(status, Step.TAKE)
+    if step == Step.CLOSE and take is not None:
+        closed, closers = rule_for(take.target, Step.CLOSE) or (None, frozenset())
         if closed is not None:
-            return closed, takers & closers
+            return closed, take.parties & closers
     return None
 
 
-@pytest.mark.parametrize("status", CaseStatus.values)
+def test_the_matrix_covers_every_declared_move():
+    declared = {(source, move.step) for move in CASE_FLOW.moves for source in move.sources}
+    assert declared <= {(status, step) for status in CASE_FLOW.states for step in CASE_FLOW.step_choices.values}
+    assert set(CASE_FLOW.states) == set(CaseStatus.values)
+
+
+@pytest.mark.parametrize("status", sorted(CASE_FLOW.states))
 def test_it_allows_exactly_the_table_for_every_step_and_party(world, cast, status):
     case = put_in_status(world, cast, status)
     people = {**vars(cast), "system": None}
     for who, user in people.items():
         if user is not None:
-            assert services.parties_for(user, case) == expected_parties(who, status), (who, status)
+            assert CASE_FLOW.parties_for(user, case) == expected_parties(who, status), (who, status)
     failures = []
-    for step in Step.values:
+    for step in CASE_FLOW.step_choices.values:
         rule = rule_for(status, step)
         for who, user in people.items():
             allowed = rule is not None and bool(expected_parties(who, status) & rule[1])
             if rule is not None and who == "system" and not allowed:
-                continue  # the system (actor None) passes the party check by _transition's contract
+                continue  # the system (actor None) passes the party check: CASE_FLOW.system_takes_any_step
             sid = transaction.savepoint()
             try:
                 moved = run_step(world, step, user, case)
@@ -220,7 +226,7 @@ def test_it_refuses_with_a_message_naming_the_status_and_the_step(world, cast):
     assert "已归档" in exc.value.messages[0] and "派单" in exc.value.messages[0]
     case = put_in_status(world, cast, CaseStatus.HANDLING)
     with pytest.raises(TransitionRefused) as exc:
-        services.case_supervise(actor=cast.dispatcher, case=case, note="快")
+        supervision.case_supervise(actor=cast.dispatcher, case=case, note="快")
     assert "上级" in exc.value.messages[0]
 
 
@@ -280,7 +286,7 @@ def test_it_dispatches_to_each_kind_of_receiver_and_refuses_wrong_targets(world)
 
     # Grid, with a named worker: only that worker receives it.
     case = services.case_dispatch(actor=u.community_worker, case=case, kind="grid", area=world.g1a, user=u.grid_worker)
-    assert Party.RECEIVER in services.parties_for(u.grid_worker, case)
+    assert Party.RECEIVER in CASE_FLOW.parties_for(u.grid_worker, case)
     case = services.case_recall(actor=u.community_worker, case=case)
     assert case.assignee_kind == "" and case.assigned_user is None
     # Community: its workers receive it; the one who signs becomes the named handler.
@@ -290,10 +296,10 @@ def test_it_dispatches_to_each_kind_of_receiver_and_refuses_wrong_targets(world)
     case = services.case_return(actor=u.community_worker_colleague, case=case, reason="需部门执法")
     # A member of the community, then a unit there.
     case = services.case_dispatch(actor=u.community_worker, case=case, kind="member", user=u.member)
-    assert Party.RECEIVER in services.parties_for(u.member, case)
+    assert Party.RECEIVER in CASE_FLOW.parties_for(u.member, case)
     case = services.case_recall(actor=u.community_worker, case=case)
     case = services.case_dispatch(actor=u.community_worker, case=case, kind="unit", unit=world.unit)
-    assert Party.RECEIVER in services.parties_for(u.unit_contact, case)
+    assert Party.RECEIVER in CASE_FLOW.parties_for(u.unit_contact, case)
     assert case.owner == u.community_worker
 
 
@@ -306,16 +312,16 @@ def test_a_grid_worker_dispatches_their_own_patrol_report_only_until_it_is_accep
         )
 
     own = patrol(u.grid_worker)
-    assert own.status == CaseStatus.SUBMITTED and Party.DISPATCHER in services.parties_for(u.grid_worker, own)
+    assert own.status == CaseStatus.SUBMITTED and Party.DISPATCHER in CASE_FLOW.parties_for(u.grid_worker, own)
     # Not a resident's report in the same grid, nor a patrol report from a grid worker of another grid.
-    assert Party.DISPATCHER not in services.parties_for(u.grid_worker, submit(world))
+    assert Party.DISPATCHER not in CASE_FLOW.parties_for(u.grid_worker, submit(world))
     theirs = patrol(u.grid_worker_outsider)
-    assert Party.DISPATCHER not in services.parties_for(u.grid_worker_outsider, theirs)  # not in their grid
-    assert Party.DISPATCHER not in services.parties_for(u.grid_worker, theirs)  # not their report
+    assert Party.DISPATCHER not in CASE_FLOW.parties_for(u.grid_worker_outsider, theirs)  # not in their grid
+    assert Party.DISPATCHER not in CASE_FLOW.parties_for(u.grid_worker, theirs)  # not their report
     # Accepted through the one workflow step: the grid worker owns it and is no longer its dispatcher.
     own = services.case_accept(actor=u.grid_worker, case=own, version=own.version)
     assert (own.status, own.owner) == (CaseStatus.ACCEPTED, u.grid_worker)
-    assert services.parties_for(u.grid_worker, own) == {Party.OWNER, Party.RESIDENT}
+    assert CASE_FLOW.parties_for(u.grid_worker, own) == {Party.OWNER, Party.RESIDENT}
 
 
 def test_it_keeps_the_owner_and_lets_only_owner_or_dispatcher_recall(world):
@@ -399,8 +405,8 @@ def test_it_publishes_for_claim_and_gives_it_to_the_first_claimant(world):
     u = world.users
     case = accepted(world)
     case = services.case_publish(actor=u.community_worker, case=case)
-    assert Party.CLAIMANT in services.parties_for(u.member, case)
-    assert Party.CLAIMANT in services.parties_for(u.unit_contact, case)
+    assert Party.CLAIMANT in CASE_FLOW.parties_for(u.member, case)
+    assert Party.CLAIMANT in CASE_FLOW.parties_for(u.unit_contact, case)
     far_member = make_user("dy3", "party_member", home_community=world.c3)
     with pytest.raises(TransitionRefused):
         services.case_claim(actor=far_member, case=case)
@@ -416,7 +422,7 @@ def test_it_refuses_a_stale_version_naming_who_changed_it(world):
     case = accepted(world)
     read = case.version
     services.case_dispatch(actor=u.community_worker_colleague, case=case, kind="department", department=world.dept)
-    with pytest.raises(StaleCase) as exc:
+    with pytest.raises(StaleObject) as exc:
         services.case_publish(actor=u.community_worker, case=case, version=read)
     assert "sq1b" in exc.value.messages[0] and "派单" in exc.value.messages[0]
     assert fresh(case).status == CaseStatus.DISPATCHED
@@ -470,9 +476,9 @@ def test_it_routes_by_hand_and_recomputes_the_place(world):
     note = CaseLog.objects.filter(case=case, step=Step.ROUTE).get().note
     assert "婆石第一网格 → 茂盛第一网格" in note and "垃圾清运 → 噪音扰民" in note
     # The owner still reaches the case now that it sits in another community.
-    from dangjian.cases.selectors import visible_cases
+    from dangjian.cases.selectors import workbench_cases
 
-    assert visible_cases(u.community_worker).filter(pk=case.pk).exists()
+    assert workbench_cases(u.community_worker).filter(pk=case.pk).exists()
     case = services.case_route(actor=u.subdistrict_admin, case=case, grid=world.g3)  # other subdistrict
     assert case.subdistrict == world.s2 and case.duty_item is None
     with pytest.raises(ValidationError):
@@ -486,10 +492,10 @@ def test_it_supervises_from_the_level_above(world):
     u = world.users
     case = accepted(world)
     with pytest.raises(TransitionRefused):
-        services.case_supervise(actor=u.community_worker, case=case, note="快办")
+        supervision.case_supervise(actor=u.community_worker, case=case, note="快办")
     with pytest.raises(TransitionRefused):
-        services.case_supervise(actor=u.subdistrict_admin_outsider, case=case, note="快办")
-    case = services.case_supervise(actor=u.subdistrict_admin, case=case, note="群众反映强烈，请两日内办结")
+        supervision.case_supervise(actor=u.subdistrict_admin_outsider, case=case, note="快办")
+    case = supervision.case_supervise(actor=u.subdistrict_admin, case=case, note="群众反映强烈，请两日内办结")
     assert case.supervised
     assert CaseLog.objects.filter(case=case, step=Step.SUPERVISE, note__contains="两日内").exists()
 
@@ -499,24 +505,26 @@ def test_it_moves_the_deadline_on_an_approved_extension_only(world):
     case = accepted(world)
     case = services.case_dispatch(actor=u.community_worker, case=case, kind="department", department=world.dept)
     before = case.deadline
-    ext = services.extension_ask(
+    ext = supervision.extension_ask(
         actor=u.department_staff, case=case, amount=3, unit=LimitUnit.WORKDAYS, reason="需等待配件"
     )
     assert ext.status == ExtensionStatus.PENDING and ext.old_deadline == before
     with pytest.raises(ValidationError) as exc:
-        services.extension_ask(actor=u.department_staff, case=case, amount=1, unit=LimitUnit.HOURS, reason="再等等")
+        supervision.extension_ask(actor=u.department_staff, case=case, amount=1, unit=LimitUnit.HOURS, reason="再等等")
     assert "已有待审批" in exc.value.messages[0]
     with pytest.raises(TransitionRefused):
-        services.extension_decide(actor=u.community_worker, extension=ext, approve=True)
-    ext = services.extension_decide(actor=u.subdistrict_admin, extension=ext, approve=True, note="同意")
+        supervision.extension_decide(actor=u.community_worker, extension=ext, approve=True)
+    ext = supervision.extension_decide(actor=u.subdistrict_admin, extension=ext, approve=True, note="同意")
     assert ext.status == ExtensionStatus.APPROVED
     assert fresh(case).deadline == deadline_after(before, 3, LimitUnit.WORKDAYS) == ext.new_deadline
     with pytest.raises(TransitionRefused) as exc:
-        services.extension_decide(actor=u.subdistrict_admin, extension=ext, approve=False)
+        supervision.extension_decide(actor=u.subdistrict_admin, extension=ext, approve=False)
     assert "已批准" in exc.value.messages[0]
     moved = fresh(case).deadline
-    ext2 = services.extension_ask(actor=u.department_staff, case=case, amount=5, unit=LimitUnit.HOURS, reason="又下雨")
-    ext2 = services.extension_decide(actor=u.district_admin, extension=ext2, approve=False, note="请按期办结")
+    ext2 = supervision.extension_ask(
+        actor=u.department_staff, case=case, amount=5, unit=LimitUnit.HOURS, reason="又下雨"
+    )
+    ext2 = supervision.extension_decide(actor=u.district_admin, extension=ext2, approve=False, note="请按期办结")
     assert ext2.status == ExtensionStatus.REFUSED and fresh(case).deadline == moved
 
 
@@ -538,3 +546,22 @@ def test_it_rejects_with_a_reason_the_resident_reads(world):
     case = services.case_reject(actor=u.community_worker, case=case, reason="属于民事纠纷，建议通过法律途径解决")
     assert case.status == CaseStatus.REJECTED and "民事纠纷" in case.reject_reason
     assert CaseLog.objects.filter(case=case, step=Step.REJECT, public=True).exists()
+
+
+def test_every_step_offered_on_the_case_page_has_a_form_and_a_service_taking_its_arguments():
+    # The desk dispatches every step the same way: service(actor, case, version, **form.service_kwargs()).
+    import inspect
+
+    from django.utils.module_loading import import_string
+
+    from dangjian.cases.workflow import DESK_STEPS
+
+    assert DESK_STEPS, "no step is offered on the case page"
+    for step in DESK_STEPS:
+        form_class = import_string(CASE_FLOW.steps[step].form)
+        assert "service_kwargs" in vars(form_class), step  # its own, not StepForm's empty one
+        params = inspect.signature(CASE_FLOW.service(step)).parameters
+        assert {"actor", "case", "version"} <= set(params), step
+        fields = set(form_class.base_fields) - {"version"}
+        assert CASE_FLOW.steps[step].done_message, step
+        assert fields, step

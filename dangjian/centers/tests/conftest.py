@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from dangjian.centers import services
+from dangjian.centers.services import centres
 
 
 def next_weekday(weekday: int, weeks: int = 1) -> datetime.date:
@@ -28,8 +28,8 @@ WEEK[6] = []
 def net(world):
     """婆石社区党群服务中心 (c1, near 中珠新村) with a hall needing approval and a meeting room;
     海虹社区党群服务中心 (c3) with one room."""
-    services.ensure_default_standards()
-    c1 = services.center_create(
+    centres.ensure_default_standards()
+    c1 = centres.center_create(
         actor=None,
         area=world.c1,
         name="婆石社区党群服务中心",
@@ -42,12 +42,12 @@ def net(world):
         org=world.cc1,
         phone="0756-1234567",
     )
-    services.hours_set(actor=None, center=c1, week=WEEK)
-    hall = services.room_save(actor=None, center=c1, name="多功能厅", capacity=80, requires_approval=True)
-    meeting = services.room_save(actor=None, center=c1, name="会议室", capacity=20)
-    c3 = services.center_create(
+    centres.hours_set(actor=None, center=c1, week=WEEK)
+    hall = centres.room_save(actor=None, center=c1, name="多功能厅", capacity=80, requires_approval=True)
+    meeting = centres.room_save(actor=None, center=c1, name="会议室", capacity=20)
+    c3 = centres.center_create(
         actor=None, area=world.c3, name="海虹社区党群服务中心", level="community", lat=22.40, lng=113.70, floor_area=800
     )
-    services.hours_set(actor=None, center=c3, week=WEEK)
-    room3 = services.room_save(actor=None, center=c3, name="会议室", capacity=20)
+    centres.hours_set(actor=None, center=c3, week=WEEK)
+    room3 = centres.room_save(actor=None, center=c3, name="会议室", capacity=20)
     return SimpleNamespace(c1=c1, c3=c3, hall=hall, meeting=meeting, room3=room3)

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from dangjian.centers import services
 from dangjian.centers.models import Booking, SignUp, SignUpStatus
+from dangjian.centers.services import activities, bookings
 
 from .conftest import at, next_weekday
 
@@ -14,7 +14,7 @@ S = SignUpStatus
 @pytest.fixture
 def opera(world, net):
     day = next_weekday(5)
-    return services.activity_create(
+    return activities.activity_create(
         actor=world.users.community_worker,
         kind="public_class",
         title="少儿粤剧公益课",
@@ -29,10 +29,10 @@ def opera(world, net):
 def test_an_activity_in_a_room_holds_the_room(world, net, opera):
     assert opera.booking.status == "approved" and opera.booking.room == net.hall
     with pytest.raises(ValidationError, match="已被预约"):
-        services.booking_create(
+        bookings.booking_create(
             actor=world.users.resident, room=net.hall, start=opera.start, end=opera.end, purpose="排练"
         )
-    services.activity_cancel(actor=world.users.community_worker, activity=opera)
+    activities.activity_cancel(actor=world.users.community_worker, activity=opera)
     assert Booking.objects.get(pk=opera.booking_id).status == "cancelled"
 
 
@@ -40,48 +40,48 @@ def test_only_managers_in_scope_publish_activities(world, net):
     day = next_weekday(2)
     for user in (world.users.resident, world.users.community_worker_outsider):
         with pytest.raises(ValidationError):
-            services.activity_create(
+            activities.activity_create(
                 actor=user, kind="party_lecture", title="党课", center=net.c1, start=at(day, 9), end=at(day, 10)
             )
 
 
 def test_sign_up_fills_places_then_the_waiting_list_and_promotes_on_cancel(world, net, opera):
     u = world.users
-    first = services.signup_create(actor=u.resident, activity=opera)
-    second = services.signup_create(actor=u.member, activity=opera)
-    third = services.signup_create(actor=u.unit_contact, activity=opera)
-    fourth = services.signup_create(actor=u.grid_worker, activity=opera)
+    first = activities.signup_create(actor=u.resident, activity=opera)
+    second = activities.signup_create(actor=u.member, activity=opera)
+    third = activities.signup_create(actor=u.unit_contact, activity=opera)
+    fourth = activities.signup_create(actor=u.grid_worker, activity=opera)
     assert [s.status for s in (first, second, third, fourth)] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     with pytest.raises(ValidationError, match="已报名"):
-        services.signup_create(actor=u.resident, activity=opera)
+        activities.signup_create(actor=u.resident, activity=opera)
     with pytest.raises(ValidationError, match="只能取消自己的报名"):
-        services.signup_cancel(actor=u.member, signup=first)
-    promoted = services.signup_cancel(actor=u.resident, signup=first)
+        activities.signup_cancel(actor=u.member, signup=first)
+    promoted = activities.signup_cancel(actor=u.resident, signup=first)
     assert promoted == third  # the first on the waiting list
     statuses = dict(SignUp.objects.values_list("user__username", "status"))
     assert statuses == {"jm": S.CANCELLED, "dy": S.CONFIRMED, "dw": S.CONFIRMED, "wg1": S.WAITLISTED}
     # Cancelling a waiting place promotes nobody; signing up again after cancelling is allowed.
-    assert services.signup_cancel(actor=u.grid_worker, signup=fourth) is None
-    again = services.signup_create(actor=u.resident, activity=opera)
+    assert activities.signup_cancel(actor=u.grid_worker, signup=fourth) is None
+    again = activities.signup_create(actor=u.resident, activity=opera)
     assert again.status == S.WAITLISTED
 
 
 def test_check_in_is_for_confirmed_people_by_the_manager(world, net, opera):
     u = world.users
-    a = services.signup_create(actor=u.resident, activity=opera)
-    services.signup_create(actor=u.member, activity=opera)
-    w = services.signup_create(actor=u.unit_contact, activity=opera)
+    a = activities.signup_create(actor=u.resident, activity=opera)
+    activities.signup_create(actor=u.member, activity=opera)
+    w = activities.signup_create(actor=u.unit_contact, activity=opera)
     with pytest.raises(ValidationError):
-        services.signup_check_in(actor=u.community_worker_outsider, signup=a)
+        activities.signup_check_in(actor=u.community_worker_outsider, signup=a)
     with pytest.raises(ValidationError, match="候补"):
-        services.signup_check_in(actor=u.community_worker, signup=w)
-    a = services.signup_check_in(actor=u.community_worker, signup=a)
+        activities.signup_check_in(actor=u.community_worker, signup=w)
+    a = activities.signup_check_in(actor=u.community_worker, signup=a)
     assert a.status == S.ATTENDED and a.checked_in_at is not None
     with pytest.raises(ValidationError):
-        services.signup_cancel(actor=u.resident, signup=a)
+        activities.signup_cancel(actor=u.resident, signup=a)
 
 
 def test_a_cancelled_activity_takes_no_sign_ups(world, net, opera):
-    services.activity_cancel(actor=world.users.community_worker, activity=opera)
+    activities.activity_cancel(actor=world.users.community_worker, activity=opera)
     with pytest.raises(ValidationError, match="已取消"):
-        services.signup_create(actor=world.users.resident, activity=opera)
+        activities.signup_create(actor=world.users.resident, activity=opera)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
 from dangjian.audit.models import AuditEvent
-from dangjian.centers import services
 from dangjian.centers.models import Booking, BookingSlot, BookingStatus
+from dangjian.centers.services import bookings, centres
 
 from .conftest import at, next_weekday
 
@@ -16,7 +16,7 @@ TUESDAY = 1
 
 
 def book(user, room, day, h1, m1, h2, m2, **kw):
-    return services.booking_create(
+    return bookings.booking_create(
         actor=user, room=room, start=at(day, h1, m1), end=at(day, h2, m2), purpose=kw.pop("purpose", "议事"), **kw
     )
 
@@ -55,7 +55,7 @@ def test_a_booking_outside_the_opening_hours_is_refused_naming_the_hours(world, 
 
 def test_a_closed_day_is_refused(world, net):
     day = next_weekday(TUESDAY)
-    services.closed_day_add(actor=world.users.community_worker, center=net.c1, date=day, reason="设备检修")
+    centres.closed_day_add(actor=world.users.community_worker, center=net.c1, date=day, reason="设备检修")
     with pytest.raises(ValidationError) as exc:
         book(world.users.resident, net.meeting, day, 9, 0, 10, 0)
     assert exc.value.messages == [f"「婆石社区党群服务中心」{day.isoformat()} 闭馆（设备检修），请选择其他日期。"]
@@ -83,13 +83,13 @@ def test_a_hall_needing_approval_waits_for_the_centres_manager(world, net):
         book(u.resident, net.hall, day, 15, 0, 15, 30)
     for stranger in (u.unit_contact, u.community_worker_outsider, u.resident):
         with pytest.raises(ValidationError):
-            services.booking_transition(actor=stranger, booking=b, action="approve")
+            bookings.booking_transition(actor=stranger, booking=b, action="approve")
     with pytest.raises(ValidationError, match="原因"):
-        services.booking_transition(actor=u.community_worker, booking=b, action="reject")
-    b = services.booking_transition(actor=u.community_worker, booking=b, action="approve")
+        bookings.booking_transition(actor=u.community_worker, booking=b, action="reject")
+    b = bookings.booking_transition(actor=u.community_worker, booking=b, action="approve")
     assert b.status == BookingStatus.APPROVED
     with pytest.raises(ValidationError, match="不能批准"):
-        services.booking_transition(actor=u.community_worker, booking=b, action="approve")
+        bookings.booking_transition(actor=u.community_worker, booking=b, action="approve")
     assert [row.to_status for row in b.log.all()] == ["pending", "approved"]
 
 
@@ -98,11 +98,11 @@ def test_cancelling_or_rejecting_frees_the_time(world, net):
     day = next_weekday(TUESDAY)
     b = book(u.resident, net.meeting, day, 9, 0, 10, 0)
     with pytest.raises(ValidationError):
-        services.booking_transition(actor=u.member, booking=b, action="cancel")  # not theirs
-    services.booking_transition(actor=u.resident, booking=b, action="cancel")
+        bookings.booking_transition(actor=u.member, booking=b, action="cancel")  # not theirs
+    bookings.booking_transition(actor=u.resident, booking=b, action="cancel")
     assert not BookingSlot.objects.exists()
     again = book(u.member, net.hall, day, 9, 0, 10, 0)
-    services.booking_transition(actor=u.subdistrict_admin, booking=again, action="reject", note="当天有党课")
+    bookings.booking_transition(actor=u.subdistrict_admin, booking=again, action="reject", note="当天有党课")
     book(u.resident, net.meeting, day, 9, 0, 10, 0)
     book(u.resident, net.hall, day, 9, 0, 10, 0)
 

@@ -5,8 +5,8 @@ import random
 import pytest
 from playwright.sync_api import expect
 
-from dangjian.centers import demo_data
 from dangjian.centers.models import Booking, ServiceCenter, SignUp
+from dangjian.demo import centers as demo_data
 from dangjian.demo.accounts import DEMO_PASSWORD
 from dangjian.demo.builder import Built
 from dangjian.orgs.models import PartyOrg

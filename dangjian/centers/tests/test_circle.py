@@ -2,7 +2,8 @@
 
 import pytest
 
-from dangjian.centers import selectors, services
+from dangjian.centers import selectors
+from dangjian.centers.services import centres
 from dangjian.territory import services as territory_services
 from dangjian.territory.models import Estate
 
@@ -44,15 +45,15 @@ def test_the_circle_figures_match_the_hand_computed_ones(world, estates):
 
 
 def test_the_parameters_are_data_per_district(world, estates):
-    services.circle_settings_save(
+    centres.circle_settings_save(
         actor=world.users.district_admin, district=world.district, minutes=5, persons_per_household=3.0
     )
     circle = selectors.circle_for(world.c1)
     assert circle.params.radius_m == pytest.approx(5 * 75 / 1.3)  # 288 m: 中珠新村 (400 m) falls out
     assert not circle.coverage.covered.any()
     assert circle.total.residents == pytest.approx(300)
-    with pytest.raises(services.ValidationError):
-        services.circle_settings_save(actor=world.users.subdistrict_admin, district=world.district, minutes=15)
+    with pytest.raises(centres.ValidationError):
+        centres.circle_settings_save(actor=world.users.subdistrict_admin, district=world.district, minutes=15)
 
 
 def test_the_plan_puts_new_sites_where_most_residents_are_uncovered(world, estates):

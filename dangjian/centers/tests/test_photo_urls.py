@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dangjian.centers import services
 from dangjian.centers.models import ServiceCenter
+from dangjian.centers.services import centres
 
 ELSEWHERE = [
     "https://tracker.example.net/pixel.gif",
@@ -29,7 +29,7 @@ def image_server(settings):
 @pytest.mark.parametrize("url", ELSEWHERE)
 def test_it_refuses_a_link_to_anywhere_else(net, image_server, url):
     with pytest.raises(ValidationError) as caught:
-        services.center_update(actor=None, center=net.c1, photo_urls=["/static/img/a.jpg", url])
+        centres.center_update(actor=None, center=net.c1, photo_urls=["/static/img/a.jpg", url])
     assert "photo_urls" in caught.value.message_dict
     assert f"照片链接「{url}」不可用" in caught.value.message_dict["photo_urls"][0]
     net.c1.refresh_from_db()
@@ -38,7 +38,7 @@ def test_it_refuses_a_link_to_anywhere_else(net, image_server, url):
 
 def test_it_keeps_links_to_this_site_and_to_the_configured_image_server(net, image_server):
     urls = ["/static/img/centre.jpg", "https://oss.example.gov.cn/centres/1.jpg", "https://OSS.example.gov.cn/2.jpg"]
-    services.center_update(actor=None, center=net.c1, photo_urls=[f" {u} " for u in urls] + [""])
+    centres.center_update(actor=None, center=net.c1, photo_urls=[f" {u} " for u in urls] + [""])
     net.c1.refresh_from_db()
     assert net.c1.photo_urls == urls
 
@@ -46,7 +46,7 @@ def test_it_keeps_links_to_this_site_and_to_the_configured_image_server(net, ima
 def test_without_a_configured_image_server_only_this_sites_links_are_kept(net, settings):
     settings.PHOTO_URL_HOSTS = []
     with pytest.raises(ValidationError) as caught:
-        services.center_update(actor=None, center=net.c1, photo_urls=["https://oss.example.gov.cn/1.jpg"])
+        centres.center_update(actor=None, center=net.c1, photo_urls=["https://oss.example.gov.cn/1.jpg"])
     assert "只能使用本站的地址" in caught.value.message_dict["photo_urls"][0]
 
 

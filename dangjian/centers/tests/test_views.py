@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from dangjian.centers import services
 from dangjian.centers.models import Booking, SignUp
+from dangjian.centers.services import activities, bookings, centres
 
 from .conftest import at, next_weekday
 
@@ -16,7 +16,7 @@ NOT_MANAGERS = ("grid_worker", "member", "resident", "unit_contact", "department
 @pytest.fixture
 def booking(world, net):
     day = next_weekday(1)
-    return services.booking_create(
+    return bookings.booking_create(
         actor=world.users.resident, room=net.hall, start=at(day, 9), end=at(day, 10), purpose="兴趣小组"
     )
 
@@ -24,7 +24,7 @@ def booking(world, net):
 @pytest.fixture
 def activity(world, net):
     day = next_weekday(2)
-    return services.activity_create(
+    return activities.activity_create(
         actor=None, kind="party_lecture", title="党课", center=net.c1, start=at(day, 9), end=at(day, 10), capacity=30
     )
 
@@ -130,7 +130,7 @@ def test_approve_and_cancel_through_the_pages(world, booking, login):
 
 
 def test_the_approval_list_shows_booker_and_purpose_and_the_home_counts_it(world, booking, login):
-    from dangjian.dashboard.todo import todos_for
+    from dangjian.core.todo import todos_for
 
     client = login(world.users.community_worker)
     response = client.get(reverse("centers:approvals"))
@@ -143,7 +143,7 @@ def test_the_approval_list_shows_booker_and_purpose_and_the_home_counts_it(world
     # Out of scope: neither the list nor the home shows it.
     outsider = world.users.community_worker_outsider
     assert not [i for i in todos_for(outsider) if i.url == reverse("centers:approvals")]
-    services.booking_transition(actor=world.users.community_worker, booking=booking, action="approve")
+    bookings.booking_transition(actor=world.users.community_worker, booking=booking, action="approve")
     assert not [i for i in todos_for(world.users.community_worker) if i.url == reverse("centers:approvals")]
 
 
@@ -212,18 +212,18 @@ def test_the_public_finder_needs_no_sign_in(world, net, client):
 
 def _more_centres(world, n, start):
     for i in range(n):
-        c = services.center_create(
+        c = centres.center_create(
             actor=None, area=world.c1, name=f"加测中心{start + i}", level="estate", lat=22.2, lng=113.5, floor_area=100
         )
-        room = services.room_save(actor=None, center=c, name="议事室", capacity=10)
-        services.hours_set(
+        room = centres.room_save(actor=None, center=c, name="议事室", capacity=10)
+        centres.hours_set(
             actor=None,
             center=c,
             week={d: [(at(next_weekday(d), 9).time(), at(next_weekday(d), 17).time())] for d in range(7)},
         )
         day = next_weekday(3)
-        services.booking_create(actor=world.users.resident, room=room, start=at(day, 9), end=at(day, 10), purpose="测")
-        services.activity_create(
+        bookings.booking_create(actor=world.users.resident, room=room, start=at(day, 9), end=at(day, 10), purpose="测")
+        activities.activity_create(
             actor=None, kind="study", title=f"学习{start + i}", center=c, start=at(day, 11), end=at(day, 12)
         )
 

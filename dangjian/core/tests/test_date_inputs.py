@@ -47,7 +47,7 @@ def temporal_fields() -> list[tuple[str, forms.Field, tuple]]:
 def test_the_walk_finds_the_forms_with_dates():
     names = {name for name, _field, _value in temporal_fields()}
     assert "dangjian.centers.forms.BookingForm.date" in names
-    assert "dangjian.cases.whistle_views.WhistleForm.report_by" in names
+    assert "dangjian.cases.whistle.views.WhistleForm.report_by" in names
 
 
 @pytest.mark.parametrize(("name", "field", "value"), temporal_fields(), ids=lambda v: v if isinstance(v, str) else "")

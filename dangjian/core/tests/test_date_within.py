@@ -35,14 +35,14 @@ def _run(validators, value) -> None:
 @pytest.mark.parametrize(
     ("module", "form", "field"),
     [
-        ("dangjian.demands.forms", "SubmitForm", "needed_by"),
+        ("dangjian.demands.desk.forms", "SubmitForm", "needed_by"),
         ("dangjian.centers.forms", "ClosedDayForm", "date"),
         ("dangjian.centers.forms", "BookingForm", "date"),
         ("dangjian.centers.forms", "ActivityForm", "date"),
         ("dangjian.volunteering.forms", "TeamActivityForm", "date"),
         ("dangjian.volunteering.forms", "ShiftForm", "date"),
         ("dangjian.units.forms", "AllianceForm", "founded_on"),
-        ("dangjian.orgs.weak_forms", "StepForm", "deadline"),
+        ("dangjian.orgs.weak.forms", "StepForm", "deadline"),
         ("dangjian.points.forms", "ManualAwardForm", "occurred_on"),
         ("dangjian.people.forms", "MemberForm", "joined_on"),
         ("dangjian.people.forms", "MemberForm", "confirmed_on"),

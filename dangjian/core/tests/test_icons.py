@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 
-from dangjian.core.navigation import NAV
+from dangjian.core.navigation import menu
 
 LUCIDE = settings.BASE_DIR / "static" / "vendor" / "lucide"
 
@@ -15,7 +15,7 @@ LUCIDE = settings.BASE_DIR / "static" / "vendor" / "lucide"
 def test_every_menu_item_names_a_vendored_icon_listed_in_the_vendor_script():
     script = (settings.BASE_DIR / "scripts" / "vendor_static.sh").read_text()
     listed = set(re.search(r"LUCIDE_ICONS=\(([^)]*)\)", script).group(1).split())
-    for item in NAV:
+    for item in menu():
         assert item.icon in listed and (LUCIDE / f"{item.icon}.svg").is_file(), item.key
     assert {p.stem for p in LUCIDE.glob("*.svg")} == listed  # only the icons in use are vendored
     assert "ISC" in (LUCIDE / "LICENSE").read_text()

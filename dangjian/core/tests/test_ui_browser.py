@@ -4,8 +4,8 @@ on a phone every field and breadcrumb link is a tap target at least 40 px tall."
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dangjian.cases.tests.test_intake_services import PNG
-from dangjian.cases.tests.test_intake_views import file_case
+from dangjian.cases.tests.intake.test_services import PNG
+from dangjian.cases.tests.intake.test_views import file_case
 from dangjian.centers.tests.conftest import net  # noqa: F401 - the centre network fixture
 from dangjian.conftest import PASSWORD, VIEWPORTS
 

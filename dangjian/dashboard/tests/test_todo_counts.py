@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from dangjian.accounts.models import User
-from dangjian.cases.demo_data import STREET_CHIEF_KINDS
 from dangjian.demo.accounts import DEMO_ACCOUNTS
+from dangjian.demo.cases import STREET_CHIEF_KINDS
 
 USERNAMES = [a.username for a in DEMO_ACCOUNTS] + [username for _kind, _name, username in STREET_CHIEF_KINDS]
 

@@ -5,7 +5,7 @@ import pytest
 from dangjian.conftest import PASSWORD, XSS_IMG
 from dangjian.territory.models import Area
 
-from .test_figures import _scene
+from .insight.test_figures import _scene
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from dangjian.core.testing import run_at_once
+from dangjian.core.workflow import StaleObject, TransitionRefused
 from dangjian.demands import services
 from dangjian.demands.models import Demand, DemandLog, DemandStatus
 from dangjian.demands.tests.test_workflow import published
@@ -30,7 +31,7 @@ def test_it_gives_a_published_demand_to_exactly_one_of_two_claimants(world):
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     winner = "dy" if results[0][0] == "ok" else "dw"
     error = next(value for kind, value in results if kind == "error")
-    assert isinstance(error, services.TransitionRefused)
+    assert isinstance(error, TransitionRefused)
     assert f"已由 {winner} 认领" in " ".join(error.messages)
     demand = Demand.objects.get(pk=demand.pk)
     assert demand.status == DemandStatus.TAKEN
@@ -51,7 +52,7 @@ def test_it_lets_one_of_a_reassignment_and_a_done_record_at_once_stand(world):
     )
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     error = next(value for kind, value in results if kind == "error")
-    assert isinstance(error, services.StaleDemand)
+    assert isinstance(error, StaleObject)
     demand = Demand.objects.get(pk=demand.pk)
     steps = list(DemandLog.objects.filter(demand=demand).values_list("step", flat=True))
     if results[0][0] == "ok":  # the reassignment won: the member is told the worker changed it

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core import periods
+from dangjian.demo import demands as demo_data
 from dangjian.points.models import PointEntry
 from dangjian.timebank.services import balance
 
-from .. import demo_data, figures
+from ..insight import figures
 from ..models import Demand, DemandLog, DemandStatus
 
 
@@ -28,7 +29,7 @@ def demo_demands(db, monkeypatch):
     monkeypatch.setattr(
         builder,
         "DEMO_EXTENSIONS",
-        ["dangjian.people.demo_data.build", "dangjian.units.demo_data.build", "dangjian.registration.demo_data.build"],
+        ["dangjian.demo.people.build", "dangjian.demo.units.build", "dangjian.demo.registration.build"],
     )
     built = builder.build_demo_district()
     demo_data.build(random.Random(7), built)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dangjian.registration.models import ServiceIntention
 from dangjian.territory import services as territory_services
 
-from ..forms import SubmitForm
+from ..desk.forms import SubmitForm
 from ..models import Demand, NeedCategory
 from ..suggest import suggest_for
 from . import insight_fixtures as f

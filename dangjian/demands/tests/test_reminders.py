@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from dangjian.accounts.models import RoleAssignment
-from dangjian.dashboard.todo import todos_for
+from dangjian.core.todo import todos_for
 
 from .. import reminders, todo  # noqa: F401 - todo registers its provider
 from ..models import Demand, DemandLog, DemandPolicy, DemandStatus

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dangjian.demands import services
+from dangjian.demands import services, settlement
 from dangjian.demands.models import Demand, DemandLog, DemandPolicy, DemandStatus
 from dangjian.demands.tests.test_workflow import accepted, published, submit
 from dangjian.demands.workflow import Step
@@ -48,8 +48,8 @@ def test_it_credits_recorded_hours_and_points_once_when_rated(world, doer):
     assert bank.balance(doer) == Decimal("2.0")
     assert rules_of(doer) == {"demand_done": 1, "service_hour": Decimal("2"), "good_rating": 1}
     entries = PointEntry.objects.count()
-    services.settle(demand)  # a retried settlement
-    services.settle(Demand.objects.get(pk=demand.pk), actor=world.users.community_worker)
+    settlement.settle(demand)  # a retried settlement
+    settlement.settle(Demand.objects.get(pk=demand.pk), actor=world.users.community_worker)
     assert bank.balance(doer) == Decimal("2.0")
     assert PointEntry.objects.count() == entries
 

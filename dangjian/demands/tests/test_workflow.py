@@ -1,5 +1,6 @@
-"""The demand lifecycle: the whole (status, step, party) matrix generated from workflow.TRANSITIONS and
-DemandStatus, then the rules of each step (reasons, dispatch targets, deadlines, versions, the log)."""
+"""The demand lifecycle: the whole (status, step, party) matrix generated from the workflow's declaration
+(workflow.DEMAND_FLOW) and DemandStatus, then the rules of each step (reasons, dispatch targets, deadlines,
+versions, the log)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from django.utils import timezone
 
 from dangjian.audit.models import AuditEvent
 from dangjian.conftest import make_user
+from dangjian.core.workflow import StaleObject, TransitionRefused, take_step
 from dangjian.demands import services
 from dangjian.demands.models import AssigneeKind, Demand, DemandLog, DemandPhoto, DemandPolicy, DemandStatus
-from dangjian.demands.services import StaleDemand, TransitionRefused
-from dangjian.demands.workflow import TRANSITIONS, Party, Step
+from dangjian.demands.workflow import DEMAND_FLOW, Party, Step
 from dangjian.people.models import Member
 from dangjian.volunteering.models import Team
 
@@ -93,26 +94,35 @@ def put_in_status(world, cast, status: str) -> Demand:
     return fresh(demand)
 
 
-def run_step(world, step: str, actor, demand: Demand) -> Demand:
-    s = services
-    calls = {
-        Step.ACCEPT: lambda: s.demand_accept(actor=actor, demand=demand),
-        Step.DECLINE: lambda: s.demand_decline(actor=actor, demand=demand, reason="不属于服务范围"),
-        Step.WITHDRAW: lambda: s.demand_withdraw(actor=actor, demand=demand, note="居民来电撤回"),
-        Step.PUBLISH: lambda: s.demand_publish(actor=actor, demand=demand),
-        Step.DISPATCH: lambda: s.demand_dispatch(actor=actor, demand=demand, kind="unit", unit=world.unit),
-        Step.CLAIM: lambda: s.demand_claim(actor=actor, demand=demand),
-        Step.TAKE: lambda: s.demand_take(actor=actor, demand=demand),
-        Step.REFUSE: lambda: s.demand_refuse(actor=actor, demand=demand, reason="本周出差"),
-        Step.RECALL: lambda: s.demand_recall(actor=actor, demand=demand),
-        Step.GIVE_UP: lambda: s.demand_give_up(actor=actor, demand=demand, reason="需要专业电工"),
-        Step.DONE: lambda: s.demand_done(actor=actor, demand=demand, note="已更换灯泡", hours="1.5"),
-        Step.RATE: lambda: s.demand_rate(actor=actor, demand=demand, rating=5, note="很及时"),
-        Step.CLOSE: lambda: s.demand_close(actor=actor, demand=demand),
+def step_arguments(world) -> dict[str, dict]:
+    """What each declared step's service is called with in the matrix (besides actor and demand)."""
+    return {
+        Step.ACCEPT: {},
+        Step.DECLINE: {"reason": "不属于服务范围"},
+        Step.WITHDRAW: {"note": "居民来电撤回"},
+        Step.PUBLISH: {},
+        Step.DISPATCH: {"kind": "unit", "unit": world.unit},
+        Step.CLAIM: {},
+        Step.TAKE: {},
+        Step.REFUSE: {"reason": "本周出差"},
+        Step.RECALL: {},
+        Step.GIVE_UP: {"reason": "需要专业电工"},
+        Step.DONE: {"note": "已更换灯泡", "hours": "1.5"},
+        Step.RATE: {"rating": 5, "note": "很及时"},
+        Step.CLOSE: {},
     }
-    if step in calls:
-        return calls[step]()
-    return s._transition(actor=actor, demand=demand, step=step)  # submit: never a transition
+
+
+def run_step(world, step: str, actor, demand: Demand) -> Demand:
+    """The declared step's own service; a step without one (submit) goes to the engine, which refuses it."""
+    arguments = step_arguments(world)
+    if step in DEMAND_FLOW.steps:
+        return DEMAND_FLOW.service(step)(actor=actor, demand=demand, **arguments[step])
+    return take_step(DEMAND_FLOW, actor=actor, obj=demand, step=step)  # submit: never a transition
+
+
+def test_every_declared_step_has_matrix_arguments(world):
+    assert set(step_arguments(world)) == set(DEMAND_FLOW.steps)
 
 
 @pytest.mark.parametrize("status", S.values)
@@ -121,12 +131,12 @@ def test_it_allows_exactly_the_table_for_every_status_step_and_party(world, cast
     people = {**vars(cast), "system": None}
     for who, user in people.items():
         if user is not None:
-            assert services.parties_for(user, demand) == expected_parties(who, status), (who, status)
+            assert DEMAND_FLOW.parties_for(user, demand) == expected_parties(who, status), (who, status)
     failures = []
     for step in Step.values:
-        rule = TRANSITIONS.get((status, step))
+        rule = DEMAND_FLOW.move(status, step)
         for who, user in people.items():
-            allowed = rule is not None and bool(expected_parties(who, status) & rule[1])
+            allowed = rule is not None and bool(expected_parties(who, status) & rule.parties)
             sid = transaction.savepoint()
             try:
                 moved = run_step(world, step, user, demand)
@@ -139,7 +149,7 @@ def test_it_allows_exactly_the_table_for_every_status_step_and_party(world, cast
                 outcome = ("ok", moved.status) if logged else ("no log", moved.status)
             finally:
                 transaction.savepoint_rollback(sid)
-            if allowed and outcome != ("ok", rule[0]):
+            if allowed and outcome != ("ok", DEMAND_FLOW.target(status, step)):
                 failures.append((status, step, who, "should succeed", outcome))
             if not allowed and outcome[0] != "refused":
                 failures.append((status, step, who, "should be refused", outcome))
@@ -256,12 +266,12 @@ def test_it_lets_a_team_leader_claim_for_the_team(world):
     leader = make_user("dz", "resident", home_community=world.c3)  # lives elsewhere, leads a team here
     team = Team.objects.create(name="婆石文体服务队", area=world.g1a, leader=leader)
     demand = published(world)
-    assert Party.CLAIMANT in services.parties_for(leader, demand)
+    assert Party.CLAIMANT in DEMAND_FLOW.parties_for(leader, demand)
     with pytest.raises(TransitionRefused):
         services.demand_claim(actor=leader, demand=demand)  # not for themselves
     demand = services.demand_claim(actor=leader, demand=demand, team=team)
     assert demand.status == S.TAKEN and demand.assigned_team == team and demand.assigned_user == leader
-    assert Party.ASSIGNEE in services.parties_for(leader, demand)
+    assert Party.ASSIGNEE in DEMAND_FLOW.parties_for(leader, demand)
     assert u.member not in (demand.assigned_user,)
 
 
@@ -270,7 +280,7 @@ def test_it_refuses_a_stale_version_and_names_who_moved_it(world):
     demand = accepted(world)
     read = demand.version
     services.demand_publish(actor=u.community_worker_colleague, demand=demand, version=read)
-    with pytest.raises(StaleDemand) as exc:
+    with pytest.raises(StaleObject) as exc:
         services.demand_dispatch(actor=u.community_worker, demand=demand, kind="unit", unit=world.unit, version=read)
     assert "sq1b" in exc.value.messages[0] and "发布认领" in exc.value.messages[0]
 

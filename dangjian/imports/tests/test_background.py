@@ -8,9 +8,8 @@ from huey.contrib.djhuey import HUEY
 
 from dangjian.imports import services
 from dangjian.imports.models import ImportJob, ImportStatus
+from dangjian.imports.testing import MEMBER_HEADER, member_row, xlsx
 from dangjian.people.models import Member
-
-from .conftest import MEMBER_HEADER, member_row, xlsx
 
 
 def run_next_task():

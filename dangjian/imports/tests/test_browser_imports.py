@@ -3,9 +3,8 @@
 import pytest
 
 from dangjian.conftest import PASSWORD
+from dangjian.imports.testing import MEMBER_HEADER, member_row, xlsx
 from dangjian.people.models import Member
-
-from .conftest import MEMBER_HEADER, member_row, xlsx
 
 pytestmark = pytest.mark.browser
 

@@ -6,17 +6,9 @@ from django.urls import reverse
 
 from dangjian.audit.models import AuditEvent
 from dangjian.core.testing import formula_cells
-from dangjian.core.validators import mask_citizen_id
+from dangjian.imports.testing import body, citizen_id, read_xlsx
 from dangjian.people.models import Household, Member, Resident
 from dangjian.units.models import ResidentUnit
-
-from .conftest import citizen_id, read_xlsx
-
-
-def body(response) -> bytes:
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return b"".join(response.streaming_content)
 
 
 def people(world):
@@ -59,30 +51,6 @@ def test_names_that_look_like_formulas_are_exported_as_text(world, login):
     content = body(login(world.users.community_worker).get(reverse("imports:export_members")))
     assert formula_cells(content) == []
     assert sorted(r[0] for r in read_xlsx(content)[1:]) == sorted(names)
-
-
-def test_personal_data_is_masked_unless_full_values_are_asked_for_by_a_role_that_may(world, login):
-    people(world)
-    u = world.users
-    url = reverse("imports:export_members")
-    masked = read_xlsx(body(login(u.community_worker).get(url, {"full": "1"})))  # GET: always masked
-    row = next(r for r in masked if r[0] == "婆石党员")
-    assert row[3] == mask_citizen_id(citizen_id(1)) and row[4] == "139****5678"
-    full = read_xlsx(body(login(u.community_worker).post(url, {"full": "1"})))
-    row = next(r for r in full if r[0] == "婆石党员")
-    assert row[3] == citizen_id(1) and row[4] == "13912345678"
-    events = AuditEvent.objects.filter(action="export", object_type="people.member").order_by("pk")
-    assert [e.changes["masked"] for e in events] == [True, False]
-    assert events[1].changes["rows"] == 2 and events[1].actor == u.community_worker
-    assert events[1].area_path == world.c1.path
-    # A grid worker's export stays masked even when asked.
-    assert login(u.grid_worker).post(url, {"full": "1"}).status_code == 404  # no member list for them
-    Resident.objects.update(mobile="13700001111")
-    world.building.grid = world.g1a
-    world.building.save(update_fields=["grid"])
-    grid = read_xlsx(body(login(u.grid_worker).post(reverse("imports:export_residents"), {"full": "1"})))
-    assert grid[1][5] == "137****1111"
-    assert AuditEvent.objects.filter(object_type="people.resident").get().changes["masked"] is True
 
 
 def test_exports_honour_the_list_filters_and_record_them(world, login):

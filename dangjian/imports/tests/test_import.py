@@ -8,79 +8,21 @@ from django.db import connection
 from django.test import override_settings
 
 from dangjian.audit.models import AuditEvent
-from dangjian.imports import importers, services
+from dangjian.imports import services
 from dangjian.imports.models import ImportJob, ImportStatus, ImportUpload
-from dangjian.people.models import Household, Member, Resident
-from dangjian.units.models import ResidentUnit
-
-from .conftest import MEMBER_HEADER, RESIDENT_HEADER, UNIT_HEADER, citizen_id, credit_code, member_row, xlsx
+from dangjian.imports.testing import (
+    MEMBER_HEADER,
+    citizen_id,
+    member_row,
+    xlsx,
+)
+from dangjian.people.importers import MemberImporter
+from dangjian.people.models import Member
 
 
 def checked(user, kind, content):
     job = services.job_create(actor=user, kind=kind, filename="名单.xlsx", content=content)
     return services.job_check_run(job.pk)
-
-
-def test_a_clean_member_file_imports_every_row_with_audit_rows(world):
-    user = world.users.community_worker
-    rows = [member_row(k) for k in range(2, 9)] + [member_row(9, 状态="口袋", 所在党组织="", 工作单位="拱北口岸中心")]
-    job = checked(user, "members", xlsx(MEMBER_HEADER, rows))
-    assert job.can_confirm, job.errors
-    job = services.job_confirm(actor=user, job=job)
-    assert job.status == ImportStatus.DONE and job.imported_count == 8 and job.progress == 100
-    members = Member.objects.filter(id_number__in=[citizen_id(k) for k in range(2, 10)])
-    assert members.count() == 8
-    first = members.get(id_number=citizen_id(2))
-    assert (first.org, first.home_community, first.home_estate) == (world.eb, world.c1, world.estate)
-    assert (first.sex, str(first.birth_date), first.pinyin) == ("female", "1980-01-01", "dy2")
-    pocket = members.get(id_number=citizen_id(9))
-    assert pocket.org is None and pocket.status == "pocket" and pocket.workplace == world.unit
-    # One audit row per member (no ID number in it), one for the import.
-    per_member = AuditEvent.objects.filter(object_type="people.member", action="create")
-    assert per_member.count() == 8
-    event = per_member.get(object_id=str(first.public_id))
-    assert event.actor == user and event.role == "community_worker" and event.area_path == world.c1.path
-    assert event.changes["import_job"] == [None, str(job.public_id)] and citizen_id(2) not in str(event.changes)
-    summary = AuditEvent.objects.get(action="import")
-    assert summary.changes["rows"] == 8 and summary.object_id == str(job.public_id)
-    assert not ImportUpload.objects.filter(job=job).exists()  # the file is dropped once imported
-    assert [t.to_status for t in job.transitions.all()] == ["checking", "checked", "importing", "done"]
-
-
-def test_residents_import_creates_missing_households_once(world):
-    existing = Household.objects.create(building=world.building, room="101")
-    rows = [
-        ["婆石社区", "中珠新村", "1栋", "101", "赵六", "13900000001", "独居老人、退役军人"],
-        ["婆石社区", "中珠新村", "1栋", "102", "钱七", "", ""],
-        ["婆石社区", "中珠新村", "1栋", "102", "孙八", "", "残疾人"],
-    ]
-    user = world.users.grid_worker
-    world.building.grid = world.g1a
-    world.building.save(update_fields=["grid"])
-    job = services.job_confirm(actor=user, job=checked(user, "residents", xlsx(RESIDENT_HEADER, rows)))
-    assert job.status == ImportStatus.DONE and job.summary["households_created"] == 1
-    assert Household.objects.filter(building=world.building).count() == 2
-    zhao = Resident.objects.get(name="赵六")
-    assert zhao.household == existing and zhao.tags == ["elderly_alone", "veteran"]
-    assert Resident.objects.get(name="孙八").household == Resident.objects.get(name="钱七").household
-    assert AuditEvent.objects.filter(object_type="people.household", action="create").count() == 1
-    assert [row[-1] for row in job.preview["rows"]] == ["独居老人、退役军人", "", "残疾人"]
-    assert AuditEvent.objects.filter(object_type="people.resident", action="create").count() == 3
-
-
-def test_units_import(world):
-    user = world.users.subdistrict_admin
-    rows = [["甲公司", "非公企业", credit_code(1), "婆石社区", "迎宾南路 1 号", 56, 4, "陈红"]]
-    job = services.job_confirm(actor=user, job=checked(user, "units", xlsx(UNIT_HEADER, rows)))
-    assert job.status == ImportStatus.DONE
-    unit = ResidentUnit.objects.get(name="甲公司")
-    assert (unit.kind, unit.credit_code, unit.community, unit.staff_count, unit.member_count) == (
-        "enterprise",
-        credit_code(1),
-        world.c1,
-        56,
-        4,
-    )
 
 
 @override_settings(IMPORT_BATCH_SIZE=2)
@@ -91,7 +33,7 @@ def test_a_failure_in_a_later_batch_leaves_nothing_written(world, monkeypatch):
     rows = [member_row(k) for k in range(2, 7)]
     job = checked(user, "members", xlsx(MEMBER_HEADER, rows))
     audit_before = AuditEvent.objects.count()
-    real_check = importers.MemberImporter.check
+    real_check = MemberImporter.check
 
     def check_then_someone_else_writes(self, content, **kwargs):
         result = real_check(self, content, **kwargs)
@@ -99,14 +41,14 @@ def test_a_failure_in_a_later_batch_leaves_nothing_written(world, monkeypatch):
             Member.objects.create(name="抢先录入", id_number=citizen_id(4), org=world.eb)
         return result
 
-    monkeypatch.setattr(importers.MemberImporter, "check", check_then_someone_else_writes)
+    monkeypatch.setattr(MemberImporter, "check", check_then_someone_else_writes)
     job = services.job_confirm(actor=user, job=job)
     assert job.status == ImportStatus.FAILED
     assert "全部撤销" in job.message and "未写入任何数据" in job.message
     assert list(Member.objects.values_list("name", flat=True)) == ["抢先录入"]
     assert AuditEvent.objects.count() == audit_before  # no member rows, no import row
     assert ImportUpload.objects.filter(job=job).exists()  # kept: it can be checked again
-    monkeypatch.setattr(importers.MemberImporter, "check", real_check)
+    monkeypatch.setattr(MemberImporter, "check", real_check)
     job = services.job_recheck(actor=user, job=job)
     assert job.status == ImportStatus.CHECKED and job.error_count == 1 and job.errors[0]["row"] == 4
 

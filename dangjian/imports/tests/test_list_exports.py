@@ -8,13 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.audit.models import AuditEvent
-from dangjian.people import services as people_services
+from dangjian.imports.testing import citizen_id
 from dangjian.people.models import Member
 from dangjian.registration import services as registration_services
 from dangjian.registration.models import CommunityDocument
 from dangjian.units.models import ResidentUnit
-
-from .conftest import citizen_id
 
 
 def sheet(response):
@@ -45,47 +43,6 @@ def blank_units(world):
     ResidentUnit.objects.create(
         name="海虹社工站", kind="social_organization", community=world.c3, staff_count=30, credit_code=""
     )
-
-
-def test_blank_spots_export_the_pages_node_with_reasons(world, login):
-    blank_units(world)
-    url = reverse("units:coverage_blank_export")
-    rows = sheet(login(world.users.district_admin).get(url, {"area": world.district.public_id}))
-    assert rows[0] == ["单位", "类型", "统一社会信用代码", "所在社区", "从业人员数", "党员人数", "原因"]
-    assert [r[0] for r in rows[1:]] == ["婆石甲科技", "婆石乙商贸", "海虹社工站"]  # most members first
-    assert rows[1][1:] == [
-        "非公企业",
-        None,  # no credit code: an empty cell
-        "婆石社区",
-        20,
-        4,
-        "有党员 4 名（≥ 3 名），应单独组建党组织",
-    ]
-    assert rows[3][6] == "从业人员 30 人的社会组织（≥ 30 人），应实现党组织覆盖"
-    # The node of a subdistrict page, and a community worker's own node when none is given.
-    s2 = sheet(login(world.users.district_admin).get(url, {"area": world.s2.public_id}))
-    assert [r[0] for r in s2[1:]] == ["海虹社工站"]
-    own = sheet(login(world.users.community_worker).get(url))
-    assert [r[0] for r in own[1:]] == ["婆石甲科技", "婆石乙商贸"]
-    event = exports_of("units.blankspot").latest("pk")
-    assert event.changes == {"filters": {"area": "婆石社区"}, "rows": 2, "masked": True}
-    assert event.area_path == world.c1.path
-
-
-def test_blank_spots_export_is_scoped(world, login):
-    blank_units(world)
-    url = reverse("units:coverage_blank_export")
-    assert login(world.users.community_worker_outsider).get(url, {"area": world.c1.public_id}).status_code == 404
-    assert [r[0] for r in sheet(login(world.users.community_worker_outsider).get(url))[1:]] == ["海虹社工站"]
-    for user in (world.users.grid_worker, world.users.member, world.users.unit_contact):
-        assert login(user).get(url).status_code == 404
-    assert exports_of("units.blankspot").count() == 1  # the refused ones wrote nothing
-
-
-def test_the_coverage_page_links_its_export(world, login):
-    blank_units(world)
-    body = login(world.users.subdistrict_admin).get(reverse("units:coverage_area", args=[world.s1.public_id]))
-    assert f"{reverse('units:coverage_blank_export')}?area={world.s1.public_id}" in body.content.decode()
 
 
 # -- a community's documents (文件清单) ---------------------------------------------------------------
@@ -156,32 +113,3 @@ def test_the_summary_export_is_scoped_like_the_page(world, login):
 
 
 # -- organization transfers -----------------------------------------------------------------------------
-
-
-def test_transfers_export_with_the_pages_filters_masked_and_audited(world, login):
-    wang = member("王建国", 11, org=world.eb, home=world.c1)
-    li = member("李四", 12, org=world.eb, home=world.c1, mobile="13900000012")
-    worker = world.users.community_worker
-    people_services.member_transfer(actor=worker, member=wang, to_org=world.ub, reason="工作调动")
-    people_services.member_transfer(actor=None, member=li, to_org=world.eb3, reason="搬迁")
-    url = reverse("people:transfer_export")
-    rows = sheet(login(worker).get(url, {"org": world.ub.public_id}))
-    assert rows[0] == ["时间", "党员姓名", "身份证号", "转出组织", "转入组织", "转接原因", "经办人"]
-    assert len(rows) == 2
-    row = rows[1]
-    assert row[1] == "王建国" and row[3:] == ["中珠新村小区党支部", "口岸中心党支部", "工作调动", "sq1"]
-    assert row[2] == citizen_id(11)[:6] + "********" + citizen_id(11)[-4:]  # masked
-    assert citizen_id(11) not in str(rows)
-    event = exports_of("people.membertransfer").get()
-    assert event.changes == {"filters": {"org": "口岸中心党支部"}, "rows": 1, "masked": True}
-    # No filter: both moves, 李四's too (his organization is in 海虹 now; 婆石 keeps the move out).
-    assert {r[1] for r in sheet(login(worker).get(url))[1:]} == {"王建国", "李四"}
-    # 海虹 sees only the move into its organization; 茂盛's worker nothing; a grid worker no export.
-    assert [r[1] for r in sheet(login(world.users.community_worker_outsider).get(url))[1:]] == ["李四"]
-    assert login(world.users.grid_worker).get(url).status_code == 404
-    # Full values only by a deliberate POST, and only for the roles that may see them.
-    full = sheet(login(world.users.district_admin).post(url + f"?org={world.ub.public_id}", {"full": "1"}))
-    assert full[1][2] == citizen_id(11)
-    assert exports_of("people.membertransfer").latest("pk").changes["masked"] is False
-    page = login(worker).get(reverse("people:transfer_list"), {"q": "wjg"}).content.decode()
-    assert f"{url}?q=wjg" in page

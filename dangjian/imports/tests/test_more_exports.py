@@ -7,10 +7,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.audit.models import AuditEvent
+from dangjian.imports.testing import citizen_id
 from dangjian.people.models import Liaison, Member
 from dangjian.units.models import AdjunctMember, Alliance, AllianceMembership, ResidentUnit
-
-from .conftest import citizen_id
 
 
 def rows_of(response):
@@ -23,22 +22,6 @@ def member(name, seq, *, org, home, status="in_service", mobile="13912345678"):
     return Member.objects.create(
         name=name, id_number=citizen_id(seq), mobile=mobile, org=org, home_community=home, status=status
     )
-
-
-def test_floating_and_pocket_members_export_masked_in_scope(world, login):
-    member("流动甲", 1, org=world.eb, home=world.c1, status="floating")
-    member("口袋乙", 2, org=world.eb3, home=world.c3, status="pocket")
-    member("在职丙", 3, org=world.eb, home=world.c1)
-    url = reverse("imports:export_floating")
-    rows = rows_of(login(world.users.community_worker).get(url))
-    assert [r[0] for r in rows] == ["流动甲"]
-    assert "139****5678" in rows[0] and "13912345678" not in rows[0]
-    assert [r[0] for r in rows_of(login(world.users.district_admin).get(url, {"org": world.wc2.public_id}))] == [
-        "口袋乙"
-    ]
-    assert login(world.users.community_worker).get(url, {"org": world.wc2.public_id}).status_code == 404
-    assert login(world.users.resident).get(url).status_code == 404
-    assert AuditEvent.objects.filter(action="export", object_type="people.member").count() == 2
 
 
 def test_liaisons_adjuncts_and_alliances_export_in_scope(world, login):

@@ -10,10 +10,9 @@ from dangjian.audit.models import AuditEvent
 from dangjian.core.testing import formula_cells
 from dangjian.imports import services
 from dangjian.imports.models import ImportJob, ImportStatus
+from dangjian.imports.testing import MEMBER_HEADER, RESIDENT_HEADER, citizen_id, member_row, read_xlsx, xlsx
 from dangjian.orgs import services as org_services
 from dangjian.people.models import Member
-
-from .conftest import MEMBER_HEADER, RESIDENT_HEADER, citizen_id, member_row, read_xlsx, xlsx
 
 NOT_IMPORTERS = ("member", "resident", "unit_contact", "department_staff", "department_staff_outsider", "nobody")
 

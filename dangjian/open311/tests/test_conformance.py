@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from dangjian.cases import intake_services
-from dangjian.cases.intake_services import case_submit
+from dangjian.cases.intake import services as intake_services
+from dangjian.cases.intake.services import case_submit
 from dangjian.cases.models import Case, Channel
 from dangjian.conftest import square
 from dangjian.open311 import posting, services

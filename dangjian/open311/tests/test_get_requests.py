@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dangjian.cases.intake_services import case_submit
+from dangjian.cases.intake.services import case_submit
 from dangjian.cases.models import Case, CaseLog, CaseStatus, Channel
 from dangjian.territory import services as territory_services
 

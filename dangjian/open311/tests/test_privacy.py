@@ -132,7 +132,7 @@ def test_the_masking_covers_landlines_and_leaves_case_numbers(client, world):
 
 
 def test_the_resident_keeps_a_report_out_of_public_reads(client, login, world):
-    from dangjian.cases.tests.test_intake_views import report_data
+    from dangjian.cases.tests.intake.test_views import report_data
 
     resident = login(world.users.resident)
     page = resident.get(reverse("cases:report")).content.decode()

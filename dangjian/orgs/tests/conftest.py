@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dangjian.orgs import weak_services as services
 from dangjian.orgs.models import WeakCaseStatus, WeakReason
+from dangjian.orgs.weak import services
 
 S = WeakCaseStatus
 

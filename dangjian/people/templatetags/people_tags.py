@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.territory.models import Level
 
 from .. import selectors
-from ..services import REVEALABLE_MEMBER_FIELDS
+from ..permissions import can_assign_liaisons
+from ..services.members import REVEALABLE_MEMBER_FIELDS
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def area_liaisons(context, area):
         "area": area,
         "on_node": on_node,
         "liaisons": selectors.liaisons_on_node(user, area) if on_node else [],
-        "can_assign": selectors.can_assign_liaisons(user),
+        "can_assign": can_assign_liaisons(user),
     }
 
 

@@ -8,10 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from dangjian.core.validators import citizen_id_check_char
-from dangjian.people import services
+from dangjian.orgs import services as org_services
+from dangjian.people.services import liaisons as liaisons_services
+from dangjian.people.services import members as members_services
+from dangjian.people.services import residents as residents_services
 from dangjian.territory import services as territory_services
 
-DEMO_STEP = "dangjian.people.demo_data.build"
+DEMO_STEP = "dangjian.demo.people.build"
 
 
 def make_id(birth: datetime.date, seq: int = 123, region: str = "440402") -> str:
@@ -23,7 +26,7 @@ def make_id(birth: datetime.date, seq: int = 123, region: str = "440402") -> str
 @pytest.fixture
 def people(world):
     w = world
-    own = services.member_create(
+    own = members_services.member_create(
         actor=None,
         name="王建国",
         id_number=make_id(datetime.date(1975, 3, 8), 131),
@@ -36,7 +39,7 @@ def people(world):
         home_building=w.building,
         user=w.users.member,
     )
-    other = services.member_create(
+    other = members_services.member_create(
         actor=None,
         name="海虹党员",
         id_number=make_id(datetime.date(1980, 1, 2), 222),
@@ -45,39 +48,43 @@ def people(world):
         home_community=w.c3,
     )
     # Lives in 婆石社区 (c1) but is organized in 海虹 (c3): seen by c1's workers, managed by c3's.
-    lodger = services.member_create(
+    lodger = members_services.member_create(
         actor=None, name="李住客", id_number=make_id(datetime.date(1985, 5, 5), 335), org=w.eb3, home_community=w.c1
     )
-    floating = services.member_create(actor=None, name="赵流动", mobile="13600001111", org=w.eb, home_community=w.c1)
-    services.member_set_status(actor=None, member=floating, status="floating", note="外出务工（深圳）")
-    pocket = services.member_create(actor=None, name="钱口袋", status="pocket", org=None, home_community=w.c1)
-    probationary = services.member_create(
+    floating = members_services.member_create(
+        actor=None, name="赵流动", mobile="13600001111", org=w.eb, home_community=w.c1
+    )
+    members_services.member_set_status(actor=None, member=floating, status="floating", note="外出务工（深圳）")
+    pocket = members_services.member_create(actor=None, name="钱口袋", status="pocket", org=None, home_community=w.c1)
+    probationary = members_services.member_create(
         actor=None,
         name="孙预备",
         category="probationary",
         joined_on=datetime.date.today() - datetime.timedelta(days=100),
         org=w.ub,
     )
-    household = services.household_create(actor=None, building=w.building, room="301")
-    resident = services.resident_create(
+    household = residents_services.household_create(actor=None, building=w.building, room="301")
+    resident = residents_services.resident_create(
         actor=None, household=household, name="张奶奶", mobile="13700001111", tags=["elderly_alone"]
     )
-    services.resident_create(actor=None, household=household, name="张小军", tags=["veteran"])
+    residents_services.resident_create(actor=None, household=household, name="张小军", tags=["veteran"])
     building3 = territory_services.building_save(
         actor=None, community=w.c3, estate=w.estate3, name="2栋", lat=22.305, lng=113.605
     )
-    household3 = services.household_create(actor=None, building=building3, room="502")
-    resident3 = services.resident_create(
+    household3 = residents_services.household_create(actor=None, building=building3, room="502")
+    resident3 = residents_services.resident_create(
         actor=None, household=household3, name="海虹老人", mobile="13500002222", tags=["elderly_alone"]
     )
-    liaison_c1 = services.liaison_assign(actor=None, leader_name="林国栋", post="区委常委", level="district", area=w.c1)
-    liaison_grid = services.liaison_assign(
+    liaison_c1 = liaisons_services.liaison_assign(
+        actor=None, leader_name="林国栋", post="区委常委", level="district", area=w.c1
+    )
+    liaison_grid = liaisons_services.liaison_assign(
         actor=None, leader_name="陈副书记", post="街道党工委副书记", level="subdistrict", area=w.g1a
     )
-    liaison_estate = services.liaison_assign(
+    liaison_estate = liaisons_services.liaison_assign(
         actor=None, leader_name="李委员", post="社区党委委员", level="community", estate=w.estate
     )
-    liaison_c3 = services.liaison_assign(
+    liaison_c3 = liaisons_services.liaison_assign(
         actor=None, leader_name="郑主任", post="区人大常委会副主任", level="district", area=w.c3
     )
     return SimpleNamespace(
@@ -96,3 +103,13 @@ def people_demo(transactional_db, monkeypatch, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(builder, "DEMO_EXTENSIONS", [DEMO_STEP])
     call_command("demo_district", stdout=io.StringIO())
+
+
+@pytest.fixture
+def orgs_more(world):
+    """Two branches with the same name in 婆石社区 (one under a general branch): an ambiguous name."""
+    o = org_services.org_create
+    general = o(actor=None, org_type="general_branch", name="婆石党总支", parent=world.cc1, area=world.c1)
+    first_a = o(actor=None, org_type="branch", name="第一党支部", parent=world.cc1, area=world.c1)
+    first_b = o(actor=None, org_type="branch", name="第一党支部", parent=general, area=world.c1)
+    return SimpleNamespace(general=general, first_a=first_a, first_b=first_b)

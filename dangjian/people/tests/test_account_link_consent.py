@@ -12,7 +12,9 @@ from django.urls import reverse
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
-from dangjian.people import selectors, services
+from dangjian.people import selectors
+from dangjian.people.services import accounts as accounts_services
+from dangjian.people.services import members as members_services
 
 
 def party_member_roles(user):
@@ -36,7 +38,7 @@ def test_it_refuses_the_reset_chain_through_a_member_link(people, world, login):
     target.refresh_from_db()
     assert not target.must_change_password
     # Even once the district admin accepts (they do live there), the lower rank may not reset them.
-    services.member_accept_account_link(actor=target, member=people.floating)
+    accounts_services.member_accept_account_link(actor=target, member=people.floating)
     assert party_member_roles(target).filter(home_community=world.c1).exists()
     assert login(attacker).post(reset).status_code == 404
     reveal = reverse("accounts:user_reveal_mobile", args=[target.public_id])
@@ -56,7 +58,9 @@ def test_a_peer_subdistrict_admin_is_refused(world, login):
 
 def test_only_the_account_holder_answers_a_request(people, world, login):
     account = User.objects.get(username="nobody")
-    services.member_request_account_link(actor=world.users.community_worker, member=people.floating, user=account)
+    accounts_services.member_request_account_link(
+        actor=world.users.community_worker, member=people.floating, user=account
+    )
     accept = reverse("people:account_request_answer", args=[people.floating.public_id, "accept"])
     for other in (world.users.community_worker, world.users.subdistrict_admin, world.users.member):
         assert login(other).post(accept).status_code == 404
@@ -77,7 +81,9 @@ def test_only_the_account_holder_answers_a_request(people, world, login):
 
 def test_the_worker_sees_the_pending_request_and_withdraws_it(people, world, login):
     account = User.objects.get(username="nobody")
-    services.member_request_account_link(actor=world.users.community_worker, member=people.floating, user=account)
+    accounts_services.member_request_account_link(
+        actor=world.users.community_worker, member=people.floating, user=account
+    )
     client = login(world.users.community_worker)
     page = client.get(reverse("people:member_account", args=[people.floating.public_id])).content.decode()
     assert "等待本人登录后确认" in page and "nobody" in page
@@ -120,11 +126,11 @@ def test_the_request_list_costs_the_same_for_one_request_or_many(people, world, 
         return len(ctx.captured_queries)
 
     worker = world.users.community_worker
-    services.member_request_account_link(actor=worker, member=people.floating, user=account)
+    accounts_services.member_request_account_link(actor=worker, member=people.floating, user=account)
     one = page_queries()
     for i in range(3):
-        member = services.member_create(actor=None, name=f"候选{i}", org=world.eb, home_community=world.c1)
-        services.member_request_account_link(actor=worker, member=member, user=account)
+        member = members_services.member_create(actor=None, name=f"候选{i}", org=world.eb, home_community=world.c1)
+        accounts_services.member_request_account_link(actor=worker, member=member, user=account)
     page = client.get(url).content.decode()
     assert all(f"候选{i}" in page for i in range(3))
     assert page_queries() == one

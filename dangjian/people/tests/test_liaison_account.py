@@ -7,8 +7,8 @@ from django.urls import reverse
 from dangjian.accounts import services as account_services
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.conftest import PASSWORD
-from dangjian.people import services
 from dangjian.people.models import Liaison
+from dangjian.people.services import liaisons as liaisons_services
 
 
 def leader(username, full_name, role="subdistrict_admin", area=None, mobile=None):
@@ -59,13 +59,13 @@ def test_the_suggestions_search_accounts_for_admins_only(people, world, login):
 
 def test_a_leader_signing_in_sees_their_own_assignments(people, world, login):
     chen = leader("chen_fsj", "陈副书记", area=world.s1)
-    services.liaison_set_account(actor=world.users.subdistrict_admin, liaison=people.liaison_grid, user=chen)
+    liaisons_services.liaison_set_account(actor=world.users.subdistrict_admin, liaison=people.liaison_grid, user=chen)
     body = login(chen).get(reverse("people:liaison_list")).content.decode()
     assert 'data-testid="my-liaisons"' in body and "婆石第一网格" in body
     # Someone else's list has no such section; the account shows in the table.
     other = login(world.users.subdistrict_admin).get(reverse("people:liaison_list")).content.decode()
     assert 'data-testid="my-liaisons"' not in other and "chen_fsj" in other
-    services.liaison_end(actor=None, liaison=people.liaison_grid)
+    liaisons_services.liaison_end(actor=None, liaison=people.liaison_grid)
     assert 'data-testid="my-liaisons"' not in login(chen).get(reverse("people:liaison_list")).content.decode()
 
 
@@ -95,7 +95,7 @@ def test_an_ended_assignment_or_a_disabled_account_is_refused(people, world):
     chen.is_active = False
     chen.save(update_fields=["is_active"])
     with pytest.raises(ValidationError, match="不能用作包联领导的账号"):
-        services.liaison_set_account(actor=None, liaison=people.liaison_grid, user=chen)
-    services.liaison_end(actor=None, liaison=people.liaison_c1)
+        liaisons_services.liaison_set_account(actor=None, liaison=people.liaison_grid, user=chen)
+    liaisons_services.liaison_end(actor=None, liaison=people.liaison_c1)
     with pytest.raises(ValidationError, match="该包联已经结束"):
-        services.liaison_set_account(actor=None, liaison=people.liaison_c1, user=None)
+        liaisons_services.liaison_set_account(actor=None, liaison=people.liaison_c1, user=None)

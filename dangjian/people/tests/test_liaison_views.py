@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from dangjian.audit.models import Action, AuditEvent
-from dangjian.people import services
 from dangjian.people.models import Liaison
+from dangjian.people.services import liaisons as liaisons_services
 from dangjian.territory import services as territory_services
 
 PERSON_ROLES = ("member", "resident", "unit_contact", "department_staff", "nobody")
@@ -34,7 +34,7 @@ def test_the_list_filters_per_node_level_and_state(people, world, login):
     assert names(node=str(world.g1a.public_id)) == {"陈副书记", "李委员"}
     assert names(node=str(world.s2.public_id)) == {"郑主任"}
     assert names(level="district") == {"林国栋", "郑主任"}
-    services.liaison_end(actor=None, liaison=people.liaison_c3)
+    liaisons_services.liaison_end(actor=None, liaison=people.liaison_c3)
     assert "郑主任" not in names()
     assert names(state="ended") == {"郑主任"}
     assert len(names(state="all")) == 4
@@ -107,7 +107,7 @@ def test_the_territory_page_shows_the_liaisons_of_the_node(people, world, login)
     assert "陈副书记" in grid and "李委员" in grid and "林国栋" not in grid
     admin = login(world.users.subdistrict_admin).get(reverse("territory:detail", args=[world.c1.public_id]))
     assert f"{reverse('people:liaison_create')}?area={world.c1.public_id}" in admin.content.decode()
-    services.liaison_end(actor=None, liaison=people.liaison_c1)
+    liaisons_services.liaison_end(actor=None, liaison=people.liaison_c1)
     again = login(world.users.community_worker).get(reverse("territory:detail", args=[world.c1.public_id]))
     assert "林国栋" not in again.content.decode()  # ended assignments stay in the list page, not on the node
 
@@ -119,8 +119,12 @@ def test_the_territory_page_stays_bounded_with_liaisons(people, world, count_que
         estate = territory_services.estate_save(
             actor=None, community=world.c1, name=f"新小区{n}", lat=22.201, lng=113.501
         )
-        services.liaison_assign(actor=None, leader_name=f"领导{n}", post="委员", level="community", estate=estate)
-        services.liaison_assign(actor=None, leader_name=f"领导{n}", post="委员", level="community", area=world.g1b)
+        liaisons_services.liaison_assign(
+            actor=None, leader_name=f"领导{n}", post="委员", level="community", estate=estate
+        )
+        liaisons_services.liaison_assign(
+            actor=None, leader_name=f"领导{n}", post="委员", level="community", area=world.g1b
+        )
     assert count_queries(world.users.district_admin, url) == before
 
 
@@ -128,6 +132,10 @@ def test_the_liaison_list_has_bounded_queries(people, world, count_queries):
     url = reverse("people:liaison_list")
     before = count_queries(world.users.district_admin, url)
     for n in range(5):
-        services.liaison_assign(actor=None, leader_name=f"领导{n}", post="委员", level="district", area=world.c3)
-        services.liaison_assign(actor=None, leader_name=f"领导{n}", post="委员", level="district", estate=world.estate3)
+        liaisons_services.liaison_assign(
+            actor=None, leader_name=f"领导{n}", post="委员", level="district", area=world.c3
+        )
+        liaisons_services.liaison_assign(
+            actor=None, leader_name=f"领导{n}", post="委员", level="district", estate=world.estate3
+        )
     assert count_queries(world.users.district_admin, url) == before

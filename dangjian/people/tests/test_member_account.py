@@ -10,8 +10,10 @@ from dangjian.accounts.roles import Role
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.conftest import PASSWORD, make_user
 from dangjian.core.testing import run_at_once
-from dangjian.people import selectors, services
+from dangjian.people import selectors
 from dangjian.people.models import Member
+from dangjian.people.services import accounts as accounts_services
+from dangjian.people.services import members as members_services
 
 
 def make_account(username, full_name="", mobile=None):
@@ -26,19 +28,19 @@ def party_member_roles(user):
 
 def link(actor, member, user):
     """A worker asks, the account holder accepts: the only way an existing account gets linked."""
-    services.member_request_account_link(actor=actor, member=member, user=user)
-    return services.member_accept_account_link(actor=user, member=member)
+    accounts_services.member_request_account_link(actor=actor, member=member, user=user)
+    return accounts_services.member_accept_account_link(actor=user, member=member)
 
 
 def test_it_links_an_existing_account_and_gives_it_the_party_member_role(people, world):
     account = make_account("wangjg", "王建国")
     floating = people.floating
-    services.member_request_account_link(actor=world.users.community_worker, member=floating, user=account)
+    accounts_services.member_request_account_link(actor=world.users.community_worker, member=floating, user=account)
     floating.refresh_from_db()
     # Asked, not done: no link and no role until the holder accepts.
     assert floating.user is None and floating.pending_user == account and party_member_roles(account) == []
     assert selectors.my_member(account) is None
-    services.member_accept_account_link(actor=account, member=floating)
+    accounts_services.member_accept_account_link(actor=account, member=floating)
     floating.refresh_from_db()
     assert floating.pending_user is None
     assert floating.user == account
@@ -55,25 +57,25 @@ def test_it_refuses_links_that_would_break_one_account_per_member(people, world)
     worker = world.users.community_worker
     updates = AuditEvent.objects.filter(object_type="people.member", action=Action.UPDATE, changes__has_key="user")
     with pytest.raises(ValidationError, match="该党员已关联账号「dy」"):
-        services.member_request_account_link(actor=worker, member=people.own, user=make_user("other"))
+        accounts_services.member_request_account_link(actor=worker, member=people.own, user=make_user("other"))
     with pytest.raises(ValidationError, match="账号「dy」已关联党员「王建国」"):
-        services.member_request_account_link(actor=worker, member=people.floating, user=world.users.member)
-    services.member_set_status(actor=None, member=people.floating, status="deceased", note="病故")
+        accounts_services.member_request_account_link(actor=worker, member=people.floating, user=world.users.member)
+    members_services.member_set_status(actor=None, member=people.floating, status="deceased", note="病故")
     people.floating.refresh_from_db()
     with pytest.raises(ValidationError, match="状态为「已去世」，不能关联账号"):
-        services.member_request_account_link(actor=worker, member=people.floating, user=make_user("late"))
+        accounts_services.member_request_account_link(actor=worker, member=people.floating, user=make_user("late"))
     admin = User.objects.create_superuser("root", password=PASSWORD)
     with pytest.raises(ValidationError, match="系统管理员账号不能关联"):
-        services.member_request_account_link(actor=worker, member=people.pocket, user=admin)
+        accounts_services.member_request_account_link(actor=worker, member=people.pocket, user=admin)
     # A member organized in 海虹 is not a 婆石 worker's to link, even though they live in 婆石.
     with pytest.raises(ValidationError, match="不在您的管理范围内"):
-        services.member_request_account_link(actor=worker, member=people.lodger, user=make_user("lodger"))
+        accounts_services.member_request_account_link(actor=worker, member=people.lodger, user=make_user("lodger"))
     assert not updates.exists()
     assert not Member.objects.filter(pending_user__isnull=False).exists()
 
 
 def test_it_creates_an_account_with_a_temporary_password_to_change_at_first_sign_in(people, world):
-    member, user, temporary = services.member_create_account(
+    member, user, temporary = accounts_services.member_create_account(
         actor=world.users.community_worker, member=people.floating, username="zhaold01", use_member_mobile=True
     )
     assert member.user == user and user.full_name == "赵流动"
@@ -88,29 +90,31 @@ def test_it_creates_an_account_with_a_temporary_password_to_change_at_first_sign
 def test_creating_an_account_refuses_bad_or_taken_names_and_numbers(people, world):
     worker = world.users.community_worker
     with pytest.raises(ValidationError) as exc:
-        services.member_create_account(actor=worker, member=people.pocket, username="王 建")
+        accounts_services.member_create_account(actor=worker, member=people.pocket, username="王 建")
     assert "username" in exc.value.message_dict
     with pytest.raises(ValidationError, match="已被使用"):
-        services.member_create_account(actor=worker, member=people.pocket, username="sq1")
+        accounts_services.member_create_account(actor=worker, member=people.pocket, username="sq1")
     make_account("phone_owner", mobile="13700009999")
     with pytest.raises(ValidationError, match="该手机号已被其他账号使用"):
-        services.member_create_account(actor=worker, member=people.pocket, username="qianko", mobile="13700009999")
+        accounts_services.member_create_account(
+            actor=worker, member=people.pocket, username="qianko", mobile="13700009999"
+        )
     with pytest.raises(ValidationError, match="该党员已关联账号"):
-        services.member_create_account(actor=worker, member=people.own, username="wang2")
+        accounts_services.member_create_account(actor=worker, member=people.own, username="wang2")
     assert not User.objects.filter(username__in=["qianko", "wang2"]).exists()  # all or nothing
 
 
 def test_unlinking_ends_the_party_member_role_and_is_audited(people, world):
     member_user = world.users.member
     assert party_member_roles(member_user)
-    services.member_unlink_account(actor=world.users.community_worker, member=people.own)
+    accounts_services.member_unlink_account(actor=world.users.community_worker, member=people.own)
     people.own.refresh_from_db()
     assert people.own.user is None and party_member_roles(member_user) == []
     assert User.objects.filter(pk=member_user.pk, is_active=True).exists()  # the account itself stays
     event = AuditEvent.objects.filter(object_type="people.member", object_id=str(people.own.public_id)).latest("pk")
     assert event.changes == {"user": ["dy", None]}
     with pytest.raises(ValidationError, match="尚未关联账号"):
-        services.member_unlink_account(actor=world.users.community_worker, member=people.own)
+        accounts_services.member_unlink_account(actor=world.users.community_worker, member=people.own)
 
 
 def test_the_account_search_finds_strangers_only_by_exact_name_or_number(people, world):
@@ -214,11 +218,11 @@ def test_unlinking_asks_first(people, world, login):
 def test_two_workers_linking_one_account_to_two_members_at_once_leave_one_link(people, world):
     account = make_account("shared01", "赵流动")
     first, second = world.users.community_worker, world.users.community_worker_colleague
-    services.member_request_account_link(actor=first, member=people.floating, user=account)
-    services.member_request_account_link(actor=second, member=people.pocket, user=account)
+    accounts_services.member_request_account_link(actor=first, member=people.floating, user=account)
+    accounts_services.member_request_account_link(actor=second, member=people.pocket, user=account)
     results = run_at_once(
-        lambda: services.member_accept_account_link(actor=account, member=people.floating),
-        lambda: services.member_accept_account_link(actor=account, member=people.pocket),
+        lambda: accounts_services.member_accept_account_link(actor=account, member=people.floating),
+        lambda: accounts_services.member_accept_account_link(actor=account, member=people.pocket),
     )
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     refusal = next(value for kind, value in results if kind == "error")

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from dangjian.audit.models import Action, AuditEvent
-from dangjian.people import services
 from dangjian.people.models import Member, MemberTransfer
+from dangjian.people.services import members as members_services
 
 from .conftest import make_id
 
@@ -91,7 +91,7 @@ def test_the_list_filters_by_status_category_organization_and_home(people, world
     assert names(category="probationary") == {"孙预备"}
     assert names(org=str(world.cc1.public_id)) == {"王建国", "赵流动", "孙预备"}  # the committee's subtree
     assert names(community=str(world.c3.public_id)) == {"海虹党员"}
-    services.member_set_status(actor=None, member=people.own, status="deceased", note="病故")
+    members_services.member_set_status(actor=None, member=people.own, status="deceased", note="病故")
     assert "王建国" not in names()  # off the books by default
     assert "王建国" in names(status="all")
     assert names(org="not-a-uuid") == names()  # a bad filter is ignored, not an error
@@ -101,7 +101,7 @@ def test_the_list_has_bounded_queries(people, world, count_queries):
     url = reverse("people:member_list")
     before = count_queries(world.users.district_admin, url)
     for n in range(8):
-        services.member_create(
+        members_services.member_create(
             actor=None,
             name=f"新党员{n}",
             id_number=make_id(datetime.date(1980, 1, 1 + n), 100 + n),
@@ -113,7 +113,7 @@ def test_the_list_has_bounded_queries(people, world, count_queries):
     floating_url = reverse("people:member_floating")
     before = count_queries(world.users.district_admin, floating_url)
     for member in Member.objects.filter(name__startswith="新党员"):
-        services.member_set_status(actor=None, member=member, status="floating", note="外出")
+        members_services.member_set_status(actor=None, member=member, status="floating", note="外出")
     assert count_queries(world.users.district_admin, floating_url) == before
 
 

@@ -4,8 +4,8 @@ community's, admins their subtree; tags across the scope; removal asks first; ph
 from django.urls import reverse
 
 from dangjian.audit.models import Action, AuditEvent
-from dangjian.people import services
 from dangjian.people.models import Household, Resident
+from dangjian.people.services import residents as residents_services
 from dangjian.territory import services as territory_services
 
 PERSON_ROLES = ("member", "resident", "unit_contact", "department_staff", "nobody")
@@ -74,8 +74,8 @@ def test_register_pages_have_bounded_queries(people, world, count_queries):
     ]
     before = [count_queries(world.users.grid_worker, url) for url in urls]
     for n in range(6):
-        household = services.household_create(actor=None, building=world.building, room=f"{n + 4}01")
-        services.resident_create(actor=None, household=household, name=f"居民{n}", tags=["elderly_alone"])
+        household = residents_services.household_create(actor=None, building=world.building, room=f"{n + 4}01")
+        residents_services.resident_create(actor=None, household=household, name=f"居民{n}", tags=["elderly_alone"])
         territory_services.building_save(
             actor=None, community=world.c1, estate=world.estate, name=f"{n + 2}栋", lat=22.206, lng=113.506
         )

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from dangjian.audit.models import Action, AuditEvent
-from dangjian.people import services
 from dangjian.people.models import Liaison, Member, MemberStatusChange, MemberTransfer, Resident
+from dangjian.people.services import liaisons as liaisons_services
+from dangjian.people.services import members as members_services
+from dangjian.people.services import residents as residents_services
 
 from .conftest import make_id
 
@@ -25,7 +27,7 @@ def errors_of(exc_info) -> dict:
 
 def test_it_fills_birth_date_and_sex_from_the_id_number(world):
     number = make_id(datetime.date(1990, 2, 28), 124).lower()  # a lower-case x is accepted too
-    member = services.member_create(actor=None, name=" 刘芳 ", id_number=number, org=world.eb)
+    member = members_services.member_create(actor=None, name=" 刘芳 ", id_number=number, org=world.eb)
     assert member.name == "刘芳" and member.pinyin == "lf"
     assert member.birth_date == datetime.date(1990, 2, 28) and member.sex == "female"
     assert member.id_number == number.upper()
@@ -35,34 +37,34 @@ def test_it_refuses_a_wrong_id_number_with_a_chinese_message(world):
     good = make_id(datetime.date(1990, 2, 28), 124)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="刘芳", id_number=bad, org=world.eb)
+        members_services.member_create(actor=None, name="刘芳", id_number=bad, org=world.eb)
     assert "校验位错误" in errors_of(exc)["id_number"][0]
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="刘芳", id_number="1234", org=world.eb)
+        members_services.member_create(actor=None, name="刘芳", id_number="1234", org=world.eb)
     assert "18 位" in errors_of(exc)["id_number"][0]
     assert not Member.objects.exists()
 
 
 def test_it_refuses_a_second_member_with_the_same_id_number(world):
     number = make_id(datetime.date(1980, 1, 1))
-    services.member_create(actor=None, name="甲", id_number=number, org=world.eb)
+    members_services.member_create(actor=None, name="甲", id_number=number, org=world.eb)
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="乙", id_number=number, org=world.eb3)
+        members_services.member_create(actor=None, name="乙", id_number=number, org=world.eb3)
     assert "已有党员记录" in errors_of(exc)["id_number"][0]
     assert "甲" not in errors_of(exc)["id_number"][0]  # the other record may be outside the user's scope
 
 
 def test_it_validates_the_mobile(world):
-    member = services.member_create(actor=None, name="甲", mobile="139-1234 5678", org=world.eb)
+    member = members_services.member_create(actor=None, name="甲", mobile="139-1234 5678", org=world.eb)
     assert member.mobile == "13912345678"
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="乙", mobile="12345678901", org=world.eb)
+        members_services.member_create(actor=None, name="乙", mobile="12345678901", org=world.eb)
     assert "手机号" in errors_of(exc)["mobile"][0]
 
 
 def test_a_probationary_member_cannot_have_a_confirmation_date(world):
     with pytest.raises(ValidationError) as exc:
-        services.member_create(
+        members_services.member_create(
             actor=None,
             name="甲",
             category="probationary",
@@ -79,12 +81,12 @@ def test_a_probationary_member_cannot_have_a_confirmation_date(world):
 def test_it_checks_the_dates_of_membership(world):
     birth = datetime.date(2000, 6, 1)
     with pytest.raises(ValidationError) as exc:
-        services.member_create(
+        members_services.member_create(
             actor=None, name="甲", id_number=make_id(birth), joined_on=datetime.date(2017, 6, 1), org=world.eb
         )
     assert "年满 18 周岁" in errors_of(exc)["joined_on"][0]
     with pytest.raises(ValidationError) as exc:
-        services.member_create(
+        members_services.member_create(
             actor=None,
             name="甲",
             joined_on=datetime.date(2020, 1, 1),
@@ -93,30 +95,34 @@ def test_it_checks_the_dates_of_membership(world):
         )
     assert "不能早于入党日期" in errors_of(exc)["confirmed_on"][0]
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="甲", joined_on=TODAY + datetime.timedelta(days=1), org=world.eb)
+        members_services.member_create(
+            actor=None, name="甲", joined_on=TODAY + datetime.timedelta(days=1), org=world.eb
+        )
     assert "joined_on" in errors_of(exc)
 
 
 def test_a_member_on_the_books_needs_an_organization_but_a_pocket_member_may_not(world):
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="甲", status="in_service", org=None)
+        members_services.member_create(actor=None, name="甲", status="in_service", org=None)
     assert "口袋党员" in errors_of(exc)["org"][0]
-    pocket = services.member_create(actor=None, name="乙", status="pocket", org=None, home_community=world.c1)
+    pocket = members_services.member_create(actor=None, name="乙", status="pocket", org=None, home_community=world.c1)
     assert pocket.org is None
     with pytest.raises(ValidationError):
-        services.member_create(actor=None, name="丙", status="deceased", org=world.eb)  # not at creation
+        members_services.member_create(actor=None, name="丙", status="deceased", org=world.eb)  # not at creation
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.create(name="丁", status="in_service", org=None)
 
 
 def test_the_home_is_filled_upwards_and_must_agree(world):
-    member = services.member_create(actor=None, name="甲", org=world.eb, home_building=world.building)
+    member = members_services.member_create(actor=None, name="甲", org=world.eb, home_building=world.building)
     assert member.home_estate == world.estate and member.home_community == world.c1
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=None, name="乙", org=world.eb, home_community=world.c3, home_estate=world.estate)
+        members_services.member_create(
+            actor=None, name="乙", org=world.eb, home_community=world.c3, home_estate=world.estate
+        )
     assert "不在居住社区" in errors_of(exc)["home_estate"][0]
     with pytest.raises(ValidationError) as exc:
-        services.member_create(
+        members_services.member_create(
             actor=None, name="丙", org=world.eb, home_estate=world.estate3, home_building=world.building
         )
     assert "home_building" in errors_of(exc)
@@ -124,13 +130,13 @@ def test_the_home_is_filled_upwards_and_must_agree(world):
 
 def test_an_actor_can_only_place_a_member_in_an_organization_they_see(world):
     with pytest.raises(ValidationError) as exc:
-        services.member_create(actor=world.users.community_worker, name="甲", org=world.eb3)
+        members_services.member_create(actor=world.users.community_worker, name="甲", org=world.eb3)
     assert "管理范围" in errors_of(exc)["org"][0]
 
 
 def test_audit_rows_never_hold_the_id_number_or_mobile(people, world):
     number = make_id(datetime.date(1970, 1, 1), 555)
-    services.member_update(
+    members_services.member_update(
         actor=world.users.community_worker, member=people.own, id_number=number, mobile="13311112222"
     )
     row = AuditEvent.objects.filter(object_id=str(people.own.public_id), action=Action.UPDATE).latest("pk")
@@ -141,17 +147,17 @@ def test_audit_rows_never_hold_the_id_number_or_mobile(people, world):
 
 
 def test_update_changes_facts_but_not_the_organization_or_status(people, world):
-    member = services.member_update(
+    member = members_services.member_update(
         actor=None, member=people.probationary, category="full", confirmed_on=TODAY, home_community=world.c1
     )
     assert member.category == "full" and member.confirmed_on == TODAY and member.home_community == world.c1
     with pytest.raises(TypeError):
-        services.member_update(actor=None, member=member, org=world.eb)  # the org moves only by a transfer
+        members_services.member_update(actor=None, member=member, org=world.eb)  # the org moves only by a transfer
     unchanged = AuditEvent.objects.count()
-    services.member_update(actor=None, member=member, name="孙预备")
+    members_services.member_update(actor=None, member=member, name="孙预备")
     assert AuditEvent.objects.count() == unchanged  # nothing changed, nothing recorded
     # Clearing the ID number clears what was read from it.
-    cleared = services.member_update(actor=None, member=people.own, id_number="")
+    cleared = members_services.member_update(actor=None, member=people.own, id_number="")
     assert cleared.id_number is None and cleared.birth_date is None and cleared.sex == ""
 
 
@@ -160,8 +166,8 @@ def test_update_changes_facts_but_not_the_organization_or_status(people, world):
 
 def test_a_transfer_moves_the_member_and_keeps_history_and_audit(people, world):
     actor = world.users.subdistrict_admin
-    first = services.member_transfer(actor=actor, member=people.own, to_org=world.ub, reason="工作调动")
-    second = services.member_transfer(actor=actor, member=people.own, to_org=world.eb, reason="回小区支部")
+    first = members_services.member_transfer(actor=actor, member=people.own, to_org=world.ub, reason="工作调动")
+    second = members_services.member_transfer(actor=actor, member=people.own, to_org=world.eb, reason="回小区支部")
     people.own.refresh_from_db()
     assert people.own.org == world.eb
     history = list(MemberTransfer.objects.filter(member=people.own).order_by("at", "pk"))
@@ -177,24 +183,24 @@ def test_a_transfer_moves_the_member_and_keeps_history_and_audit(people, world):
 
 def test_a_transfer_to_the_same_organization_is_refused(people):
     with pytest.raises(ValidationError) as exc:
-        services.member_transfer(actor=None, member=people.own, to_org=people.own.org)
+        members_services.member_transfer(actor=None, member=people.own, to_org=people.own.org)
     assert "相同" in errors_of(exc)["to_org"][0]
     assert not MemberTransfer.objects.exists()
 
 
 @pytest.mark.parametrize("status", ["moved_out", "deceased"])
 def test_moved_out_and_deceased_members_cannot_be_transferred(people, world, status):
-    services.member_set_status(actor=None, member=people.own, status=status, note="说明")
+    members_services.member_set_status(actor=None, member=people.own, status=status, note="说明")
     with pytest.raises(ValidationError) as exc:
-        services.member_transfer(actor=None, member=people.own, to_org=world.ub)
+        members_services.member_transfer(actor=None, member=people.own, to_org=world.ub)
     assert "不能转接组织关系" in errors_of(exc)["to_org"][0]
 
 
 def test_a_transfer_goes_only_to_an_organization_the_actor_sees(people, world):
     with pytest.raises(ValidationError) as exc:
-        services.member_transfer(actor=world.users.community_worker, member=people.own, to_org=world.eb3)
+        members_services.member_transfer(actor=world.users.community_worker, member=people.own, to_org=world.eb3)
     assert "管理范围" in errors_of(exc)["to_org"][0]
-    services.member_transfer(actor=world.users.district_admin, member=people.own, to_org=world.eb3)
+    members_services.member_transfer(actor=world.users.district_admin, member=people.own, to_org=world.eb3)
 
 
 # --- the status workflow -------------------------------------------------------------------
@@ -202,7 +208,7 @@ def test_a_transfer_goes_only_to_an_organization_the_actor_sees(people, world):
 
 def test_status_changes_follow_the_table_and_are_logged(people, world):
     actor = world.users.community_worker
-    change = services.member_set_status(actor=actor, member=people.own, status="retired", note="2026年退休")
+    change = members_services.member_set_status(actor=actor, member=people.own, status="retired", note="2026年退休")
     assert (change.from_status, change.to_status, change.note, change.actor) == (
         "in_service",
         "retired",
@@ -210,106 +216,110 @@ def test_status_changes_follow_the_table_and_are_logged(people, world):
         actor,
     )
     with pytest.raises(ValidationError) as exc:
-        services.member_set_status(actor=actor, member=people.own, status="retired", note="再次")
+        members_services.member_set_status(actor=actor, member=people.own, status="retired", note="再次")
     assert "已经是" in errors_of(exc)["status"][0]
     with pytest.raises(ValidationError) as exc:
-        services.member_set_status(actor=actor, member=people.own, status="floating", note="")
+        members_services.member_set_status(actor=actor, member=people.own, status="floating", note="")
     assert "note" in errors_of(exc)
-    services.member_set_status(actor=actor, member=people.own, status="deceased", note="病故")
+    members_services.member_set_status(actor=actor, member=people.own, status="deceased", note="病故")
     with pytest.raises(ValidationError) as exc:
-        services.member_set_status(actor=actor, member=people.own, status="in_service", note="误操作")
+        members_services.member_set_status(actor=actor, member=people.own, status="in_service", note="误操作")
     assert "不能再变更" in errors_of(exc)["status"][0]
     assert MemberStatusChange.objects.filter(member=people.own).count() == 2
 
 
 def test_a_moved_out_member_may_only_come_back_in_service_or_retired(people):
-    services.member_set_status(actor=None, member=people.own, status="moved_out", note="转往广州")
+    members_services.member_set_status(actor=None, member=people.own, status="moved_out", note="转往广州")
     with pytest.raises(ValidationError) as exc:
-        services.member_set_status(actor=None, member=people.own, status="floating", note="x")
+        members_services.member_set_status(actor=None, member=people.own, status="floating", note="x")
     assert "可改为：在职、退休" in errors_of(exc)["status"][0]
-    services.member_set_status(actor=None, member=people.own, status="in_service", note="转回本区")
+    members_services.member_set_status(actor=None, member=people.own, status="in_service", note="转回本区")
 
 
 def test_a_pocket_member_without_organization_cannot_just_be_set_in_service(people):
     with pytest.raises(ValidationError) as exc:
-        services.member_set_status(actor=None, member=people.pocket, status="in_service", note="已联系")
+        members_services.member_set_status(actor=None, member=people.pocket, status="in_service", note="已联系")
     assert "先转入" in errors_of(exc)["status"][0]
 
 
 def test_bringing_under_management_transfers_in_when_needed(people, world):
     actor = world.users.community_worker
     with pytest.raises(ValidationError) as exc:
-        services.member_bring_under_management(actor=actor, member=people.pocket, status="in_service", note="已联系")
+        members_services.member_bring_under_management(
+            actor=actor, member=people.pocket, status="in_service", note="已联系"
+        )
     assert "请选择接收的党组织" in errors_of(exc)["org"][0]
-    member = services.member_bring_under_management(
+    member = members_services.member_bring_under_management(
         actor=actor, member=people.pocket, status="in_service", note="介绍信已交，转入小区支部", org=world.eb
     )
     assert (member.status, member.org) == ("in_service", world.eb)
     transfer = MemberTransfer.objects.get(member=member)
     assert transfer.from_org is None and transfer.to_org == world.eb
-    floating = services.member_bring_under_management(
+    floating = members_services.member_bring_under_management(
         actor=actor, member=people.floating, status="retired", note="回社区居住"
     )
     assert (floating.status, floating.org) == ("retired", world.eb)
     with pytest.raises(ValidationError):  # only floating and pocket members are brought under management
-        services.member_bring_under_management(actor=actor, member=people.own, status="retired", note="x")
+        members_services.member_bring_under_management(actor=actor, member=people.own, status="retired", note="x")
 
 
 def test_reveal_returns_the_value_and_writes_an_audit_row(people, world):
     actor = world.users.community_worker
-    assert services.member_reveal(actor=actor, member=people.own, field="id_number") == people.own.id_number
+    assert members_services.member_reveal(actor=actor, member=people.own, field="id_number") == people.own.id_number
     row = AuditEvent.objects.get(action=Action.REVEAL)
     assert row.changes == {"field": "id_number"} and row.actor == actor and row.area_path == world.c1.path
     with pytest.raises(ValidationError):
-        services.member_reveal(actor=actor, member=people.own, field="name")
+        members_services.member_reveal(actor=actor, member=people.own, field="name")
 
 
 # --- the household register ----------------------------------------------------------------
 
 
 def test_phones_may_be_mobiles_or_landlines_with_area_code(world):
-    assert services.normalize_phone("0756-2123456") == "07562123456"
-    assert services.normalize_phone(" 139 1234 5678 ") == "13912345678"
-    assert services.normalize_phone("") == ""
+    assert residents_services.normalize_phone("0756-2123456") == "07562123456"
+    assert residents_services.normalize_phone(" 139 1234 5678 ") == "13912345678"
+    assert residents_services.normalize_phone("") == ""
     with pytest.raises(ValidationError) as exc:
-        services.normalize_phone("12345")
+        residents_services.normalize_phone("12345")
     assert "固定电话" in exc.value.messages[0]
 
 
 def test_households_have_unique_rooms_per_building(people, world):
     with pytest.raises(ValidationError) as exc:
-        services.household_create(actor=None, building=world.building, room=" 301 ")
+        residents_services.household_create(actor=None, building=world.building, room=" 301 ")
     assert "已有房号「301」" in errors_of(exc)["room"][0]
     with pytest.raises(ValidationError):
-        services.household_create(actor=None, building=world.building, room="  ")
+        residents_services.household_create(actor=None, building=world.building, room="  ")
 
 
 def test_residents_keep_known_tags_in_a_fixed_order(people):
-    resident = services.resident_create(
+    resident = residents_services.resident_create(
         actor=None, household=people.household, name="王伯", tags=["veteran", "elderly_alone", "veteran"]
     )
     assert resident.tags == ["elderly_alone", "veteran"]
     assert resident.tag_labels == ["独居老人", "退役军人"]
     with pytest.raises(ValidationError) as exc:
-        services.resident_create(actor=None, household=people.household, name="王伯", tags=["vip"])
+        residents_services.resident_create(actor=None, household=people.household, name="王伯", tags=["vip"])
     assert "未知的标签" in errors_of(exc)["tags"][0]
-    updated = services.resident_update(actor=None, resident=resident, tags=["in_hardship"], mobile="0756-3000000")
+    updated = residents_services.resident_update(
+        actor=None, resident=resident, tags=["in_hardship"], mobile="0756-3000000"
+    )
     assert updated.tags == ["in_hardship"] and updated.mobile == "07563000000"
 
 
 def test_a_household_with_residents_cannot_be_deleted(people):
     with pytest.raises(ValidationError):
-        services.household_delete(actor=None, household=people.household)
+        residents_services.household_delete(actor=None, household=people.household)
     for resident in list(people.household.residents.all()):
-        services.resident_delete(actor=None, resident=resident)
-    services.household_delete(actor=None, household=people.household)
+        residents_services.resident_delete(actor=None, resident=resident)
+    residents_services.household_delete(actor=None, household=people.household)
     assert not Resident.objects.filter(household_id=people.household.pk).exists()
     deleted = AuditEvent.objects.filter(action=Action.DELETE).values_list("object_type", flat=True)
     assert sorted(deleted) == ["people.household", "people.resident", "people.resident"]
 
 
 def test_resident_audit_rows_hide_the_phone(people):
-    services.resident_update(actor=None, resident=people.resident, mobile="13300009999")
+    residents_services.resident_update(actor=None, resident=people.resident, mobile="13300009999")
     text = str(list(AuditEvent.objects.filter(object_type="people.resident").values_list("changes", flat=True)))
     assert "13300009999" not in text and "13700001111" not in text
 
@@ -319,17 +329,17 @@ def test_resident_audit_rows_hide_the_phone(people):
 
 def test_a_liaison_has_exactly_one_target_of_the_right_kind(world):
     with pytest.raises(ValidationError) as exc:
-        services.liaison_assign(actor=None, leader_name="甲", post="乙", level="district")
+        liaisons_services.liaison_assign(actor=None, leader_name="甲", post="乙", level="district")
     assert "area" in errors_of(exc)
     with pytest.raises(ValidationError):
-        services.liaison_assign(
+        liaisons_services.liaison_assign(
             actor=None, leader_name="甲", post="乙", level="district", area=world.c1, estate=world.estate
         )
     with pytest.raises(ValidationError) as exc:
-        services.liaison_assign(actor=None, leader_name="甲", post="乙", level="district", area=world.s1)
+        liaisons_services.liaison_assign(actor=None, leader_name="甲", post="乙", level="district", area=world.s1)
     assert "社区或网格" in errors_of(exc)["area"][0]
     with pytest.raises(ValidationError) as exc:
-        services.liaison_assign(
+        liaisons_services.liaison_assign(
             actor=world.users.subdistrict_admin, leader_name="甲", post="乙", level="district", area=world.c3
         )
     assert "管理范围" in errors_of(exc)["area"][0]
@@ -337,12 +347,16 @@ def test_a_liaison_has_exactly_one_target_of_the_right_kind(world):
 
 def test_the_same_leader_is_not_assigned_twice_to_a_node_until_the_first_ends(people, world):
     with pytest.raises(ValidationError) as exc:
-        services.liaison_assign(actor=None, leader_name="林国栋", post="区委常委", level="district", area=world.c1)
+        liaisons_services.liaison_assign(
+            actor=None, leader_name="林国栋", post="区委常委", level="district", area=world.c1
+        )
     assert "已在包联" in errors_of(exc)["leader_name"][0]
-    ended = services.liaison_end(actor=world.users.district_admin, liaison=people.liaison_c1)
+    ended = liaisons_services.liaison_end(actor=world.users.district_admin, liaison=people.liaison_c1)
     assert ended.is_active is False and ended.ended_on == datetime.date.today()
     with pytest.raises(ValidationError):
-        services.liaison_end(actor=world.users.district_admin, liaison=people.liaison_c1)
-    again = services.liaison_assign(actor=None, leader_name="林国栋", post="区委常委", level="district", area=world.c1)
+        liaisons_services.liaison_end(actor=world.users.district_admin, liaison=people.liaison_c1)
+    again = liaisons_services.liaison_assign(
+        actor=None, leader_name="林国栋", post="区委常委", level="district", area=world.c1
+    )
     assert again.is_active
     assert Liaison.objects.filter(leader_name="林国栋").count() == 2

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.models import User
+from dangjian.demo import registration as demo_data
 from dangjian.demo.builder import build_demo_district
 from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.people.models import Member
-from dangjian.registration import demo_data, selectors
+from dangjian.registration import selectors
 from dangjian.registration.models import CommunityDocument, Registration, RegistrationLink
 from dangjian.territory.models import Area
 from dangjian.units.models import ResidentUnit

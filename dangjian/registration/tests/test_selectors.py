@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from dangjian.orgs import services as org_services
 from dangjian.registration import selectors, services
 from dangjian.registration.selectors import SectionSource
-from dangjian.registration.services import Party
+from dangjian.registration.workflow import Party
 from dangjian.units.models import ResidentUnit
 
 from .conftest import credit_code

@@ -1,13 +1,14 @@
-"""The transition table, step by step: every allowed step and every refused one."""
+"""The declared workflow, step by step: every allowed step and every refused one (generated from FLOW)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from dangjian.audit.models import AuditEvent
+from dangjian.core.workflow import TransitionRefused
 from dangjian.people.models import Member
 from dangjian.registration import services
 from dangjian.registration.models import Registration, RegistrationLog, RegistrationStatus
-from dangjian.registration.services import TRANSITIONS, Party, Step, TransitionRefused
+from dangjian.registration.workflow import FLOW, Party, Step
 
 S = RegistrationStatus
 ALL_STEPS = list(Step)
@@ -45,7 +46,8 @@ def test_it_follows_the_transition_table_for_every_status_step_and_party(reg_wor
         reg.save(update_fields=["member"])
     actor = actor_for(reg_world, party)
     logs_before = RegistrationLog.objects.filter(registration=reg).count()
-    entry = TRANSITIONS.get((status, step))
+    move = FLOW.move(status, step)
+    entry = (move.target, move.parties) if move is not None else None
     allowed = entry is not None and party in entry[1]
     if allowed:
         result = services.registration_step(actor=actor, registration=reg, step=step, party=party, note="说明")
@@ -69,14 +71,15 @@ def test_it_follows_the_transition_table_for_every_status_step_and_party(reg_wor
 
 
 def test_the_table_is_the_documented_workflow():
-    assert {(f, s): t for (f, s), (t, _p) in TRANSITIONS.items()} == {
+    table = {(f, m.step): m.target for m in FLOW.moves for f in m.sources}
+    assert table == {
         (S.SUBMITTED, Step.CONFIRM): S.CONFIRMED,
         (S.SUBMITTED, Step.REJECT): S.REJECTED,
         (S.SUBMITTED, Step.WITHDRAW): S.WITHDRAWN,
         (S.CONFIRMED, Step.WITHDRAW): S.WITHDRAWN,
     }
-    assert TRANSITIONS[(S.SUBMITTED, Step.CONFIRM)][1] == {Party.COMMUNITY}
-    assert TRANSITIONS[(S.CONFIRMED, Step.WITHDRAW)][1] == {Party.COMMUNITY, Party.REGISTRANT}
+    assert FLOW.move(S.SUBMITTED, Step.CONFIRM).parties == {Party.COMMUNITY}
+    assert FLOW.move(S.CONFIRMED, Step.WITHDRAW).parties == {Party.COMMUNITY, Party.REGISTRANT}
 
 
 def test_it_says_who_decided_first(reg_world, submit):

@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from dangjian.orgs import services as org_services
 from dangjian.territory import services as territory_services
-from dangjian.units import selectors, services
+from dangjian.units import coverage as unit_coverage
+from dangjian.units import services
 from dangjian.units.models import ResidentUnit
 
 
-def rates(f: selectors.Figures) -> dict:
+def rates(f: unit_coverage.Figures) -> dict:
     return {
         "single": (f.single_rate.num, f.single_rate.den),
         "formation": (f.formation_rate.num, f.formation_rate.den),
@@ -29,7 +30,7 @@ def rates(f: selectors.Figures) -> dict:
 
 
 def test_it_counts_a_community(cov):
-    f = selectors.area_figures(cov.world.c1)
+    f = unit_coverage.area_figures(cov.world.c1)
     assert f.units == 7
     assert rates(f) == {
         "single": (1, 3),  # U1, U2, U4 have ≥ 3 members; only U1 its own organization
@@ -49,7 +50,7 @@ def test_it_counts_a_community(cov):
 
 
 def test_it_counts_another_community_and_shows_a_dash_without_units(cov):
-    f = selectors.area_figures(cov.world.c2)
+    f = unit_coverage.area_figures(cov.world.c2)
     assert rates(f) == {
         "single": (0, 0),
         "formation": (1, 2),
@@ -65,13 +66,13 @@ def test_it_counts_another_community_and_shows_a_dash_without_units(cov):
     }
     assert str(f.single_rate) == "—" and f.single_rate.percent is None
     empty = territory_services.area_create(actor=None, level="community", name="空白社区", parent=cov.world.s2)
-    nothing = selectors.area_figures(empty)
+    nothing = unit_coverage.area_figures(empty)
     assert nothing.units == 0
     assert [str(r) for r in (nothing.single_rate, nothing.formation_rate, nothing.work_coverage)] == ["—"] * 3
 
 
 def test_it_counts_a_subdistrict_and_the_district(cov):
-    assert rates(selectors.area_figures(cov.world.s1)) == {
+    assert rates(unit_coverage.area_figures(cov.world.s1)) == {
         "single": (1, 3),
         "formation": (4, 7),
         "org": (3, 6),
@@ -84,7 +85,7 @@ def test_it_counts_a_subdistrict_and_the_district(cov):
         "blank": 4,
         "formed": (1, 3, 6),
     }
-    district = selectors.area_figures(cov.world.district)
+    district = unit_coverage.area_figures(cov.world.district)
     assert district.units == 14
     assert rates(district) == {
         "single": (2, 4),
@@ -103,7 +104,7 @@ def test_it_counts_a_subdistrict_and_the_district(cov):
 
 def test_it_breaks_the_district_down_by_child_in_one_query(cov):
     with CaptureQueriesContext(connection) as ctx:
-        rows = selectors.area_breakdown(cov.world.district)
+        rows = unit_coverage.area_breakdown(cov.world.district)
     assert [r.label for r in rows] == ["拱北街道", "吉大街道"]
     assert [r.figures.units for r in rows] == [10, 4]
     assert rates(rows[1].figures)["single"] == (1, 1)
@@ -111,14 +112,16 @@ def test_it_breaks_the_district_down_by_child_in_one_query(cov):
     assert len(ctx.captured_queries) == 3  # children, rule, the GROUP BY
     kinds = {
         r.node: r.figures
-        for r in selectors.kind_breakdown(ResidentUnit.objects.all(), rules=selectors.area_rules(cov.world.district))
+        for r in unit_coverage.kind_breakdown(
+            ResidentUnit.objects.all(), rules=unit_coverage.area_rules(cov.world.district)
+        )
     }
     assert kinds["enterprise"].units == 5 and rates(kinds["enterprise"])["formation"] == (3, 4)
     assert kinds["social_organization"].big_social == 3
 
 
 def test_it_counts_an_organization_node(cov):
-    f = selectors.org_figures(cov.world.cc1)  # U1 (its branch), U3 U4 (J1)
+    f = unit_coverage.org_figures(cov.world.cc1)  # U1 (its branch), U3 U4 (J1)
     assert rates(f) == {
         "single": (1, 2),
         "formation": (3, 3),
@@ -132,17 +135,17 @@ def test_it_counts_an_organization_node(cov):
         "blank": 0,
         "formed": (1, 2, 0),
     }
-    wc1 = selectors.org_figures(cov.world.wc1)  # and U10 in the subdistrict's joint branch J2
+    wc1 = unit_coverage.org_figures(cov.world.wc1)  # and U10 in the subdistrict's joint branch J2
     assert wc1.units == 4 and rates(wc1)["social"] == (1, 1)
-    rows = selectors.org_breakdown(cov.world.wc1)
+    rows = unit_coverage.org_breakdown(cov.world.wc1)
     assert [(r.label, r.figures.units) for r in rows] == [("婆石社区大党委", 3), ("拱北街道社会组织联合党支部", 1)]
-    below = selectors.org_breakdown(cov.world.cc1)
+    below = unit_coverage.org_breakdown(cov.world.cc1)
     assert {r.label: r.figures.units for r in below} == {"口岸中心党支部": 1, "婆石非公企业联合党支部": 2}
 
 
 def test_the_figures_are_one_query_plus_the_rule(cov):
     with CaptureQueriesContext(connection) as ctx:
-        selectors.area_figures(cov.world.district)
+        unit_coverage.area_figures(cov.world.district)
     assert len(ctx.captured_queries) == 2
 
 
@@ -150,16 +153,18 @@ def test_it_applies_the_districts_rule(cov):
     services.coverage_rule_save(
         actor=None, district=cov.world.district, min_members_for_single=4, min_staff_social_org=40
     )
-    c1 = selectors.area_figures(cov.world.c1)
+    c1 = unit_coverage.area_figures(cov.world.c1)
     assert rates(c1)["single"] == (1, 2)  # U1 (5), U2 (4); U4's 3 no longer due
     assert rates(c1)["social"] == (0, 0)  # U5's 35 staff are below 40
     assert c1.blank == 2  # U2, U6
-    district = selectors.area_figures(cov.world.district)
+    district = unit_coverage.area_figures(cov.world.district)
     assert rates(district)["social"] == (1, 1)  # U10 only
     assert district.blank == 3  # U2 U6 U9
     reasons = {
-        u.name: selectors.blank_reasons(u)
-        for u in selectors.blank_spots(ResidentUnit.objects.all(), rules=selectors.area_rules(cov.world.district))
+        u.name: unit_coverage.blank_reasons(u)
+        for u in unit_coverage.blank_spots(
+            ResidentUnit.objects.all(), rules=unit_coverage.area_rules(cov.world.district)
+        )
     }
     assert reasons["婆石甲科技有限公司"] == ["有党员 4 名（≥ 4 名），应单独组建党组织"]
 
@@ -171,7 +176,7 @@ def test_each_district_keeps_its_own_rule_across_the_deployment(cov):
     services.coverage_rule_save(actor=None, district=other, min_members_for_single=4, min_staff_social_org=40)
     ResidentUnit.objects.create(name="三灶社工中心", kind="social_organization", community=village, staff_count=35)
     ResidentUnit.objects.create(name="三灶物流公司", kind="enterprise", community=village, member_count=3)
-    everything = selectors.area_figures(None)
+    everything = unit_coverage.area_figures(None)
     assert everything.units == 16
     # 香洲区 (defaults): 3 social organizations ≥ 30 staff, 4 units due single; 金湾区 (40, 4): none.
     assert rates(everything)["social"] == (1, 3)
@@ -180,17 +185,19 @@ def test_each_district_keeps_its_own_rule_across_the_deployment(cov):
     services.coverage_rule_save(
         actor=None, district=cov.world.district, min_members_for_single=3, min_staff_social_org=31
     )
-    assert rates(selectors.area_figures(None))["social"] == (1, 2)  # U12's 30 staff no longer count
-    rows = selectors.area_breakdown(None)
+    assert rates(unit_coverage.area_figures(None))["social"] == (1, 2)  # U12's 30 staff no longer count
+    rows = unit_coverage.area_breakdown(None)
     assert [(r.label, r.figures.units) for r in rows] == [("香洲区", 14), ("金湾区", 2)]
 
 
 def test_the_blank_spot_list_says_why(cov):
     spots = list(
-        selectors.blank_spots(selectors.units_under_area(cov.world.c1), rules=selectors.area_rules(cov.world.c1))
+        unit_coverage.blank_spots(
+            unit_coverage.units_under_area(cov.world.c1), rules=unit_coverage.area_rules(cov.world.c1)
+        )
     )
     assert [u.name for u in spots] == ["婆石甲科技有限公司", "中珠新村业主委员会", "婆石长者服务中心"]
-    assert [selectors.blank_reasons(u) for u in spots] == [
+    assert [unit_coverage.blank_reasons(u) for u in spots] == [
         ["有党员 4 名（≥ 3 名），应单独组建党组织"],
         ["有党员 1 名，应单独或联合组建党组织"],
         ["从业人员 35 人的社会组织（≥ 30 人），应实现党组织覆盖"],
@@ -200,10 +207,10 @@ def test_the_blank_spot_list_says_why(cov):
 def test_the_figures_move_with_a_formation_change(cov):
     u2 = cov.units["U2"]
     services.unit_set_formation(actor=None, unit=u2, party_org=cov.j1)
-    c1 = selectors.area_figures(cov.world.c1)
+    c1 = unit_coverage.area_figures(cov.world.c1)
     assert rates(c1)["formation"] == (4, 5) and c1.blank == 2 and c1.due_single_joint == 2
     branch = services.unit_form_own_branch(actor=None, unit=u2, parent=cov.world.cc1)
-    c1 = selectors.area_figures(cov.world.c1)
+    c1 = unit_coverage.area_figures(cov.world.c1)
     assert rates(c1)["single"] == (2, 3) and branch.unit_id == u2.pk
 
 
@@ -212,7 +219,7 @@ def test_members_on_record_count_while_on_the_books(cov, status):
     from dangjian.people.models import Member
 
     Member.objects.create(name="新党员", workplace=cov.units["U5"], org=cov.world.eb, status=status)
-    assert rates(selectors.area_figures(cov.world.c1))["formation"] == (3, 6)
+    assert rates(unit_coverage.area_figures(cov.world.c1))["formation"] == (3, 6)
 
 
 def test_the_blank_spot_list_and_the_blank_figure_agree(cov):
@@ -220,16 +227,18 @@ def test_the_blank_spot_list_and_the_blank_figure_agree(cov):
         actor=None, district=cov.world.district, min_members_for_single=3, min_staff_social_org=35
     )
     for area in (cov.world.district, cov.world.s1, cov.world.c1, cov.world.c2, cov.world.c3, None):
-        rules = selectors.area_rules(area)
-        units = selectors.units_under_area(area)
-        assert selectors.blank_spots(units, rules=rules).count() == selectors.figures_of(units, rules=rules).blank
+        rules = unit_coverage.area_rules(area)
+        units = unit_coverage.units_under_area(area)
+        assert (
+            unit_coverage.blank_spots(units, rules=rules).count() == unit_coverage.figures_of(units, rules=rules).blank
+        )
 
 
 def test_a_node_the_childrens_and_the_kinds_figures_add_up(cov):
-    coverage = selectors.area_coverage(cov.world.district)
-    assert coverage.figures == selectors.area_figures(cov.world.district)
-    assert sum((row.figures for row in coverage.rows), selectors.Figures()) == coverage.figures
-    assert sum((row.figures for row in coverage.kinds), selectors.Figures()) == coverage.figures
+    coverage = unit_coverage.area_coverage(cov.world.district)
+    assert coverage.figures == unit_coverage.area_figures(cov.world.district)
+    assert sum((row.figures for row in coverage.rows), unit_coverage.Figures()) == coverage.figures
+    assert sum((row.figures for row in coverage.kinds), unit_coverage.Figures()) == coverage.figures
     assert [row.label for row in coverage.kinds] == ["机关", "非公企业", "社会组织", "医院", "物业服务企业", "业委会"]
 
 
@@ -238,8 +247,8 @@ def test_an_owners_committee_is_red_by_its_party_organization_not_by_members(cov
     w = cov.world
     typed = ResidentUnit.objects.get(name="婆石花园业主委员会")  # U7: an instructor, no organization
     ResidentUnit.objects.filter(pk=typed.pk).update(member_count=9)  # a typed count proves nothing
-    assert rates(selectors.area_figures(w.c1))["red_oc"] == (0, 2)
-    assert selectors.is_red(ResidentUnit.objects.get(pk=typed.pk)) is False
+    assert rates(unit_coverage.area_figures(w.c1))["red_oc"] == (0, 2)
+    assert unit_coverage.is_red(ResidentUnit.objects.get(pk=typed.pk)) is False
     body = login(w.users.community_worker).get(reverse("units:detail", args=[typed.public_id])).content.decode()
     assert "（尚无党组织，已由党建指导员实现工作覆盖）" in body
     zhongzhu = ResidentUnit.objects.get(name="中珠新村业主委员会")  # U6
@@ -247,7 +256,7 @@ def test_an_owners_committee_is_red_by_its_party_organization_not_by_members(cov
         actor=None, org_type="branch", name="中珠新村业委会党支部", parent=w.cc1, area=w.c1, unit=zhongzhu
     )
     ResidentUnit.objects.filter(pk=zhongzhu.pk).update(party_org=branch)
-    f = selectors.area_figures(w.c1)
+    f = unit_coverage.area_figures(w.c1)
     assert (rates(f)["red_oc"], rates(f)["work_oc"]) == ((1, 2), (2, 2))
     assert str(f.red_owners_committee_share) == "50.0%" and str(f.owners_committee_work_share) == "100.0%"
-    assert selectors.is_red(ResidentUnit.objects.get(pk=zhongzhu.pk)) is True
+    assert unit_coverage.is_red(ResidentUnit.objects.get(pk=zhongzhu.pk)) is True

@@ -2,7 +2,7 @@ import pytest
 
 from dangjian.core.validators import validate_credit_code
 from dangjian.territory.models import Area
-from dangjian.units import selectors
+from dangjian.units import coverage as unit_coverage
 from dangjian.units.models import AdjunctMember, Alliance, CoverageRule, ResidentUnit
 
 
@@ -19,11 +19,13 @@ def test_the_demo_district_has_believable_coverage(built):
         assert unit.pinyin
     district = Area.objects.get(name="香洲区")
     assert CoverageRule.objects.filter(district=district).exists()
-    figures = selectors.area_figures(district)
+    figures = unit_coverage.area_figures(district)
     for rate in (figures.single_rate, figures.formation_rate, figures.org_coverage, figures.social_coverage):
         assert 0 < rate.num < rate.den  # neither empty nor 100 %
     assert 0 < figures.blank <= 6
-    names = {u.name for u in selectors.blank_spots(ResidentUnit.objects.all(), rules=selectors.area_rules(district))}
+    names = {
+        u.name for u in unit_coverage.blank_spots(ResidentUnit.objects.all(), rules=unit_coverage.area_rules(district))
+    }
     assert {"珠海拱北跨境电商有限公司", "珠海香湾长者关爱服务中心"} <= names
     assert (figures.owners_committees, figures.red_owners_committees) == (2, 1)
     joint = built.orgs["景山社区非公企业联合党支部"]

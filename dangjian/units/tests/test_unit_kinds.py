@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dangjian.territory import services as territory_services
-from dangjian.units import selectors, services
+from dangjian.units import coverage as unit_coverage
+from dangjian.units import services
 from dangjian.units.forms import UnitForm
 from dangjian.units.models import ResidentUnit, UnitKindOption
 
@@ -34,7 +35,7 @@ def test_a_district_adds_its_own_kind_beside_the_defaults_and_switches_one_off(w
     assert unit.get_kind_display() == "律师协会"
     body = login(world.users.community_worker).get(reverse("units:detail", args=[unit.public_id])).content.decode()
     assert "律师协会" in body
-    rows = selectors.kind_breakdown(ResidentUnit.objects.all(), rules=selectors.area_rules(world.district))
+    rows = unit_coverage.kind_breakdown(ResidentUnit.objects.all(), rules=unit_coverage.area_rules(world.district))
     assert "律师协会" in [r.label for r in rows]
     # Another district does not offer it: the kind is refused with a clear message.
     other = territory_services.area_create(actor=None, level="district", name="金湾区", parent=None)

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from dangjian.centers import services as center_services
 from dangjian.centers.models import Activity
+from dangjian.centers.services import activities as center_services
 from dangjian.people.models import Member
 from dangjian.registration.tests.conftest import citizen_id
 from dangjian.volunteering import services

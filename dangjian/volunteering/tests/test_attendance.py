@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dangjian.audit.models import AuditEvent
-from dangjian.centers import services as center_services
 from dangjian.centers.models import SignUpStatus
+from dangjian.centers.services import activities as center_services
 from dangjian.points.models import PointEntry
 from dangjian.timebank import services as timebank
 from dangjian.timebank.models import Journal
-from dangjian.volunteering import services, tokens
+from dangjian.volunteering import attendance, services, tokens
 from dangjian.volunteering.models import Attendance, VolunteerSettings
 
 from .conftest import move_activity
@@ -30,7 +30,7 @@ def started(vol, *, minutes_ago=5, length=2 * H):
 
 
 def scan(vol, user, now, expected):
-    return services.scan(actor=user, token=token_for(vol, now), expected=expected, now=now)
+    return attendance.scan(actor=user, token=token_for(vol, now), expected=expected, now=now)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_it_credits_once_on_double_scan_and_retry(vol, world):
     third = scan(vol, member, vol.now + H + 2 * M, "check_in")  # a third scan later on
     assert third.step == "nothing" and "已签退" in third.message
     att = Attendance.objects.get()
-    services._credit(att, actor=None, title="retry")  # a retried credit changes nothing
+    attendance._credit(att, actor=None, title="retry")  # a retried credit changes nothing
     assert Journal.objects.filter(key__startswith="volunteering:").count() == 1
     assert timebank.balance(member) == att.hours
     assert PointEntry.objects.filter(member=vol.member, rule__code="service_hour").count() == 1
@@ -123,14 +123,14 @@ def test_it_refuses_people_not_signed_up_and_the_waiting_list(vol, world):
         scan(vol, world.users.resident, vol.now, "check_in")
     # Before the start, the scan page offers the sign-up while places remain.
     move_activity(vol.activity, start=vol.now + H, end=vol.now + 3 * H)
-    target = services.resolve(
+    target = attendance.resolve(
         user=world.users.resident, scanned=tokens.read_token(token_for(vol, vol.now)), now=vol.now
     )
     assert target.signup is None and target.can_sign_up
     center_services.signup_create(actor=world.users.resident, activity=vol.activity)  # the second place
     waiting = center_services.signup_create(actor=world.users.grid_worker, activity=vol.activity)
     assert waiting.status == SignUpStatus.WAITLISTED
-    target = services.resolve(
+    target = attendance.resolve(
         user=world.users.unit_contact, scanned=tokens.read_token(token_for(vol, vol.now)), now=vol.now
     )
     assert not target.can_sign_up  # full
@@ -143,7 +143,7 @@ def test_it_refuses_expired_codes(vol, world):
     started(vol)
     old = token_for(vol, vol.now - 25 * M)
     with pytest.raises(ValidationError, match="过期"):
-        services.scan(actor=world.users.member, token=old, expected="check_in", now=vol.now)
+        attendance.scan(actor=world.users.member, token=old, expected="check_in", now=vol.now)
     assert not Attendance.objects.exists()
 
 
@@ -155,10 +155,10 @@ def test_it_audits_a_correction_and_recredits_through_reversals(vol, world):
     att = Attendance.objects.get()
     assert att.hours == Decimal("1.7") and timebank.balance(member) == Decimal("1.7")
     with pytest.raises(ValidationError, match="原因"):
-        services.attendance_correct(
+        attendance.attendance_correct(
             actor=worker, source=vol.signup, note=" ", checked_in_at=start, checked_out_at=start + 2 * H
         )
-    services.attendance_correct(
+    attendance.attendance_correct(
         actor=worker, source=vol.signup, note="签退时手机没电", checked_in_at=start, checked_out_at=start + 2 * H
     )
     att.refresh_from_db()
@@ -170,14 +170,14 @@ def test_it_audits_a_correction_and_recredits_through_reversals(vol, world):
     event = AuditEvent.objects.filter(object_id=str(att.public_id), actor=worker).get()
     assert event.changes["reason"] == [None, "签退时手机没电"] and "hours" in event.changes
     # Marked absent: everything credited is reversed.
-    services.attendance_correct(actor=worker, source=vol.signup, note="核实未到场", absent=True)
+    attendance.attendance_correct(actor=worker, source=vol.signup, note="核实未到场", absent=True)
     att.refresh_from_db()
     assert (att.verified, att.hours, att.credited_hours) == (False, Decimal("0"), Decimal("0"))
     assert timebank.balance(member) == Decimal("0.0")
     assert sum(e.points for e in PointEntry.objects.filter(member=vol.member)) == 0
     # The same correction again changes nothing more.
     journals = Journal.objects.count()
-    services.attendance_correct(actor=worker, source=vol.signup, note="核实未到场", absent=True)
+    attendance.attendance_correct(actor=worker, source=vol.signup, note="核实未到场", absent=True)
     assert Journal.objects.count() == journals
 
 
@@ -185,14 +185,14 @@ def test_it_lets_only_the_territorys_workers_correct(vol, world):
     started(vol, minutes_ago=150)
     for outsider in (world.users.community_worker_outsider, world.users.member, world.users.grid_worker):
         with pytest.raises(ValidationError, match="辖区"):
-            services.attendance_correct(actor=outsider, source=vol.signup, note="x", absent=True)
-    services.attendance_correct(actor=world.users.subdistrict_admin, source=vol.signup, note="补录", absent=True)
+            attendance.attendance_correct(actor=outsider, source=vol.signup, note="x", absent=True)
+    attendance.attendance_correct(actor=world.users.subdistrict_admin, source=vol.signup, note="补录", absent=True)
 
 
 def test_it_refuses_corrections_with_times_out_of_order(vol, world):
     start = started(vol, minutes_ago=150).start
     with pytest.raises(ValidationError, match="晚于签到"):
-        services.attendance_correct(
+        attendance.attendance_correct(
             actor=world.users.community_worker,
             source=vol.signup,
             note="补录",
@@ -206,13 +206,13 @@ def test_it_checks_in_and_out_at_a_post_shift(vol, world):
     signup = services.shift_signup_create(actor=member, shift=vol.shift, now=vol.now)
     start = vol.shift.start
     post_token = token_for(vol, start - 10 * M, kind="post")
-    first = services.scan(actor=member, token=post_token, expected="check_in", now=start - 10 * M)
+    first = attendance.scan(actor=member, token=post_token, expected="check_in", now=start - 10 * M)
     assert first.attendance.shift_signup == signup
     later = token_for(vol, start + 70 * M, kind="post")
-    done = services.scan(actor=member, token=later, expected="check_out", now=start + 70 * M)
+    done = attendance.scan(actor=member, token=later, expected="check_out", now=start + 70 * M)
     assert done.attendance.verified and done.attendance.hours == Decimal("1.2")
     assert timebank.balance(member) == Decimal("1.2")
     # Shifts earn service hours; attending an activity is an activity's own rule.
     assert not PointEntry.objects.filter(member=vol.member, rule__code="activity_attendance").exists()
     with pytest.raises(ValidationError, match="没有报名的班次"):
-        services.scan(actor=world.users.resident, token=later, expected="check_in", now=start + 70 * M)
+        attendance.scan(actor=world.users.resident, token=later, expected="check_in", now=start + 70 * M)

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dangjian.centers import services as center_services
 from dangjian.centers.models import Activity
+from dangjian.centers.services import activities as center_services
 from dangjian.demo.accounts import DEMO_PASSWORD
 from dangjian.volunteering import services
 from dangjian.volunteering.models import Attendance, FixedGroup, Team

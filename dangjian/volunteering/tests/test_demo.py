@@ -3,10 +3,10 @@
 import random
 from decimal import Decimal
 
+from dangjian.demo import volunteering as demo_data
 from dangjian.demo.builder import Built
 from dangjian.territory.models import Area
 from dangjian.timebank import services as timebank
-from dangjian.volunteering import demo_data
 from dangjian.volunteering.models import Attendance, Shift, Team, TeamActivity
 
 

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import reverse
 
-from dangjian.centers import services as center_services
+from dangjian.centers.services import activities as center_services
 from dangjian.volunteering import services, tokens
 from dangjian.volunteering.models import Attendance, ServicePost, Team
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.cases.duty_services import calendar_load
+from dangjian.cases.duty.services import calendar_load
 from dangjian.imports.workbook import Sheet, WorkbookError, compact, is_blank, parse_date, text
 
 # The package names its holidays in English.

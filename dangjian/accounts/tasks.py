@@ -1,0 +1,10 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .throttle import purge_old_failures
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def nightly_login_failures_purge() -> dict:
+    """Every night: drop the login failures that no longer count towards a throttle."""
+    return {"login_failures": purge_old_failures()}

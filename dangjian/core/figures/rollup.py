@@ -1,0 +1,114 @@
+"""Grouped reads of figures per territory node and period, and the shapes a report comes in.
+
+A cohort is a queryset of rows placed in the territory tree by `area_path` (the deepest node a row
+is placed in). Per child of a node the query groups by the path prefix of the child's length, which
+*is* the child's path whatever its level, so one grouped query answers for every child; nothing is
+read per node or per row. The trend is one more grouped query by day, week or month.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Aggregate, Func, QuerySet
+from django.db.models.functions import Substr, TruncDate, TruncMonth, TruncWeek
+from django.utils.translation import gettext as _
+
+from dangjian.core.periods import Period
+from dangjian.core.scoping import scope_for
+from dangjian.core.tree import STEP
+
+
+def share(part: int, whole: int) -> float | None:
+    """part of whole in per cent, one decimal (None when there is no whole)."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Row:
+    """A row of a drill-down table: a child node (`area` set: its link goes down a level), the rows
+    placed on the node itself (no area), or another group an app adds (e.g. departments)."""
+
+    key: str
+    label: str
+    figures: Any
+    area: Any = None
+    url: str = ""
+
+
+@dataclass(kw_only=True)
+class Report:
+    """The figures of a node for a period: the total, a row per child, and the trend."""
+
+    node: Any
+    period: Period
+    total: Any
+    children: list[Row] = field(default_factory=list)
+    trend: dict[str, Any] = field(default_factory=dict)
+
+
+def home_node(user: Any, nodes: QuerySet) -> Any:
+    """Where a user's figures start: the node of their scope, or the first district (the first root
+    of the tree) for a user who sees everything; None for a user without a territorial scope."""
+    scope = scope_for(user)
+    if scope.everything:
+        return nodes.filter(depth=1).order_by("path").first()
+    if scope.area_path:
+        return nodes.filter(path=scope.area_path).first()
+    return None
+
+
+def child_key(node: Any, field_name: str = "area_path") -> Substr:
+    """The path of the child of `node` a row lies under (the node's own path for rows placed on it)."""
+    return Substr(field_name, 1, (node.depth + 1) * STEP)
+
+
+def child_rows(node: Any, by_child: Mapping[str, Any], empty: Callable[[], Any], row: type[Row] = Row) -> list[Row]:
+    """One row per child of `node` (all of them, zeros included, in path order), and one more for the
+    rows placed on the node itself when there are any."""
+    children = type(node)._default_manager.filter(parent=node).order_by("path")
+    rows = [row(c.path, c.name, by_child[c.path] if c.path in by_child else empty(), area=c) for c in children]
+    if node.path in by_child:
+        rows.append(row(node.path, str(_("未定位到下级")), by_child[node.path]))
+    return rows
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def trend(
+    qs: QuerySet, period: Period, field_name: str, counts: Mapping[str, Aggregate], *, weeks: bool = False
+) -> dict[str, Any]:
+    """Counts per day (periods up to 62 days), per week (up to two years, when `weeks`) or per month,
+    every bucket of the period listed, zeros included: {"unit", "labels", <count name>: [...]}."""
+    trunc: Func
+    if period.days <= 62:
+        unit, trunc, first = "day", TruncDate(field_name), period.date_from
+    elif weeks and period.days <= 366 * 2:
+        unit, trunc = "week", TruncWeek(field_name)
+        first = period.date_from - datetime.timedelta(days=period.date_from.weekday())
+    else:
+        unit, trunc, first = "month", TruncMonth(field_name), period.date_from.replace(day=1)
+    found: dict[datetime.date, dict[str, int]] = {}
+    for row in qs.annotate(bucket=trunc).values("bucket").annotate(**counts).order_by():
+        bucket = row["bucket"]
+        day = bucket.date() if isinstance(bucket, datetime.datetime) else bucket
+        into = found.setdefault(day, dict.fromkeys(counts, 0))
+        for name in counts:
+            into[name] += row[name]
+    days = []
+    day = first
+    while day <= period.date_to:
+        days.append(day)
+        day = _next_month(day) if unit == "month" else day + datetime.timedelta(days=7 if unit == "week" else 1)
+    out: dict[str, Any] = {
+        "unit": unit,
+        "labels": [f"{d:%Y-%m}" if unit == "month" else d.isoformat() for d in days],
+    }
+    for name in counts:
+        out[name] = [found.get(d, {}).get(name, 0) for d in days]
+    return out

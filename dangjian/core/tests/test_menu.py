@@ -1,0 +1,100 @@
+"""The menu each app declares (its navigation.py), as each role sees it: order, labels and visibility."""
+
+import pytest
+from django.urls import reverse
+
+from dangjian.core.navigation import menu, nav_for
+from dangjian.core.scoping import Scope
+
+# key: (label, url name, icon), in menu order.
+ITEMS = {
+    "home": ("首页", "dashboard:home", "house"),
+    "case_patrol": ("巡查上报", "cases:patrol", "clipboard-pen"),
+    "cases_desk": ("接诉即办", "cases:list", "phone-call"),
+    "demands_desk": ("需求派单", "demands:desk", "send"),
+    "demand_new": ("我要点单", "demands:new", "circle-plus"),
+    "demand_board": ("认领需求", "demands:board", "hand"),
+    "demand_tasks": ("我的接单", "demands:tasks", "list-checks"),
+    "points_mine": ("我的积分", "points:mine", "award"),
+    "case_report": ("我要反映", "cases:report", "message-square-warning"),
+    "demand_mine": ("我的需求", "demands:mine", "list"),
+    "case_mine": ("我的诉求", "cases:mine", "message-square-text"),
+    "whistles": ("吹哨报到", "cases:whistle_board", "megaphone"),
+    "registration": ("双报到", "registration:home", "user-check"),
+    "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
+    "timebank_mine": ("时间银行", "timebank:mine", "hourglass"),
+    "timebank_community": ("时间银行", "timebank:community", "hourglass"),
+    "points_manage": ("积分管理", "points:ranking", "award"),
+    "demand_insight": ("服务清单", "demands:figures", "chart-column"),
+    "cases_claim": ("认领事件", "cases:claim_board", "hand-helping"),
+    "residents": ("居民", "people:resident_home", "users"),
+    "members": ("党员", "people:member_list", "star"),
+    "my_member": ("我的党员信息", "people:my_member", "id-card"),
+    "territory": ("属地", "territory:tree", "network"),
+    "orgs": ("党组织", "orgs:tree", "flag"),
+    "map": ("地图", "territory:map_home", "map"),
+    "units": ("驻区单位", "units:list", "building-2"),
+    "coverage": ("组建覆盖", "units:coverage", "chart-pie"),
+    "weak_orgs": ("软弱涣散", "orgs:weak_list", "triangle-alert"),
+    "liaisons": ("包联", "people:liaison_list", "handshake"),
+    "centers": ("服务中心", "centers:list", "landmark"),
+    "imports": ("导入", "imports:home", "upload"),
+    "bookings": ("我的预约", "centers:my_bookings", "calendar-clock"),
+    "duty": ("权责清单", "cases:duty_list", "scroll-text"),
+    "case_figures": ("办件统计", "cases:figures", "chart-bar"),
+    "open311_clients": ("接口密钥", "open311:clients", "key-round"),
+    "users": ("账号", "accounts:user_list", "user-cog"),
+    "audit": ("审计", "audit:list", "shield-check"),
+}
+
+MENUS = {
+    "district_admin": "home cases_desk demands_desk whistles registration volunteering points_manage demand_insight "
+    "residents members territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
+    "case_figures open311_clients users audit",
+    "subdistrict_admin": "home cases_desk demands_desk whistles registration volunteering points_manage "
+    "demand_insight residents members territory orgs map units coverage weak_orgs liaisons centers imports "
+    "bookings duty case_figures users",
+    "community_worker": "home cases_desk demands_desk whistles registration volunteering timebank_community "
+    "points_manage demand_insight residents members territory orgs map units coverage weak_orgs liaisons centers "
+    "imports bookings duty case_figures",
+    "grid_worker": "home case_patrol cases_desk volunteering residents territory orgs map liaisons imports bookings",
+    "party_member": "home demand_board demand_tasks points_mine case_report registration volunteering "
+    "timebank_mine cases_claim my_member bookings",
+    "unit_contact": "home demand_board demand_tasks registration cases_claim units bookings",
+    "department_staff": "home cases_desk whistles bookings case_figures",
+    "resident": "home demand_new case_report demand_mine case_mine volunteering timebank_mine bookings",
+    "superuser": " ".join(ITEMS),
+}
+
+
+def test_the_declared_menu_is_every_item_in_order_with_its_label_url_and_icon():
+    assert [(i.key, str(i.label), i.url_name, i.icon) for i in menu()] == [(k, *v) for k, v in ITEMS.items()]
+
+
+@pytest.mark.parametrize("role", sorted(MENUS))
+def test_each_role_sees_its_menu(role):
+    assert [i.key for i in menu() if i.allows(role)] == MENUS[role].split()
+
+
+def test_the_rendered_menu_follows_the_active_role(world):
+    worker = world.users.community_worker
+    items = nav_for(worker)
+    assert [i["key"] for i in items] == MENUS["community_worker"].split()
+    assert items[1] == {
+        "key": "cases_desk",
+        "label": "接诉即办",
+        "url": reverse("cases:list"),
+        "icon": "phone-call",
+        "primary": True,
+    }
+    assert [i["key"] for i in nav_for(world.users.resident)] == MENUS["resident"].split()
+
+
+def test_a_superuser_without_a_role_sees_everything_and_with_one_sees_that_roles_menu(db, monkeypatch):
+    from dangjian.conftest import make_user
+
+    root = make_user("root")
+    root.is_superuser = True
+    assert [i["key"] for i in nav_for(root)] == list(ITEMS)
+    monkeypatch.setattr("dangjian.core.scoping._resolver", lambda user: Scope(role="resident"))
+    assert [i["key"] for i in nav_for(root)] == MENUS["resident"].split()

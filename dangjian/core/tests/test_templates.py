@@ -1,0 +1,22 @@
+"""Template source rules the template engine does not enforce."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+TEMPLATES = sorted(Path(settings.BASE_DIR, "dangjian").rglob("templates/**/*.html"))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_no_comment_spans_lines(path):
+    # Django's {# #} comment is one line only: one spread over lines is printed on the page as text.
+    unclosed = [n for n, line in enumerate(path.read_text().splitlines(), 1) if "{#" in line and "#}" not in line]
+    assert unclosed == [], "use {% comment %} for a comment over several lines"
+
+
+def test_the_rule_sees_a_comment_over_two_lines(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("{# one\n two #}\n")
+    with pytest.raises(AssertionError):
+        test_no_comment_spans_lines(page)

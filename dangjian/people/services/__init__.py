@@ -1,0 +1,1 @@
+"""Writes of the people app, by sub-domain: members, accounts, residents, liaisons."""

@@ -1,0 +1,1 @@
+"""Pages for members, the household register and liaisons. Thin: parse, call a service, render."""
