@@ -15,7 +15,7 @@ Then times, as the pages run them (median and p95 over --calls calls):
 - the community worker's case list (cases.selectors.case_list, 20 a page): count + page 1, and
   count + a deep page, unfiltered and with filters (status, overdue, a search by number);
 - the department's inbox (the list's 待签收 / 处置中 / 已超期 tabs of its own cases) and tab counts;
-- the figures rollup (cases.figures.case_figures) for the whole city and for one subdistrict, this
+- the figures rollup (cases.figures.selectors.case_figures) for the whole city and for one subdistrict, this
   month and this year.
 Prints the query plans of the list and of the city rollup. Prints figures; asserts nothing.
 """
@@ -141,11 +141,13 @@ def main() -> None:
     from django.core.paginator import Paginator
     from django.db import connection
     from django.db.models import Count
+    from django.db.models.functions import Substr
     from django.utils import timezone
 
     from dangjian.cases import selectors
     from dangjian.cases.figures import selectors as figures
     from dangjian.cases.models import Case, CaseStatus
+    from dangjian.core import periods
     from dangjian.core.scoping import prefix_q
     from dangjian.demo.bulk_cases import generate_cases
     from dangjian.territory.models import Area, Level
@@ -228,9 +230,9 @@ def main() -> None:
     admin = users["district_admin"]
     today = timezone.localdate()
     periods = {
-        "this month": figures.period_for("this_month", today=today),
-        "this year": figures.period_for("this_year", today=today),
-        "last 365 days": figures.Period("custom", today - datetime.timedelta(days=364), today),
+        "this month": periods.period_for("this_month", today=today),
+        "this year": periods.period_for("this_year", today=today),
+        "last 365 days": periods.Period("custom", today - datetime.timedelta(days=364), today),
     }
     for node, who in ((district, "city"), (subdistrict, "subdistrict")):
         for pname, period in periods.items():
@@ -256,7 +258,7 @@ def main() -> None:
     for node, who, pname in ((district, "city", "last 365 days"), (subdistrict, "subdistrict", "this month")):
         period = periods[pname]
         qs = figures.cohort(user=admin, node=node, department=None, period=period)
-        key = figures.Substr("area_path", 1, (node.depth + 1) * 4)
+        key = Substr("area_path", 1, (node.depth + 1) * 4)
         grouped = qs.annotate(child=key).values("child").annotate(**figures._aggregates(timezone.now())).order_by()
         sql, params = grouped.query.sql_with_params()
         line(f"plan, {who} rollup by child, {pname}", "\n    " + plan(sql, params))

@@ -12,7 +12,7 @@ PostgreSQL): submitted over the last 365 days, in every state, unevenly over the
 Then times (median and p95 over --calls calls):
 - the community worker's demand list (demands.selectors.desk_list, 20 a page): count + page 1;
 - the busiest community's three lists of the five lists (需求、服务、评价清单): count + page 1;
-- the figures rollup (demands.figures.demand_figures: total + children in one GROUP BY each, + trend)
+- the figures rollup (demands.insight.figures.demand_figures: total + children in one GROUP BY each, + trend)
   for the whole city and for the busiest community, this year; the three lists' counts for the city.
 Prints the query plans of the list and of the city rollup. Prints figures; asserts nothing.
 """
@@ -104,6 +104,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.db.models import Count
 
+    from dangjian.core import periods
     from dangjian.demands import lists, selectors
     from dangjian.demands.insight import figures
     from dangjian.demands.models import Demand
@@ -153,8 +154,8 @@ def main() -> None:
         timings, (count, _rows) = timed(page, args.calls)
         report(f"five lists · {name}: count ({count}) + page 1", timings)
 
-    this_year = figures.period_for("this_year")
-    last_365 = figures.period_for(
+    this_year = periods.period_for("this_year")
+    last_365 = periods.period_for(
         "custom", this_year.date_to.replace(year=this_year.date_to.year - 1), this_year.date_to
     )
     for label, user, node, period in (
