@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dangjian.centers.models import Activity
 from dangjian.centers.services import activities as center_services
@@ -42,7 +43,7 @@ def test_a_member_scans_the_workers_qr_to_check_in_and_out(new_browser, demo):
     worker.open_nav("volunteering")
     page.click("text=量血压志愿服务")
     qr = page.locator("[data-testid=qr]")
-    assert qr.locator("svg").count() == 1
+    expect(qr.locator("svg")).to_have_count(1)  # waits for the activity page
     scan_url = qr.get_attribute("data-scan-url")
     worker.assert_fits()
     worker.shot("volunteering-attendance-qr")
