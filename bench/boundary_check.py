@@ -1,6 +1,10 @@
 """Grid-boundary validation (territory.boundaries) against a district of drawn grids.
 
-    DEBUG=1 .venv/bin/python bench/boundary_check.py [--grids 5000 | --small] [--repeat 30]
+    DEBUG=1 .venv/bin/python bench/boundary_check.py [--size small|city|province | --grids N | --small]
+        [--repeat 30]
+
+Sizes: small 300 grids and 15 calls (make bench; --small is the same), city 600 grids (the city
+bulk tree's), province 5,000 grids in one district (the largest district of a province).
 
 Builds its own data in bulk (dangjian.demo.bulk.insert_tree, no service call per grid): a
 jittered lattice (dangjian.demo.lattice) where every community is a block of 3 × 2 cells with
@@ -28,7 +32,7 @@ import random
 import time
 import urllib.parse
 
-from _setup import describe_db, line, median, percentile, quiet_debug, setup_django
+from _setup import add_size_argument, describe_db, line, median, percentile, quiet_debug, setup_django, sized
 
 SQLITE_FILE = "bench_boundary.sqlite3"
 BLOCK_COLS, BLOCK_ROWS = 3, 2  # lattice cells per community
@@ -205,13 +209,16 @@ def count_queries(fn) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grids", type=int, default=5000, help="drawn grids in the district (default 5000)")
-    parser.add_argument("--small", action="store_true", help="300 grids and fewer repeats (make bench)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed calls per figure (imports: a third)")
+    add_size_argument(parser)
+    parser.add_argument("--grids", type=int, default=None, help="drawn grids in the district (default: by size)")
+    parser.add_argument("--small", action="store_true", help="the same as --size small")
+    parser.add_argument("--repeat", type=int, default=None, help="timed calls per figure (imports: a third)")
     parser.add_argument("--seed", type=int, default=2602)
     args = parser.parse_args()
     if args.small:
-        args.grids, args.repeat = 300, min(args.repeat, 15)
+        args.size = "small"
+    args.grids = args.grids or sized(args.size, 300, 600, 5000)
+    args.repeat = args.repeat or sized(args.size, 15, 30, 30)
 
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
@@ -331,20 +338,14 @@ def main() -> None:
             refusal, result = result, f"refused, {len(result)} messages"
         rows.append((label, times, queries, str(result)))
 
-    print()
-    print(f"grids in the district: {layout['grids']}   calls per figure: {args.repeat} (import, subdistrict: fewer)")
-    header = f"{'case':<52} {'median ms':>10} {'p95 ms':>9} {'calls':>6} {'queries':>8} {'area SELECTs':>13}  result"
-    print(header)
-    print("-" * len(header))
     for label, times, (queries, selects), result in rows:
-        print(
-            f"{label:<52} {median(times):>10.2f} {percentile(times, 95):>9.2f} {len(times):>6} "
-            f"{queries:>8} {selects:>13}  {result}"
+        line(
+            label,
+            f"median {median(times):.2f} ms, p95 {percentile(times, 95):.2f} ms ({len(times)} calls, "
+            f"{queries} queries, {selects} area SELECTs; {result})",
         )
-    print()
-    print("refusal messages of (b):")
     for message in refusal or []:
-        print(f"  - {message}")
+        line("(b) refusal message", message)
 
 
 if __name__ == "__main__":

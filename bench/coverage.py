@@ -1,8 +1,11 @@
-"""Formation and coverage figures (units.selectors) on a province: 100,000 resident units, 1,000,000 members.
+"""Formation and coverage figures (units.coverage): up to a province, 100,000 resident units, 1,000,000 members.
 
-    DEBUG=1 .venv/bin/python bench/coverage.py [--calls 30] [--sample 10] [--seed 7]
+    DEBUG=1 .venv/bin/python bench/coverage.py [--size small|city|province] [--calls N] [--sample 10] [--seed 7]
 
-On var/bench_coverage.sqlite3 unless DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/
+Sizes: small = the city tree (130 communities) with 2,000 units and 20,000 members (make bench);
+city = the city tree with 10,000 units and 100,000 members; province = as below.
+
+On var/bench_coverage[_<size>].sqlite3 unless DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/
 dj_units_bench). Builds, if the database does not hold them yet: the province scale with the bulk
 builder (dangjian.demo.bulk.build_scale("province"): 100 districts, 10,000 communities, 50,000
 organizations), then ~100,000 resident units (about a third in their own branch, small ones in
@@ -26,11 +29,14 @@ import sys
 import time
 import tracemalloc
 
-from _setup import describe_db, line, median, percentile, quiet_debug, setup_django
+from _setup import add_size_argument, describe_db, line, median, percentile, quiet_debug, setup_django
 
-PROVINCE_ORGS = 50_000
-UNITS = 100_000
-MEMBERS = 1_000_000
+# size: (bulk tree, resident units, members)
+DATA = {
+    "small": ("city", 2_000, 20_000),
+    "city": ("city", 10_000, 100_000),
+    "province": ("province", 100_000, 1_000_000),
+}
 BATCH = 5_000
 
 # (kind, weight, staff range)
@@ -55,7 +61,9 @@ REGISTRATION = {
 }
 
 
-def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[str, int]:
+def build_units_and_members(
+    rng: random.Random, units_total: int, members_total: int, progress: bool = True
+) -> dict[str, int]:
     from django.db import connection, reset_queries, transaction
     from django.db.models import OuterRef, Subquery
     from tqdm import tqdm
@@ -76,12 +84,17 @@ def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[s
         .order_by("path")
         .values_list("area_id", "pk")
     )
-    counts = distribute(UNITS, len(communities), rng, lo=1)
+    counts = distribute(units_total, len(communities), rng, lo=1)
     weights = [w for _k, w, _s in KINDS]
     serial = 0
     built: dict[str, int] = {}
     bar = tqdm(
-        total=UNITS + MEMBERS, file=sys.stderr, unit="行", desc="单位与党员", disable=not progress, mininterval=1
+        total=units_total + members_total,
+        file=sys.stderr,
+        unit="行",
+        desc="单位与党员",
+        disable=not progress,
+        mininterval=1,
     )
     with transaction.atomic():
         # Joint branches first (one in every third community), so units can point at them when created.
@@ -195,7 +208,7 @@ def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[s
             on_record = reported if rng.random() < 0.9 else max(0, reported + rng.randint(-2, 3))
             org_id = branch_of.get(unit_pk) or org_pk or committee_of.get(community_id)
             for _m in range(on_record):
-                if total >= MEMBERS:
+                if total >= members_total:
                     break
                 pending_members.append(
                     Member(
@@ -211,7 +224,7 @@ def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[s
                 if len(pending_members) >= BATCH:
                     flush_members()
         community_ids = [c for c, _n in communities]
-        while total < MEMBERS:
+        while total < members_total:
             community_id = rng.choice(community_ids)
             pending_members.append(
                 Member(
@@ -247,34 +260,40 @@ def build_units_and_members(rng: random.Random, progress: bool = True) -> dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=30, help="timed calls per level (default 30)")
+    add_size_argument(parser)
+    parser.add_argument("--calls", type=int, default=None, help="timed calls per level (default 10 small, else 30)")
     parser.add_argument("--sample", type=int, default=10, help="nodes sampled per level (default 10)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    scale, units_total, members_total = DATA[args.size]
+    if args.calls is None:
+        args.calls = 10 if args.size == "small" else 30
 
-    setup_django("bench_coverage.sqlite3")
+    setup_django("bench_coverage.sqlite3" if args.size == "province" else f"bench_coverage_{args.size}.sqlite3")
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dangjian.demo.bulk import build_scale
+    from dangjian.demo.bulk import SCALES, build_scale
     from dangjian.orgs.models import PartyOrg
     from dangjian.people.models import Member
     from dangjian.territory.models import Area, Level
-    from dangjian.units import selectors
+    from dangjian.units import coverage as selectors
     from dangjian.units.models import ResidentUnit
 
     line("database", describe_db())
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     line("migrate", f"{time.perf_counter() - started:.1f}", "s")
-    if PartyOrg.objects.count() < PROVINCE_ORGS:
+    if PartyOrg.objects.count() < SCALES[scale].orgs:
         started = time.perf_counter()
-        build_scale("province", seed=440402)
-        line("province scale built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
-    if ResidentUnit.objects.count() < UNITS:
+        build_scale(scale, seed=440402, progress=args.size != "small")
+        line(f"{scale} scale built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
+    if ResidentUnit.objects.count() < units_total:
         started = time.perf_counter()
-        built = build_units_and_members(random.Random(args.seed))
+        built = build_units_and_members(
+            random.Random(args.seed), units_total, members_total, progress=args.size != "small"
+        )
         line("units and members built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
         line("built", ", ".join(f"{k} {v}" for k, v in built.items()))
     quiet_debug()
@@ -297,7 +316,8 @@ def main() -> None:
         first = list(selectors.blank_spots(units, rules=rules)[:20])
         return coverage.figures, coverage.figures.blank, first
 
-    levels = [("province (all 100 districts)", [None])]
+    districts = Area.objects.filter(level=Level.DISTRICT).count()
+    levels = [(f"whole deployment (all {districts} districts)", [None])]
     for level in (Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY):
         ids = list(Area.objects.filter(level=level).order_by("path").values_list("pk", flat=True))
         picked = sorted(rng.sample(ids, min(args.sample, len(ids))))
@@ -332,10 +352,10 @@ def main() -> None:
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         line(
-            f"{label}: units per node {min(sizes)}-{max(sizes)}; first node: 单建率 {figures.single_rate} "
+            f"{label}: units per node; first node's figures",
+            f"{min(sizes)}-{max(sizes)}; 单建率 {figures.single_rate} "
             f"({figures.single_rate.num}/{figures.single_rate.den}), 组建率 {figures.formation_rate}, "
             f"组织覆盖率 {figures.org_coverage}, 工作覆盖率 {figures.work_coverage}, 空白点 {blank_count}",
-            "",
         )
         line(
             f"  area_figures ({calls} calls, {figure_queries} queries per call)",

@@ -1,8 +1,14 @@
-"""Time and memory of `demo_district --scale city` on a fresh database.
+"""Time and memory of `demo_district --scale city|province` on a fresh database.
 
-    DEBUG=1 .venv/bin/python bench/demo_scale.py [--scale city] [--no-tracemalloc] [--no-demo]
+    DEBUG=1 .venv/bin/python bench/demo_scale.py [--size small|city|province] [--scale city|province]
+        [--no-tracemalloc] [--no-demo]
 
-SQLite: var/bench_demo.sqlite3, deleted first. PostgreSQL (DATABASE_URL=postgres://.../NAME):
+Sizes: small = the city bulk build once (no traced run, no services-built district: make bench);
+city = the city bulk build, its traced run and the services-built district; province = the same
+with the province bulk build. --scale, when given, picks the bulk build whatever the size.
+
+SQLite: var/bench_demo.sqlite3, deleted first (and copied from $BENCH_SQLITE_TEMPLATE, a migrated
+empty database, when `make bench` gives one). PostgreSQL (DATABASE_URL=postgres://.../NAME):
 a fresh database NAME_demo_scale, dropped and created each run. Runs the bulk build once for
 wall time and peak RSS, once more on a fresh database under tracemalloc for the Python heap
 peak, and (unless --no-demo) the services-built demo district for comparison.
@@ -15,12 +21,13 @@ import argparse
 import io
 import os
 import resource
+import shutil
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-from _setup import REPO, describe_db, line
+from _setup import REPO, add_size_argument, describe_db, line, sized
 
 SQLITE_FILE = "bench_demo.sqlite3"
 
@@ -52,6 +59,9 @@ def _fresh_database(kind: str) -> None:
         name = Path(connection.settings_dict["NAME"])
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(name) + suffix).unlink(missing_ok=True)
+        template = os.environ.get("BENCH_SQLITE_TEMPLATE", "")
+        if template and Path(template).exists():  # `make bench`: a migrated empty database
+            shutil.copyfile(template, name)
     else:
         import psycopg
 
@@ -87,10 +97,14 @@ def _counts() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default="city", choices=["city", "province"])
+    add_size_argument(parser)
+    parser.add_argument("--scale", default=None, choices=["city", "province"], help="bulk build (default: by size)")
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the second, traced run")
     parser.add_argument("--no-demo", action="store_true", help="skip the services-built demo district")
     args = parser.parse_args()
+    args.scale = args.scale or sized(args.size, "city", "city", "province")
+    if args.size == "small":
+        args.no_tracemalloc = args.no_demo = True
 
     kind = _pick_database()
     if str(REPO) not in sys.path:

@@ -1,9 +1,10 @@
-"""Subtree reads and moves on a province-sized organization tree (50,000 PartyOrg).
+"""Subtree reads and moves on an organization tree (2,500 PartyOrg at city, 50,000 at province size).
 
-    DEBUG=1 .venv/bin/python bench/subtree_counts.py [--calls 200] [--seed 7]
+    DEBUG=1 .venv/bin/python bench/subtree_counts.py [--size small|city|province] [--calls N] [--seed 7]
 
-Builds the province scale with the bulk builder if the database holds fewer than 50,000
-organizations (var/bench.sqlite3 unless DATABASE_URL is set), then times
+Builds the bulk tree of the size (small and city: the city tree, 2,500 organizations, the smallest
+the bulk builder makes; province: 50,000) if the database holds fewer organizations
+(var/bench_subtree.sqlite3, or var/bench.sqlite3 for the province, unless DATABASE_URL is set), then times
 orgs.selectors.subtree_counts_by_type at each depth and orgs.services.org_move on mid-level
 subtrees (each move rolled back, so the data stays as built). Prints figures; asserts nothing.
 """
@@ -14,26 +15,28 @@ import argparse
 import random
 import time
 
-from _setup import describe_db, line, median, percentile, quiet_debug, setup_django
-
-PROVINCE_ORGS = 50_000
+from _setup import add_size_argument, describe_db, line, median, percentile, quiet_debug, setup_django, sized
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=200, help="timed calls per depth (default 200)")
+    add_size_argument(parser)
+    parser.add_argument("--calls", type=int, default=None, help="timed calls per depth (default 50 small, else 200)")
     parser.add_argument("--sample", type=int, default=20, help="nodes sampled per depth (default 20)")
     parser.add_argument("--moves", type=int, default=3, help="moves timed per kind (default 3)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    if args.calls is None:
+        args.calls = sized(args.size, 50, 200, 200)
+    scale = sized(args.size, "city", "city", "province")
 
-    setup_django("bench.sqlite3")
+    setup_django(sized(args.size, "bench_subtree.sqlite3", "bench_subtree.sqlite3", "bench.sqlite3"))
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from dangjian.demo.bulk import build_scale
+    from dangjian.demo.bulk import SCALES, build_scale
     from dangjian.orgs.models import OrgType, PartyOrg
     from dangjian.orgs.selectors import subtree_counts_by_type
     from dangjian.orgs.services import org_move
@@ -43,12 +46,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     line("migrate", f"{time.perf_counter() - started:.1f}", "s")
     existing = PartyOrg.objects.count()
-    if existing < PROVINCE_ORGS:
+    if existing < SCALES[scale].orgs:
         started = time.perf_counter()
-        build_scale("province", seed=440402)
-        line("province scale built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
+        build_scale(scale, seed=440402, progress=False)
+        line(f"{scale} scale built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
     else:
-        line("province scale", f"already there ({existing} organizations)")
+        line(f"{scale} scale", f"already there ({existing} organizations)")
     quiet_debug()
     line("organizations", PartyOrg.objects.count())
     rng = random.Random(args.seed)
@@ -102,6 +105,9 @@ def main() -> None:
         candidates = list(PartyOrg.objects.filter(org_type=org_type).order_by("path").values_list("pk", flat=True))
         parent_type = PartyOrg.objects.filter(pk=candidates[0]).values_list("parent__org_type", flat=True).get()
         parents = list(PartyOrg.objects.filter(org_type=parent_type).order_by("path").values_list("pk", flat=True))
+        if len(parents) < 2:
+            line(f"org_move {OrgType(org_type).label} (depth {depth})", "skipped: only one possible parent")
+            continue
         for pk in sorted(rng.sample(candidates, min(args.moves, len(candidates)))):
             org = PartyOrg.objects.get(pk=pk)
             target = PartyOrg.objects.get(pk=rng.choice([p for p in parents if p != org.parent_id]))

@@ -1,15 +1,21 @@
 """The ten-minute circle at province scale: coverage of 200,000 estates by 5,000 centres, and a plan
 of 20 new sites among 50,000 candidates — with the STRtree index against brute force.
 
-    DEBUG=1 .venv/bin/python bench/ten_minute_circle.py [--estates 200000] [--centres 5000]
-        [--candidates 50000] [--sites 20] [--brute-estates 10000] [--brute-candidates 500] [--no-db]
+    DEBUG=1 .venv/bin/python bench/ten_minute_circle.py [--size small|city|province] [--estates N]
+        [--centres N] [--candidates N] [--sites 20] [--brute-estates N] [--brute-candidates N] [--no-db]
 
-Points are generated in memory (seeded), uniform over a 1.2° × 1.2° box around 22.6 N 113.6 E
-(about 123 km × 133 km, a city region). Brute force is run on a subsample and extrapolated
-linearly (its cost is exactly proportional to the rows it compares). Peak memory is tracemalloc's
-peak of each step (numpy's buffers are traced). Then, unless --no-db, the demo district is built in
-var/bench_circle.sqlite3 (or DATABASE_URL) with its centres, and the database-backed circle and plan
-of the pages are timed. Prints figures; asserts nothing.
+Sizes (estates / centres / candidates; brute-force subsample): small 2,000 / 50 / 500 (200 / 50),
+city 20,000 / 500 / 5,000 (5,000 / 500), province 200,000 / 5,000 / 50,000 (10,000 / 500), the
+issue's goal. Any of the counts given on the command line wins over the size.
+
+Points are generated in memory (seeded), uniform over a box around 22.6 N 113.6 E: 1.2° × 1.2°
+(about 123 km × 133 km, a city region) for 200,000 estates, smaller for fewer at the same density.
+Brute force is run on a subsample and extrapolated linearly (its cost is exactly proportional to
+the rows it compares). Peak memory is tracemalloc's peak of each step (numpy's buffers are traced).
+Then, unless --no-db, the bulk tree (city for small and city, province for province) is built in
+var/bench_circle[_<size>].sqlite3 (or DATABASE_URL) with a centre in every second community, and the
+database-backed circle and plan of a district (as the pages call them) are timed. Prints figures;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from _setup import describe_db, line, quiet_debug, setup_django
+from _setup import add_size_argument, describe_db, line, quiet_debug, setup_django, sized
 
 
 def measured(fn, *args, **kwargs):
@@ -34,20 +40,33 @@ def measured(fn, *args, **kwargs):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--estates", type=int, default=200_000)
-    parser.add_argument("--centres", type=int, default=5_000)
-    parser.add_argument("--candidates", type=int, default=50_000)
+    add_size_argument(parser)
+    parser.add_argument("--estates", type=int, default=None)
+    parser.add_argument("--centres", type=int, default=None)
+    parser.add_argument("--candidates", type=int, default=None)
     parser.add_argument("--sites", type=int, default=20)
-    parser.add_argument("--brute-estates", type=int, default=10_000)
-    parser.add_argument("--brute-candidates", type=int, default=500)
+    parser.add_argument("--brute-estates", type=int, default=None)
+    parser.add_argument("--brute-candidates", type=int, default=None)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--no-db", action="store_true")
     args = parser.parse_args()
-    setup_django("bench_circle.sqlite3")
+    defaults = {
+        "estates": sized(args.size, 2_000, 20_000, 200_000),
+        "centres": sized(args.size, 50, 500, 5_000),
+        "candidates": sized(args.size, 500, 5_000, 50_000),
+        "brute_estates": sized(args.size, 200, 5_000, 10_000),
+        "brute_candidates": sized(args.size, 50, 500, 500),
+    }
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    setup_django("bench_circle.sqlite3" if args.size == "province" else f"bench_circle_{args.size}.sqlite3")
     from dangjian.centers import geo
 
     rng = np.random.default_rng(args.seed)
-    lat0, lng0, span = 22.0, 113.0, 1.2
+    # The province's density at every size: 200,000 estates on 1.2° × 1.2°, fewer on a smaller box.
+    span = round(1.2 * (args.estates / 200_000) ** 0.5, 3)
+    lat0, lng0 = 22.6 - span / 2, 113.6 - span / 2
     est_lats, est_lngs = lat0 + rng.random(args.estates) * span, lng0 + rng.random(args.estates) * span
     cen_lats, cen_lngs = lat0 + rng.random(args.centres) * span, lng0 + rng.random(args.centres) * span
     cand_lats, cand_lngs = lat0 + rng.random(args.candidates) * span, lng0 + rng.random(args.candidates) * span
@@ -55,7 +74,7 @@ def main() -> None:
     params = geo.CircleParams()
     residents = households * params.persons_per_household
     line("estates / centres / candidates", f"{args.estates:,} / {args.centres:,} / {args.candidates:,}")
-    line("area", f"{span}° × {span}° around {lat0 + span / 2:.1f} N {lng0 + span / 2:.1f} E")
+    line("area", f"{span}° × {span}° around 22.6 N 113.6 E")
     line("radius (10 min, detour 1.3, 75 m/min)", f"{params.radius_m:.1f}", "m")
 
     # -- coverage ---------------------------------------------------------------------------------
@@ -110,36 +129,54 @@ def main() -> None:
     line("plan: index and brute force agree on the subsample", "yes" if same else "NO")
 
     if not args.no_db:
-        db_run()
+        db_run(sized(args.size, "city", "city", "province"))
 
 
-def db_run() -> None:
-    import random
+def db_run(scale: str) -> None:
+    """The pages' database-backed circle and plan on the bulk tree of `scale` (city: 450 estates in
+    130 communities; province: 50,000 estates), with a centre in every second community."""
+    from collections import defaultdict
 
     from django.core.management import call_command
     from django.db import connection
 
     from dangjian.centers import selectors
-    from dangjian.centers.models import ServiceCenter
-    from dangjian.demo import centers as demo_data
-    from dangjian.demo.builder import build_demo_district
-    from dangjian.territory.models import Area
+    from dangjian.centers.models import CenterLevel, ServiceCenter
+    from dangjian.demo.bulk import build_scale
+    from dangjian.territory.models import Area, Estate
 
     quiet_debug()
+    t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     if not Area.objects.filter(level="district").exists():
-        built = build_demo_district()
-        if not ServiceCenter.objects.exists():
-            demo_data.build(random.Random(1), built)
+        build_scale(scale, seed=440402, progress=False)
+    if not ServiceCenter.objects.exists():
+        points = defaultdict(list)
+        for community_id, lat, lng in Estate.objects.filter(lat__isnull=False).values_list(
+            "community_id", "lat", "lng"
+        ):
+            points[community_id].append((lat, lng))
+        names = dict(Area.objects.filter(pk__in=list(points)).values_list("pk", "name"))
+        ServiceCenter.objects.bulk_create(
+            ServiceCenter(
+                name=f"{names[cid]}党群服务站",
+                level=CenterLevel.COMMUNITY,
+                area_id=cid,
+                lat=sum(p[0] for p in pts) / len(pts),
+                lng=sum(p[1] for p in pts) / len(pts),
+            )
+            for cid, pts in sorted(points.items())[::2]
+        )
     line("database", describe_db())
-    district = Area.objects.get(level="district")
+    line("database: migrate and build", f"{time.perf_counter() - t0:.1f}", "s")
+    district = Area.objects.filter(level="district").order_by("path").first()
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
         circle = selectors.circle_for(district)
         times.append(time.perf_counter() - t0)
     line(
-        "demo district: circle_for (DB read + coverage), best of 5",
+        f"{district.name}: circle_for (DB read + coverage), best of 5",
         f"{min(times) * 1000:.1f}",
         f"ms ({len(circle.estates)} estates, {len(circle.centers)} centres, "
         f"{circle.total.resident_share:.1%} of residents covered)",
@@ -147,7 +184,7 @@ def db_run() -> None:
     t0 = time.perf_counter()
     plan = selectors.plan_for(circle, 3, [])
     line(
-        "demo district: plan of 3 sites",
+        f"{district.name}: plan of 3 sites",
         f"{(time.perf_counter() - t0) * 1000:.1f}",
         f"ms (→ {plan['picks'][-1]['share']:.1%})",
     )

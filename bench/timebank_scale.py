@@ -1,9 +1,14 @@
 """The time bank at city scale: 10,000,000 ledger entries, then one member's balance and statement.
 
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_hbank_bench \\
-        .venv/bin/python bench/timebank_scale.py [--entries 10000000] [--people 200000] [--calls 300]
+        .venv/bin/python bench/timebank_scale.py [--size small|city|province] [--entries N] [--people N]
+        [--communities N] [--calls N]
 
-PostgreSQL only (COPY). Migrates the database, then builds, unless it already holds the entries:
+Sizes (entries / people / communities / calls): small 20,000 / 1,000 / 10 / 50 (make bench, SQLite);
+city 10,000,000 / 200,000 / 130 / 300; province 50,000,000 / 1,000,000 / 10,000 / 300. Counts
+given on the command line win. PostgreSQL loads with COPY (city and province are meant for it);
+SQLite (var/bench_timebank_<size>.sqlite3 unless DATABASE_URL is set) with executemany.
+Migrates the database, then builds, unless it already holds the entries:
 a district of --communities communities, --people users with a person account each, the
 communities' issuance, pool and escrow accounts, and journals written with COPY until the entries
 reach --entries: service deposits (issuance -> person), transfers (person -> person, only when the
@@ -23,16 +28,46 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
-from _setup import describe_db, line, median, percentile, quiet_debug, setup_django
+from _setup import add_size_argument, describe_db, line, median, percentile, quiet_debug, setup_django, sized
 
 CHUNK = 200_000  # journals per COPY batch
+
+
+def stamp(moment: datetime) -> str:
+    """A timestamp as the database's loader takes it (SQLite: Django's naive UTC text)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.isoformat()
+
+
+def load(cursor, table: str, columns: str, rows: str) -> None:
+    """Tab-separated rows (\\N for NULL) into `table`: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            copy.write(rows)
+        return
+    booleans = {"t": 1, "f": 0}
+    values = [[None if v == "\\N" else booleans.get(v, v) for v in row.split("\t")] for row in rows.splitlines() if row]
+    marks = ", ".join("%s" for _ in columns.split(","))
+    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+
+
+def reset_sequence(cursor, table: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
 
 
 def build(entries_target: int, people: int, communities: int, seed: int) -> None:
@@ -67,40 +102,32 @@ def build(entries_target: int, people: int, communities: int, seed: int) -> None
         for n in range(people):
             uid = first_user + n
             buf.write(
-                f"{uid}\t{password}\tf\tbench_tb_{n}\t\t\t\tf\tt\t{now.isoformat()}\t{uuid.uuid4()}\t成员{n}\t\\N\tf\n"
+                f"{uid}\t{password}\tf\tbench_tb_{n}\t\t\t\tf\tt\t{stamp(now)}\t{uuid.uuid4()}\t成员{n}\t\\N\tf\n"
             )
         buf.seek(0)
         columns = (
             "id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active, "
             "date_joined, public_id, full_name, mobile, must_change_password"
         )
-        with cursor.cursor.copy(f"COPY accounts_user ({columns}) FROM STDIN") as copy:
-            copy.write(buf.getvalue())
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), (SELECT MAX(id) FROM accounts_user))"
-        )
+        load(cursor, "accounts_user", columns, buf.getvalue())
+        reset_sequence(cursor, "accounts_user")
         # Accounts: people first (ids 1..people after the current max), then three per community.
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM timebank_account")
         first_account = cursor.fetchone()[0] + 1
         buf = io.StringIO()
         person_account = [first_account + n for n in range(people)]
         for n in range(people):
-            buf.write(f"{person_account[n]}\t{uuid.uuid4()}\tperson\t{first_user + n}\t\\N\t{now.isoformat()}\n")
+            buf.write(f"{person_account[n]}\t{uuid.uuid4()}\tperson\t{first_user + n}\t\\N\t{stamp(now)}\n")
         next_id = first_account + people
         community_account = {}
         for c in community_ids:
             for kind in (AccountKind.ISSUANCE, AccountKind.POOL, AccountKind.ESCROW):
                 community_account[(c, kind.value)] = next_id
-                buf.write(f"{next_id}\t{uuid.uuid4()}\t{kind.value}\t\\N\t{c}\t{now.isoformat()}\n")
+                buf.write(f"{next_id}\t{uuid.uuid4()}\t{kind.value}\t\\N\t{c}\t{stamp(now)}\n")
                 next_id += 1
         buf.seek(0)
-        with cursor.cursor.copy(
-            "COPY timebank_account (id, public_id, kind, owner_id, community_id, created_at) FROM STDIN"
-        ) as copy:
-            copy.write(buf.getvalue())
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('timebank_account', 'id'), (SELECT MAX(id) FROM timebank_account))"
-        )
+        load(cursor, "timebank_account", "id, public_id, kind, owner_id, community_id, created_at", buf.getvalue())
+        reset_sequence(cursor, "timebank_account")
     line("build: users and accounts", f"{time.perf_counter() - started:.1f}", "s")
 
     # Each person lives in one community; activity is skewed towards low person numbers.
@@ -123,7 +150,7 @@ def build(entries_target: int, people: int, communities: int, seed: int) -> None
             if written >= entries_target:
                 break
             journal_id += 1
-            at = (start_at + timedelta(seconds=span * min(1.0, journal_id / estimated_journals))).isoformat()
+            at = stamp(start_at + timedelta(seconds=span * min(1.0, journal_id / estimated_journals)))
             roll = rng.random()
             p = person()
             c = home[p]
@@ -182,21 +209,25 @@ def build(entries_target: int, people: int, communities: int, seed: int) -> None
         with transaction.atomic(), connection.cursor() as cursor:
             # The rows are consistent by construction (and checked below): skip the per-row foreign-key
             # triggers, which would otherwise dominate the load.
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            with cursor.cursor.copy(
-                "COPY timebank_journal (id, public_id, key, kind, community_id, memo, created_by_id, created_at, "
-                "reverses_id, settles_id) FROM STDIN"
-            ) as copy:
-                copy.write(journals.getvalue())
-            with cursor.cursor.copy("COPY timebank_entry (id, journal_id, account_id, amount) FROM STDIN") as copy:
-                copy.write(entries.getvalue())
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            load(
+                cursor,
+                "timebank_journal",
+                "id, public_id, key, kind, community_id, memo, created_by_id, created_at, reverses_id, settles_id",
+                journals.getvalue(),
+            )
+            load(cursor, "timebank_entry", "id, journal_id, account_id, amount", entries.getvalue())
         line("build: entries so far", written)
     with connection.cursor() as cursor:
         for table in ("timebank_journal", "timebank_entry"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            reset_sequence(cursor, table)
     connection.close()
     with connection.cursor() as cursor:  # outside a transaction: VACUUM sets the visibility map
-        cursor.execute("VACUUM ANALYZE timebank_account, timebank_journal, timebank_entry")
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE timebank_account, timebank_journal, timebank_entry")
+        else:
+            cursor.execute("ANALYZE")
     line("build: total", f"{time.perf_counter() - started:.1f}", "s")
 
 
@@ -207,17 +238,19 @@ def timed(fn) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entries", type=int, default=10_000_000)
-    parser.add_argument("--people", type=int, default=200_000)
-    parser.add_argument("--communities", type=int, default=130)
-    parser.add_argument("--calls", type=int, default=300)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_size_argument(parser)
+    parser.add_argument("--entries", type=int, default=None)
+    parser.add_argument("--people", type=int, default=None)
+    parser.add_argument("--communities", type=int, default=None)
+    parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("this benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
-    setup_django("unused.sqlite3")
+    args.entries = args.entries or sized(args.size, 20_000, 10_000_000, 50_000_000)
+    args.people = args.people or sized(args.size, 1_000, 200_000, 1_000_000)
+    args.communities = args.communities or sized(args.size, 10, 130, 10_000)
+    args.calls = args.calls or sized(args.size, 50, 300, 300)
+    setup_django(f"bench_timebank_{args.size}.sqlite3")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -290,16 +323,16 @@ def main() -> None:
         .order_by()
         .values_list("account__kind", "t")
     )
-    line("city: hours people hold", totals.get(AccountKind.PERSON))
-    line("city: hours issued", -(totals.get(AccountKind.ISSUANCE) or 0))
-    line("city: hours in pools", totals.get(AccountKind.POOL))
-    line("city: hours in escrow", totals.get(AccountKind.ESCROW))
+    line("city: hours people hold", f"{totals.get(AccountKind.PERSON) or 0:.1f}")
+    line("city: hours issued", f"{-(totals.get(AccountKind.ISSUANCE) or 0):.1f}")
+    line("city: hours in pools", f"{totals.get(AccountKind.POOL) or 0:.1f}")
+    line("city: hours in escrow", f"{totals.get(AccountKind.ESCROW) or 0:.1f}")
     line("city: totals by account kind time", f"{(time.perf_counter() - t0) * 1000:.0f}", "ms")
     negative = (
         Entry.objects.filter(account__kind=AccountKind.PERSON)
         .values("account_id")
         .annotate(t=Sum("amount"))
-        .filter(t__lt=0)
+        .filter(t__lt=Decimal("-0.05"))  # below zero by a tenth or more (SQLite sums in floating point)
         .count()
     )
     line("people below zero (must be 0)", negative)
@@ -312,8 +345,13 @@ def main() -> None:
         .query.sql_with_params()
     )
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        print("balance plan:\n    " + "\n    ".join(row[0] for row in cursor.fetchall()))
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = " | ".join(row[0].strip() for row in cursor.fetchall())
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    line("balance plan", plan)
 
 
 if __name__ == "__main__":

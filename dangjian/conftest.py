@@ -421,3 +421,19 @@ def pytest_collection_modifyitems(items):
         if transactional:
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+# --- read replicas ---------------------------------------------------------------------------
+# On PostgreSQL the suite knows the alias `replica1` (unless DATABASE_REPLICA_URLS made it): a test
+# mirror of `default`, so it has no test database of its own and, with no router installed, nothing
+# reads it. dangjian/core/tests/test_replica.py points it at a real copy of the test database.
+def _add_replica_alias() -> None:
+    from django.conf import settings
+
+    primary = settings.DATABASES["default"]
+    if primary["ENGINE"] == "django.db.backends.postgresql" and "replica1" not in settings.DATABASES:
+        test = {"CHARSET": None, "COLLATION": None, "MIGRATE": True, "NAME": None, "MIRROR": "default"}
+        settings.DATABASES["replica1"] = {**primary, "TEST": test}
+
+
+_add_replica_alias()

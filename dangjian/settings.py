@@ -1,6 +1,7 @@
 """Settings, read from the environment.
 
 DATABASE_URL  SQLite (WAL) under var/ by default; PostgreSQL when set.
+DATABASE_REPLICA_URLS  optional, comma-separated: read replicas for figures, lists and exports.
 REDIS_URL     optional: cache and task queue move to Redis.
 SECRET_KEY    required when DEBUG is off (or SECRET_KEY_FILE); in development a key is generated once into var/.
 DANGJIAN_HTTPS  on by default when DEBUG is off: HTTPS only (redirect, HSTS, secure cookies).
@@ -129,6 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# DATABASE_REPLICA_URLS (optional, comma-separated): read replicas of the primary, as replica1..N.
+# Figures, lists and exports read from one of them; writes and reads inside a write use the primary
+# (dangjian.core.db). Without it there is no router and everything uses `default`.
+DATABASE_REPLICA_URLS = os.environ.get("DATABASE_REPLICA_URLS", "")
+if DATABASE_REPLICA_URLS.strip():
+    from dangjian.core.db import ROUTER, replica_settings
+
+    DATABASES.update(replica_settings(DATABASE_REPLICA_URLS, DATABASES["default"]))
+    DATABASE_ROUTERS = [ROUTER]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and task queue ---------------------------------------------------
@@ -269,3 +279,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- the grid index (territory/geo.py, territory/gridcache.py) ----------------
+# Seconds between two reads of the grid version token by a process (0: on every lookup). A grid
+# write in the same process is seen at once; with REDIS_URL other processes hear of it at once too.
+GRID_INDEX_CHECK_SECONDS = float(os.environ.get("GRID_INDEX_CHECK_SECONDS", "5"))

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.db import replica_view
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
 from dangjian.imports.exports import ExportColumn, export_response, label
@@ -33,6 +34,7 @@ def audit_rows(qs: QuerySet) -> QuerySet:
 
 
 @require_roles(AUDIT_ROLES)
+@replica_view
 def export_audit(request):
     qs = filter_events(AuditEvent.objects.visible_to(request.user), request.GET)
     return export_response(

@@ -5,6 +5,9 @@ it (haversine distance within the policy's radius, when both have a point), by t
 descriptions: jieba word segmentation, stop words and punctuation removed, cosine similarity of the
 word sets. The most similar at or above the policy's threshold is flagged as possible_duplicate_of;
 a dispatcher decides whether to merge.
+
+The search runs on the queue, after the case is committed (`check_after_commit` queues
+tasks.case_duplicate_check, which calls `flag_possible_duplicate`): a poster never waits for jieba.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from datetime import timedelta
 from functools import lru_cache
 
 import jieba
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from jieba import posseg
 
 from .models import Case, CasePolicy
-from .workflow import OPEN_STATUSES
+from .workflow import CASE_FLOW, OPEN_STATUSES, Step
 
 jieba.setLogLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
 # Part-of-speech tags left out: place, person and organization names, numerals, time words, punctuation.
 SKIP_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "m", "mq", "t", "x", "uj", "ul"})
@@ -119,3 +125,57 @@ def find_possible_duplicate(case: Case, *, policy: CasePolicy) -> Match | None:
         if score >= policy.duplicate_similarity and (best is None or score > best.similarity):
             best = Match(other, score, distance)
     return best
+
+
+def flag_possible_duplicate(case_id: int) -> Match | None:
+    """Search the duplicates of a case already written, flag the best one and tell the dispatcher
+    (a log row only they see). Idempotent: a case already flagged, finished or gone is left alone,
+    so a retried task writes nothing twice."""
+    case = (
+        Case.objects.filter(pk=case_id, possible_duplicate_of__isnull=True, status__in=OPEN_STATUSES)
+        .only("pk", "number", "status", "grid_id", "district_id", "description", "lat", "lng")
+        .first()
+    )
+    if case is None or case.grid_id is None:
+        return None
+    policy = CasePolicy.objects.filter(district_id=case.district_id).first() or CasePolicy()
+    match = find_possible_duplicate(case, policy=policy)
+    if match is None:
+        return None
+    with transaction.atomic():
+        if not Case.objects.filter(pk=case.pk, possible_duplicate_of__isnull=True).update(
+            possible_duplicate_of=match.case
+        ):
+            return None
+        CASE_FLOW.log(
+            case,
+            actor=None,
+            step=Step.SUBMIT,
+            from_status=case.status,
+            to_status=case.status,
+            note=_("疑似与 %(n)s 重复（文本相似度 %(s).2f，相距 %(m)s 米）")
+            % {
+                "n": match.case.number,
+                "s": match.similarity,
+                "m": "—" if match.distance_m is None else round(match.distance_m),
+            },
+            public=False,
+        )
+    logger.info("case %s possibly duplicates %s (%.2f)", case.number, match.case.number, match.similarity)
+    return match
+
+
+def check_after_commit(case: Case) -> None:
+    """Queue the duplicate search of `case` for when the current transaction commits. A queue that
+    cannot take it costs the flag, never the case: the error is logged."""
+    case_id = case.pk
+
+    def enqueue() -> None:
+        from .tasks import case_duplicate_check
+
+        try:
+            case_duplicate_check(case_id)
+        except Exception:  # noqa: BLE001 - the case is written; only the hint is lost
+            logger.exception("could not queue the duplicate search of case %s", case_id)
+
+    transaction.on_commit(enqueue)

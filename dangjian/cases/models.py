@@ -8,16 +8,21 @@ row of CaseLog; the workflow (states, steps, moves) is declared in workflow.py.
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case as When_
 from django.db.models import Q
+from django.db.models.lookups import In, IsNull
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
-from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
 from dangjian.territory.models import Area
 from dangjian.units.models import Department, ResidentUnit
 
@@ -226,6 +231,132 @@ class AssigneeKind(models.TextChoices):
     UNIT = "unit", _("驻区单位")
 
 
+# --- The list's stored order (due_key) ---------------------------------------------------------------
+# One bigint, ascending: the list orders by (due_key, id) and an index on (scope column, due_key, id)
+# serves every page. Three bands:
+#   open with a deadline:      the deadline in microseconds since 1970 (< OPEN_NO_DEADLINE_BASE)
+#   open without a deadline:   OPEN_NO_DEADLINE_BASE - received_at in µs (newest first)
+#   finished (not open):       FINISHED_BASE - received_at in µs (newest first)
+# "Overdue" is time-dependent but needs no write when time passes: an open case is overdue exactly
+# when due_key < now in µs, a range on the same index (selectors.overdue_q). The deadline scan only
+# writes overdue_at / escalation; every change of status or deadline rewrites the key with the row.
+MICROS_CEILING = 10**17  # µs since 1970: beyond the year 5000
+OPEN_NO_DEADLINE_BASE = 3 * MICROS_CEILING
+FINISHED_BASE = 5 * MICROS_CEILING
+OPEN_KEY_END = OPEN_NO_DEADLINE_BASE + 1  # due_key < this: open (both open bands)
+FINISHED_KEY_START = FINISHED_BASE - MICROS_CEILING  # due_key >= this: finished
+DUE_KEY_INPUTS = frozenset({"status", "deadline", "received_at"})
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def epoch_micros(value: datetime.datetime) -> int:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return (value - _EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def _open_statuses() -> frozenset[str]:
+    from .workflow import OPEN_STATUSES
+
+    return frozenset(str(s) for s in OPEN_STATUSES)
+
+
+def due_key_value(status: str, deadline: datetime.datetime | None, received_at: datetime.datetime | None) -> int:
+    """The key of a case with these values (Python side of due_key_expression)."""
+    received = epoch_micros(received_at or timezone.now())
+    if status in _open_statuses():
+        return epoch_micros(deadline) if deadline is not None else OPEN_NO_DEADLINE_BASE - received
+    return FINISHED_BASE - received
+
+
+class EpochMicros(models.Func):
+    """A datetime column as microseconds since 1970 (bigint), on PostgreSQL and SQLite."""
+
+    output_field = models.BigIntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC): whole seconds, plus the six digits after the dot.
+        sql, params = compiler.compile(self.source_expressions[0])
+        template = (
+            f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 + CAST(substr({sql} || '.000000', 21, 6) AS INTEGER))"
+        )
+        return template, [*params, *params]
+
+
+def _is_expression(value: Any) -> bool:
+    return hasattr(value, "resolve_expression")
+
+
+def _minus(base: int, micros: Any) -> Any:
+    if isinstance(micros, int):
+        return base - micros
+    return models.ExpressionWrapper(models.Value(base) - micros, output_field=models.BigIntegerField())
+
+
+def _micros(value: Any) -> Any:
+    return EpochMicros(value) if _is_expression(value) else epoch_micros(value)
+
+
+def _as_expression(value: Any) -> Any:
+    return value if _is_expression(value) else models.Value(value, output_field=models.BigIntegerField())
+
+
+_COLUMN: Any = object()  # an input the UPDATE does not set: the column itself
+
+
+def due_key_expression(status: Any = _COLUMN, deadline: Any = _COLUMN, received_at: Any = _COLUMN) -> Any:
+    """The key as one SQL expression (or a plain int when every input is a plain value), from the values
+    an UPDATE sets: each input is a plain value, an expression over the old row, or (when not given)
+    the column itself. Used by CaseQuerySet.update, so the key moves with the row in the same statement,
+    and by the migration that fills it."""
+    status = models.F("status") if status is _COLUMN else status
+    deadline = models.F("deadline") if deadline is _COLUMN else deadline
+    received_at = models.F("received_at") if received_at is _COLUMN else received_at
+    finished = _minus(FINISHED_BASE, _micros(received_at))
+    if deadline is None:
+        open_key = _minus(OPEN_NO_DEADLINE_BASE, _micros(received_at))
+    elif _is_expression(deadline):
+        open_key = When_(
+            models.When(IsNull(deadline, False), then=EpochMicros(deadline)),
+            default=_as_expression(_minus(OPEN_NO_DEADLINE_BASE, _micros(received_at))),
+            output_field=models.BigIntegerField(),
+        )
+    else:
+        open_key = epoch_micros(deadline)
+    if not _is_expression(status):
+        return open_key if status in _open_statuses() else finished
+    return When_(
+        models.When(In(status, sorted(_open_statuses())), then=_as_expression(open_key)),
+        default=_as_expression(finished),
+        output_field=models.BigIntegerField(),
+    )
+
+
+class DueKeyField(models.BigIntegerField):
+    """Case.due_key: computed from status, deadline and received_at on every save (declared after them,
+    so received_at's auto_now_add has run)."""
+
+    def pre_save(self, model_instance: Any, add: bool) -> int:
+        value = due_key_value(model_instance.status, model_instance.deadline, model_instance.received_at)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """An update that sets status, deadline or received_at (take_step, the deadline scan, tests)
+        sets due_key in the same statement."""
+        if DUE_KEY_INPUTS & kwargs.keys() and "due_key" not in kwargs:
+            kwargs["due_key"] = due_key_expression(**{k: kwargs[k] for k in DUE_KEY_INPUTS if k in kwargs})
+        return super().update(**kwargs)
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
+
+
 class Case(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("编号"), max_length=24, unique=True)
@@ -238,10 +369,15 @@ class Case(models.Model):
     lng = models.FloatField(_("经度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     placement = models.CharField(_("定位方式"), max_length=8, choices=Placement.choices, default=Placement.NONE)
-    grid = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    community = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subdistrict = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    # Their own indexes are the list's (scope level column, due_key, id) ones below.
+    grid = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    community = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    subdistrict = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The deepest territory node known (grid, else community...): scoping and rollups by range query.
     area_path = models.CharField(max_length=255, db_index=True)
     # Who reported (personal data: masked in lists, revealed with an audit row).
@@ -262,6 +398,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_cases",
         verbose_name=_("首问负责人"),
+        db_index=False,  # served by cases_case_owner_key and cases_case_owner_area
     )
     assignee_kind = models.CharField(_("承办类型"), max_length=12, choices=AssigneeKind.choices, blank=True)
     assigned_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -308,8 +445,12 @@ class Case(models.Model):
     # Bumped on every change: a form carries the version it was read at, so no update is lost.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # The list's order as one stored number (see due_key_value): open cases by deadline (so the overdue
+    # ones come first), then open ones without a deadline, then finished ones, newest first. Written by
+    # every save and every queryset update that touches status, deadline or received_at.
+    due_key = DueKeyField(default=0, editable=False)
 
-    objects = ScopedManager()
+    objects = CaseManager()
 
     class Meta:
         verbose_name = _("事件")
@@ -324,12 +465,37 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["area_path", "received_at"], name="cases_case_area_received"),
-            models.Index(fields=["status", "deadline"], name="cases_case_status_deadline"),
+            # The deadline scan's index; its included columns let a capped tab count (a status, a scope
+            # column, the key band) be an index-only scan on PostgreSQL.
+            models.Index(
+                fields=["status", "deadline"],
+                name="cases_case_status_deadline",
+                include=["district", "subdistrict", "community", "grid", "due_key"],
+            ),
             models.Index(fields=["assigned_department", "status"], name="cases_case_dept_status"),
+            # The workbench list: the scope's level column (equality), then the list's order, so a page
+            # is an ordered index range (selectors.list_parts; keyset pages continue from (due_key, id)).
+            models.Index(fields=["district", "due_key", "id"], name="cases_case_district_key"),
+            models.Index(fields=["subdistrict", "due_key", "id"], name="cases_case_subdistrict_key"),
+            models.Index(fields=["community", "due_key", "id"], name="cases_case_community_key"),
+            models.Index(fields=["grid", "due_key", "id"], name="cases_case_grid_key"),
+            models.Index(fields=["due_key", "id"], name="cases_case_key"),
+            # The few supervised (督办) cases, in order: the 督办 tab and its count never walk the scope.
+            models.Index(fields=["due_key", "id"], condition=Q(supervised=True), name="cases_case_supervised_key"),
+            # What an owner holds: in order, and those outside their own scope (two ranges of area_path).
+            models.Index(fields=["owner", "due_key", "id"], name="cases_case_owner_key"),
+            models.Index(fields=["owner", "area_path"], name="cases_case_owner_area"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # DueKeyField.pre_save computes the key; a partial save that changes its inputs writes it too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and DUE_KEY_INPUTS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "due_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.public_id])

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Case as When_
-from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, ForeignKey, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
+from dangjian.core.keyset import CappedCount, KeysetPage, capped_counts, capped_sum, keyset_page
 from dangjian.core.scoping import Scope, active_role, prefix_q, scope_for
+from dangjian.core.tree import path_upper_bound
+from dangjian.territory.models import Area
 
 from .models import (
+    FINISHED_KEY_START,
+    OPEN_KEY_END,
     Case,
     CaseDepartment,
     CaseLog,
@@ -22,6 +26,7 @@ from .models import (
     CaseStatus,
     Extension,
     ExtensionStatus,
+    epoch_micros,
 )
 from .workflow import OPEN_STATUSES
 
@@ -84,8 +89,21 @@ def get_case_for_user(user: Any, public_id: Any) -> Case:
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
-    """Open and past the deadline (live, without waiting for the deadline scan)."""
-    return Q(status__in=OPEN_STATUSES, deadline__lt=now or timezone.now())
+    """Open and past the deadline (live, without waiting for the deadline scan). An open case's due_key
+    is its deadline in µs, so this is the index range due_key < now, and exact."""
+    now = now or timezone.now()
+    return Q(due_key__lt=epoch_micros(now), status__in=OPEN_STATUSES, deadline__lt=now)
+
+
+def _status_band_q(statuses: Any) -> Q:
+    """The due_key band the statuses lie in (open or finished), so a status filter is an index range."""
+    values = {str(s) for s in statuses}
+    opened = {str(s) for s in OPEN_STATUSES}
+    if values <= opened:
+        return Q(due_key__lt=OPEN_KEY_END)
+    if not values & opened:
+        return Q(due_key__gte=FINISHED_KEY_START)
+    return Q()
 
 
 LIST_RELATED = (
@@ -98,6 +116,10 @@ LIST_RELATED = (
     "assigned_user",
     "owner",
 )
+# A page of the workbench joins only these; its places come in one query (attach_related): with all
+# eight joins PostgreSQL spends longer planning the rows query than running it.
+PAGE_RELATED = ("category", "assigned_department", "assigned_unit", "assigned_user", "owner")
+PAGE_ATTACHED = ("grid", "community", "assigned_area")
 DETAIL_RELATED = (
     *LIST_RELATED,
     "subdistrict",
@@ -109,7 +131,7 @@ DETAIL_RELATED = (
 )
 
 
-def case_list(
+def case_filter_q(
     user: Any,
     *,
     status: str = "",
@@ -124,14 +146,14 @@ def case_list(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     tab: str = "",
-) -> QuerySet[Case]:
-    """The scoped, filtered list: overdue first, then by deadline (soonest first), then newest.
-
-    `category`, `area` and `department` are model instances the caller has already resolved in scope."""
-    now = timezone.now()
-    cases = workbench_cases(user)
+    now: datetime.datetime | None = None,
+) -> Q:
+    """The list's filters and tab as one Q (the scope apart; see case_list and list_parts)."""
+    now = now or timezone.now()
+    f = Q()
     if tab == "todo":
-        cases = cases.filter(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))
+        todo = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED)
+        f &= Q(status__in=todo) & _status_band_q(todo)
     elif tab == "overdue":
         overdue = True
     elif tab == "supervised":
@@ -139,40 +161,148 @@ def case_list(
     elif tab == "mine":
         mine = True
     elif tab in QUEUES:
-        cases = cases.filter(queue_q(user, tab, now))
+        f &= queue_q(user, tab, now)
     elif tab in CaseStatus.values:
         status = tab
     if status:
-        cases = cases.filter(status=status)
+        f &= Q(status=status) & _status_band_q([status])
     if q:
         q = q.strip()[:50]
-        cases = cases.filter(
-            Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q) | Q(reporter_name=q)
-        )
+        f &= Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q) | Q(reporter_name=q)
     if category is not None:
-        cases = cases.filter(category=category)
+        f &= Q(category=category)
     if channel:
-        cases = cases.filter(channel=channel)
+        f &= Q(channel=channel)
     if overdue:
-        cases = cases.filter(overdue_q(now))
+        f &= overdue_q(now)
     if supervised:
-        cases = cases.filter(supervised=True)
+        f &= Q(supervised=True)
     if mine:
-        cases = cases.filter(_mine_q(user))
+        f &= _mine_q(user)
     if area is not None:
-        cases = cases.filter(prefix_q("area_path", area.path))
+        f &= prefix_q("area_path", area.path)
     if department is not None:
-        cases = cases.filter(pk__in=CaseDepartment.objects.filter(department=department).values("case_id"))
+        f &= Q(pk__in=CaseDepartment.objects.filter(department=department).values("case_id"))
     # Ranges on the aware datetime (not __date), so the received_at index serves them.
     if date_from:
-        cases = cases.filter(received_at__gte=local_day_start(date_from))
+        f &= Q(received_at__gte=local_day_start(date_from))
     if date_to:
-        cases = cases.filter(received_at__lt=local_day_start(date_to + datetime.timedelta(days=1)))
+        f &= Q(received_at__lt=local_day_start(date_to + datetime.timedelta(days=1)))
+    return f
+
+
+LIST_ORDER = ("due_key", "pk")
+
+
+def case_list(user: Any, **filters: Any) -> QuerySet[Case]:
+    """The scoped, filtered list: overdue first, then by deadline (soonest first), then open cases
+    without a deadline, then finished ones, newest first (Case.due_key, then pk).
+
+    `category`, `area` and `department` are model instances the caller has already resolved in scope.
+    One queryset (exports, tests); the workbench pages it through list_parts, which an index serves."""
     return (
-        cases.select_related(*LIST_RELATED)
-        .annotate(is_overdue=When_(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("-is_overdue", F("deadline").asc(nulls_last=True), "-received_at", "-pk")
+        workbench_cases(user).filter(case_filter_q(user, **filters)).select_related(*LIST_RELATED).order_by(*LIST_ORDER)
     )
+
+
+# The column that holds the node of each level: equality on it (plus due_key) is an ordered index range.
+LEVEL_COLUMNS = {"district": "district", "subdistrict": "subdistrict", "community": "community", "grid": "grid"}
+
+
+def _scope_index_q(user: Any, scope: Scope) -> Q:
+    """The scope as the list reads it: for a territorial scope at a level with its own column (district,
+    subdistrict, community, grid), equality on that column, so the (level, due_key, id) index serves the
+    list in order. It selects the same rows as the area_path range of Case.scope_q: every write places a
+    case with its whole chain (intake and relocation set grid, community, subdistrict, district and
+    area_path together), and test_list_parts_are_the_list checks it. Other scopes: Case.scope_q."""
+    column = LEVEL_COLUMNS.get(scope.area_level or "")
+    if scope.area_path and column:
+        # A literal, not a subquery: the planner then knows the node's row count (its statistics).
+        node = _scope_area_id(user, scope)
+        return Q(**{f"{column}_id": node}) if node is not None else NOTHING
+    return Case.scope_q(scope)
+
+
+def _scope_area_id(user: Any, scope: Scope) -> int | None:
+    """The id of the scope's area: the active role's own area (already loaded with the role), else looked up."""
+    from dangjian.accounts.roles import active_assignment
+
+    assignment = active_assignment(user)
+    area = getattr(assignment, "area", None) if assignment is not None else None
+    if area is not None and area.path == scope.area_path:
+        return area.pk
+    return Area.objects.filter(path=scope.area_path).values_list("pk", flat=True).first()
+
+
+def _outside_scope_q(scope: Scope) -> Q:
+    """Not in the scope, written as two ranges of area_path for a territorial scope (the owner index)."""
+    if scope.area_path:
+        upper = path_upper_bound(scope.area_path)
+        outside = Q(area_path__lt=scope.area_path)
+        return outside | Q(area_path__gte=upper) if upper else outside
+    return ~Case.scope_q(scope)
+
+
+def list_scopes(user: Any, *, check_owned: bool = True) -> list[Q]:
+    """The workbench's rows as disjoint filters, each served in (due_key, id) order by an index: the
+    scope (through the level column) and the cases the user owns outside it (首问负责制). With
+    `check_owned` the second is left out when there are none (one small query); case_page instead
+    counts every part in its counts query and reads only the parts that hold rows."""
+    scope = scope_for(user)
+    if scope.everything:
+        return [Q()]
+    scopes = [_scope_index_q(user, scope)]
+    if getattr(user, "is_authenticated", False):
+        owned_outside = Q(owner_id=user.pk) & _outside_scope_q(scope)
+        if not check_owned or Case.objects.filter(owned_outside).exists():
+            scopes.append(owned_outside)
+    return scopes
+
+
+def list_parts(user: Any, scopes: list[Q] | None = None, **filters: Any) -> list[QuerySet[Case]]:
+    """case_list as disjoint querysets (one per list_scopes filter), each an ordered index range; their
+    union is case_list(user, **filters)."""
+    f = case_filter_q(user, **filters)
+    base = Case.objects.select_related(*PAGE_RELATED)
+    return [base.filter(scope & f) for scope in (list_scopes(user) if scopes is None else scopes)]
+
+
+def attach_related(cases: list[Case]) -> list[Case]:
+    """Give a page of list_parts rows their places (grid, community, assigned area) in one query."""
+    ids = {getattr(case, f"{name}_id") for case in cases for name in PAGE_ATTACHED} - {None}
+    areas = Area.objects.in_bulk(ids) if ids else {}
+    for case in cases:
+        for name in PAGE_ATTACHED:
+            value = getattr(case, f"{name}_id")
+            field = cast(ForeignKey, Case._meta.get_field(name))
+            field.set_cached_value(case, areas.get(value) if value is not None else None)
+    return cases
+
+
+def case_page(
+    user: Any,
+    *,
+    page: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = 20,
+    scopes: list[Q] | None = None,
+    with_tab_counts: bool = False,
+    **filters: Any,
+) -> KeysetPage:
+    """One page of the workbench list: numbered for the first pages, by cursor deeper; the count capped.
+    `with_tab_counts`: the quick tabs' counts come in the same query as the page's (page.tab_counts)."""
+    parts = list_parts(user, scopes, **filters)
+    groups = _tab_groups(user, scopes) if with_tab_counts else {}
+    counts = capped_counts({**groups, **{f"__part{k}": [part] for k, part in enumerate(parts)}})
+    part_counts = [counts.pop(f"__part{k}") for k in range(len(parts))]
+    count = capped_sum(part_counts)
+    # Only the parts that hold rows are read (an owner with nothing outside the scope reads one part).
+    holding = [part for part, n in zip(parts, part_counts, strict=True) if n]
+    result = keyset_page(holding, LIST_ORDER, page=page, after=after, before=before, per_page=per_page, count=count)
+    result.tab_counts = counts
+    attach_related(result.rows)
+    return result
 
 
 # -- the 今日待办 queues ----------------------------------------------------------------------
@@ -241,22 +371,25 @@ def queue_q(user: Any, key: str, now: datetime.datetime) -> Q:
         return (responsible | extra if extra is not None else responsible) & overdue_q(now)
     if key == "due_soon":
         horizon = now + datetime.timedelta(hours=warn_hours(scope))
-        return responsible & Q(status__in=OPEN_STATUSES, deadline__gte=now, deadline__lte=horizon)
+        band = Q(due_key__gte=epoch_micros(now), due_key__lte=epoch_micros(horizon))  # open, due in the window
+        return responsible & band & Q(status__in=OPEN_STATUSES, deadline__gte=now, deadline__lte=horizon)
     if key in ("late_accept", "to_accept"):
         accept = _acceptance_q(role, scope)
         if accept is None:
             return NOTHING
         late = Q(unaccepted_warned_q())
-        return accept & Q(status=CaseStatus.SUBMITTED) & (late if key == "late_accept" else ~late)
+        submitted = Q(status=CaseStatus.SUBMITTED) & _status_band_q([CaseStatus.SUBMITTED])
+        return accept & submitted & (late if key == "late_accept" else ~late)
     if key == "to_sign":
-        return receiver & Q(status=CaseStatus.DISPATCHED)
+        return receiver & Q(status=CaseStatus.DISPATCHED) & _status_band_q([CaseStatus.DISPATCHED])
     if key == "my_handling":
-        return receiver & Q(status=CaseStatus.HANDLING)
+        return receiver & Q(status=CaseStatus.HANDLING) & _status_band_q([CaseStatus.HANDLING])
     if key == "extensions":
         if role not in (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN) or not scope.area_path:
             return NOTHING
         pending = Extension.objects.filter(status=ExtensionStatus.PENDING).values("case_id")
-        return prefix_q("area_path", scope.area_path) & Q(status__in=OPEN_STATUSES, pk__in=pending)
+        band = Q(due_key__lt=OPEN_KEY_END)
+        return prefix_q("area_path", scope.area_path) & band & Q(status__in=OPEN_STATUSES, pk__in=pending)
     return NOTHING
 
 
@@ -285,20 +418,22 @@ def list_page_rows(cases: list[Case]) -> list[Case]:
     return cases
 
 
-def tab_counts(user: Any) -> dict[str, int]:
-    """How many cases wait in each quick tab (one query)."""
-    from django.db.models import Count
+TAB_COUNTED = ("todo", "dispatched", "handling", "overdue", "supervised")
 
+
+def _tab_groups(user: Any, scopes: list[Q] | None) -> dict[str, list[QuerySet[Case]]]:
     now = timezone.now()
-    base = workbench_cases(user)
-    counts = base.aggregate(
-        todo=Count("pk", filter=Q(status__in=(CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CLOSED))),
-        dispatched=Count("pk", filter=Q(status=CaseStatus.DISPATCHED)),
-        handling=Count("pk", filter=Q(status=CaseStatus.HANDLING)),
-        overdue=Count("pk", filter=overdue_q(now)),
-        supervised=Count("pk", filter=Q(supervised=True, status__in=OPEN_STATUSES)),
-    )
-    return {k: v or 0 for k, v in counts.items()}
+    scopes = list_scopes(user) if scopes is None else scopes
+    groups = {tab: list_parts(user, scopes, tab=tab, now=now) for tab in ("todo", "dispatched", "handling", "overdue")}
+    supervised = list_parts(user, scopes, supervised=True, now=now)
+    groups["supervised"] = [p.filter(status__in=OPEN_STATUSES, due_key__lt=OPEN_KEY_END) for p in supervised]
+    return groups
+
+
+def tab_counts(user: Any, scopes: list[Q] | None = None) -> dict[str, CappedCount]:
+    """How many cases wait in each quick tab, exact up to core.keyset.COUNT_CAP ("1000+" above): one query of
+    capped subqueries, each an index range of the scope (supervised: the open ones)."""
+    return capped_counts(_tab_groups(user, scopes))
 
 
 def case_detail(case: Case, *, internal: bool) -> dict[str, Any]:

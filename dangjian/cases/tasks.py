@@ -1,4 +1,5 @@
-"""Periodic case work on the queue: the deadline scans every few minutes, archiving every hour.
+"""Case work on the queue: the deadline scans every few minutes, archiving every hour, and the
+duplicate search of each new case (queued by intake after its commit).
 
 Each scan is idempotent and bounded (deadlines.py), so two workers running one at the same time,
 or a run that overlaps the next, do no harm: a case another run or a person changed is skipped. No
@@ -6,7 +7,7 @@ task lock: a lock left behind by a killed worker would stop the scans, and they 
 """
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -23,3 +24,12 @@ def case_archive_scan() -> dict:
     from .deadlines import scan_archive
 
     return scan_archive().as_dict()
+
+
+@db_task(retries=2, retry_delay=30)
+def case_duplicate_check(case_id: int) -> str:
+    """After a case is registered: flag a likely duplicate of it for the dispatcher (duplicates.py)."""
+    from .duplicates import flag_possible_duplicate
+
+    match = flag_possible_duplicate(case_id)
+    return match.case.number if match is not None else ""

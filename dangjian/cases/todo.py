@@ -3,7 +3,8 @@ district admins, the overdue cases escalated to them), cases due soon, cases wai
 signed for or handled, summonses a department has not reported on, extensions waiting for a decision.
 
 Every queue is a tab of the case list (selectors.QUEUES): an item's count is that list's count, and
-its link opens that list."""
+its link opens that list. Counts are exact up to core.keyset.COUNT_CAP and read "1000+" above it: each is a
+capped subquery over an index range of the scope, never a COUNT of the whole scope."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import Role
+from dangjian.core import keyset
 from dangjian.core.scoping import Scope, active_role, scope_for
 from dangjian.core.todo import TodoItem, register
 
@@ -38,9 +40,9 @@ def _list_url(tab: str) -> str:
     return f"{reverse('cases:list')}?tab={tab}"
 
 
-def _queue(user: Any, key: str) -> QuerySet:
-    """The queue as the list shows it (selectors.case_list): its count is the list's count."""
-    return selectors.case_list(user, tab=key)
+def _queue(user: Any, key: str, scopes: list[Q]) -> list[QuerySet]:
+    """The queue as the list shows it (selectors.list_parts with tab=<queue>): its count is the list's."""
+    return selectors.list_parts(user, scopes, tab=key)
 
 
 def _has_list(user: Any) -> bool:
@@ -50,25 +52,27 @@ def _has_list(user: Any) -> bool:
     return active_role(user) in DESK_ROLES
 
 
-def _case_items(user: Any, key: str, title, *, urgent: bool, more_title: str) -> list[TodoItem]:
+def _case_items(user: Any, key: str, scopes: list[Q], title, *, urgent: bool, more_title: str) -> list[TodoItem]:
     """Up to MAX_ITEMS cases, each linking to its page; beyond that one item counting the whole queue."""
-    qs = _queue(user, key)
-    cases = list(qs[: MAX_ITEMS + 1])
+    parts = _queue(user, key, scopes)
+    cases = selectors.attach_related(keyset.first_rows(parts, selectors.LIST_ORDER, MAX_ITEMS + 1))
     items = [TodoItem(title(case), case.get_absolute_url(), urgent=urgent) for case in cases[:MAX_ITEMS]]
     if len(cases) > MAX_ITEMS and _has_list(user):
-        items.append(TodoItem(more_title, _list_url(key), qs.count(), urgent=urgent))
+        count = keyset.capped_counts({key: parts})[key]
+        items.append(TodoItem(more_title, _list_url(key), count, urgent=urgent))
     return items
 
 
-def _count_item(user: Any, key: str, title: str, *, urgent: bool = False) -> list[TodoItem]:
+def _count_item(user: Any, key: str, scopes: list[Q], title: str, *, urgent: bool = False) -> list[TodoItem]:
     """One item counting the queue and opening it; without a desk list, its cases one by one."""
     if not _has_list(user):
-        return _case_items(user, key, lambda case: f"{title}：{_label(case)}", urgent=urgent, more_title=title)
-    count = _queue(user, key).count()
+        label = lambda case: f"{title}：{_label(case)}"  # noqa: E731
+        return _case_items(user, key, scopes, label, urgent=urgent, more_title=title)
+    count = keyset.capped_counts({key: _queue(user, key, scopes)})[key]
     return [TodoItem(title, _list_url(key), count, urgent=urgent)] if count else []
 
 
-def _overdue_items(user: Any, now: datetime.datetime) -> list[TodoItem]:
+def _overdue_items(user: Any, scopes: list[Q], now: datetime.datetime) -> list[TodoItem]:
     def title(case: Case) -> str:
         late = now - (case.deadline or now)
         days, hours = late.days, late.seconds // 3600
@@ -76,22 +80,22 @@ def _overdue_items(user: Any, now: datetime.datetime) -> list[TodoItem]:
         level = {1: _("，已上报街道"), 2: _("，已上报区")}.get(case.escalation_level, "")
         return _("已超期 %(span)s%(level)s：%(c)s") % {"span": span, "level": level, "c": _label(case)}
 
-    return _case_items(user, "late", title, urgent=True, more_title=_("全部超期事件"))
+    return _case_items(user, "late", scopes, title, urgent=True, more_title=_("全部超期事件"))
 
 
-def _due_soon_items(user: Any) -> list[TodoItem]:
+def _due_soon_items(user: Any, scopes: list[Q]) -> list[TodoItem]:
     def title(case: Case) -> str:
         when = timezone.localtime(case.deadline).strftime("%m-%d %H:%M")
         return _("即将到期（%(t)s）：%(c)s") % {"t": when, "c": _label(case)}
 
-    return _case_items(user, "due_soon", title, urgent=False, more_title=_("我负责的全部即将到期事件"))
+    return _case_items(user, "due_soon", scopes, title, urgent=False, more_title=_("我负责的全部即将到期事件"))
 
 
-def _waiting_items(user: Any) -> list[TodoItem]:
-    items = _count_item(user, "late_accept", _("超时未受理的事件"), urgent=True)
-    items += _count_item(user, "to_accept", _("待受理的事件"))
-    items += _count_item(user, "to_sign", _("派给我的待签收事件"))
-    items += _count_item(user, "my_handling", _("我正在办理的事件"))
+def _waiting_items(user: Any, scopes: list[Q]) -> list[TodoItem]:
+    items = _count_item(user, "late_accept", scopes, _("超时未受理的事件"), urgent=True)
+    items += _count_item(user, "to_accept", scopes, _("待受理的事件"))
+    items += _count_item(user, "to_sign", scopes, _("派给我的待签收事件"))
+    items += _count_item(user, "my_handling", scopes, _("我正在办理的事件"))
     return items
 
 
@@ -134,14 +138,15 @@ def _summons_items(role: str, scope: Scope, user: Any, now: datetime.datetime) -
     return []
 
 
-def _extension_items(user: Any) -> list[TodoItem]:
-    qs = _queue(user, "extensions")
-    rows = list(qs[: MAX_ITEMS + 1])
+def _extension_items(user: Any, scopes: list[Q]) -> list[TodoItem]:
+    parts = _queue(user, "extensions", scopes)
+    rows = keyset.first_rows(parts, selectors.LIST_ORDER, MAX_ITEMS + 1)
     items = [
         TodoItem(_("延期申请待审批：%(n)s") % {"n": case.number}, case.get_absolute_url()) for case in rows[:MAX_ITEMS]
     ]
     if len(rows) > MAX_ITEMS:
-        items.append(TodoItem(_("全部待审批的延期申请"), _list_url("extensions"), qs.count()))
+        count = keyset.capped_counts({"extensions": parts})["extensions"]
+        items.append(TodoItem(_("全部待审批的延期申请"), _list_url("extensions"), count))
     return items
 
 
@@ -152,9 +157,10 @@ def case_todos(user: Any) -> list[TodoItem]:
         return []
     scope = scope_for(user)
     now = timezone.now()
-    items = _overdue_items(user, now)
-    items += _due_soon_items(user)
-    items += _waiting_items(user)
+    scopes = selectors.list_scopes(user)  # once: whether the user owns cases outside the scope
+    items = _overdue_items(user, scopes, now)
+    items += _due_soon_items(user, scopes)
+    items += _waiting_items(user, scopes)
     items += _summons_items(role, scope, user, now)
-    items += _extension_items(user)
+    items += _extension_items(user, scopes)
     return items

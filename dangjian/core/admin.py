@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.dispatch import Signal
 from django.forms.models import model_to_dict
 
-from .models import Heartbeat, Version
+from .models import DailyFact, FactMark, Heartbeat, Version
 
 # Sent after the admin wrote a row: sender=the model, actor, obj, action ("create", "update" or
 # "delete"), before and after (plain dicts of the row's values; empty for a delete), area_path.
@@ -142,3 +142,18 @@ class HeartbeatAdmin(SystemAdmin):
 @admin.register(Version)
 class VersionAdmin(SystemAdmin):
     list_display = ("name", "token")
+
+
+@admin.register(DailyFact)
+class DailyFactAdmin(SystemAdmin):
+    """The figures store (core/figures/facts.py)."""
+
+    list_display = ("subject", "day", "area_path", "dim", "c0")
+    list_filter = ("subject",)
+    search_fields = ("area_path", "dim")
+
+
+@admin.register(FactMark)
+class FactMarkAdmin(SystemAdmin):
+    list_display = ("subject", "object_id", "day")
+    list_filter = ("subject",)

@@ -8,5 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        # Each app declares its menu entries (navigation.py) and its 今日待办 providers (todo.py).
-        autodiscover_modules("navigation", "todo")
+        # Each app declares its menu entries (navigation.py), its 今日待办 providers (todo.py) and what
+        # its rows add to the figures store (facts.py); the store then hooks the writes it counts.
+        autodiscover_modules("navigation", "todo", "facts")
+        from .figures import facts
+
+        facts.connect()

@@ -155,3 +155,95 @@ class TransitionLog(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+# -- the figures store (core/figures/facts.py) -----------------------------------------------------
+FACT_COUNTS = 16  # counter slots a subject names (c0..c15)
+FACT_BUCKETS = 16  # duration histogram buckets (b0..b15), edges in core.figures.facts.BUCKET_EDGES
+COUNT_SLOTS = tuple(f"c{i}" for i in range(FACT_COUNTS))
+BUCKET_SLOTS = tuple(f"b{i}" for i in range(FACT_BUCKETS))
+MEASURE_SLOTS = (*COUNT_SLOTS, "amount", *BUCKET_SLOTS)
+
+
+class DailyFact(models.Model):
+    """The figures of one subject ("cases", "demands", ...) for the rows of one cohort day under one
+    territory node, in total (dim "") or for one dimension value ("department:12", "channel:web").
+
+    A row's measures are kept at its own node and at every ancestor (`depth` is the node's depth), so
+    any node's figures for any period are a sum over (days × its children), never over raw rows.
+    The counters' meanings are the subject's (core.figures.facts.Subject.counts); `amount` is one
+    sum (e.g. service hours in tenths); b0..b15 count durations per histogram bucket.
+    """
+
+    subject = models.CharField(max_length=24)
+    day = models.DateField()
+    area_path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    dim = models.CharField(max_length=48, default="", blank=True)
+    c0 = models.IntegerField(default=0)
+    c1 = models.IntegerField(default=0)
+    c2 = models.IntegerField(default=0)
+    c3 = models.IntegerField(default=0)
+    c4 = models.IntegerField(default=0)
+    c5 = models.IntegerField(default=0)
+    c6 = models.IntegerField(default=0)
+    c7 = models.IntegerField(default=0)
+    c8 = models.IntegerField(default=0)
+    c9 = models.IntegerField(default=0)
+    c10 = models.IntegerField(default=0)
+    c11 = models.IntegerField(default=0)
+    c12 = models.IntegerField(default=0)
+    c13 = models.IntegerField(default=0)
+    c14 = models.IntegerField(default=0)
+    c15 = models.IntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    b0 = models.IntegerField(default=0)
+    b1 = models.IntegerField(default=0)
+    b2 = models.IntegerField(default=0)
+    b3 = models.IntegerField(default=0)
+    b4 = models.IntegerField(default=0)
+    b5 = models.IntegerField(default=0)
+    b6 = models.IntegerField(default=0)
+    b7 = models.IntegerField(default=0)
+    b8 = models.IntegerField(default=0)
+    b9 = models.IntegerField(default=0)
+    b10 = models.IntegerField(default=0)
+    b11 = models.IntegerField(default=0)
+    b12 = models.IntegerField(default=0)
+    b13 = models.IntegerField(default=0)
+    b14 = models.IntegerField(default=0)
+    b15 = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "统计事实"
+        verbose_name_plural = "统计事实"
+        constraints = [
+            # The key the write path upserts on; it also serves a node's total and its dimension rows.
+            models.UniqueConstraint(fields=["subject", "area_path", "dim", "day"], name="core_fact_key"),
+        ]
+        indexes = [
+            # A node's children: one depth, a range of paths, a range of days.
+            models.Index(fields=["subject", "dim", "depth", "area_path", "day"], name="core_fact_children"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.day} {self.area_path} {self.dim or '*'}"
+
+
+class FactMark(models.Model):
+    """What one source row last added to the facts (its cohort day, node, dimensions and measures),
+    so a change adds the difference: what a row contributed is never recomputed from its old state."""
+
+    subject = models.CharField(max_length=24)
+    object_id = models.BigIntegerField()
+    day = models.DateField()
+    applied = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "统计事实标记"
+        verbose_name_plural = "统计事实标记"
+        constraints = [models.UniqueConstraint(fields=["subject", "object_id"], name="core_factmark_key")]
+        indexes = [models.Index(fields=["subject", "day"], name="core_factmark_day")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} #{self.object_id}"

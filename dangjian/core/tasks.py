@@ -27,3 +27,16 @@ def nightly_housekeeping() -> dict:
 
     sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return {"sessions": sessions}
+
+
+@db_periodic_task(crontab(minute="37", hour="2"))
+def nightly_facts_check() -> dict:
+    """Every night: recompute yesterday's figures facts from raw rows, log any drift and repair it;
+    returns the differences found (core.figures.facts.reconcile)."""
+    import datetime
+
+    from .figures import facts
+
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    drift = facts.reconcile(day, repair=True)
+    return {"day": day.isoformat(), "differences": [d.as_dict() for d in drift]}

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, overload
 
+from .keyset import CappedCount
+
 Provider = Callable[[Any], list["TodoItem"]]
 _providers: list[tuple[int, Provider]] = []
 
@@ -19,7 +21,9 @@ _providers: list[tuple[int, Provider]] = []
 class TodoItem:
     title: str
     url: str = ""
-    count: int | None = None
+    # How many wait behind the item's link: an int, or a CappedCount (an int that prints "1000+" past
+    # its cap; the home page prints it with {{ item.count }}, which keeps the "+"; a number filter drops it).
+    count: int | CappedCount | None = None
     urgent: bool = False  # urgent items (overdue, escalated) go first
 
 

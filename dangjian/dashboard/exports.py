@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.db import replica_view
 from dangjian.core.tree import ancestor_paths
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
@@ -115,6 +116,7 @@ TERRITORY_COLUMNS = [
 
 
 @require_roles(TREE_ROLES)
+@replica_view
 def export_territory(request):
     return export_response(
         request=request,

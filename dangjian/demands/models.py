@@ -45,6 +45,14 @@ class DemandStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# The open and the served statuses as the indexes' conditions name them (workflow.py declares the
+# meaning; tests/test_lists_cost.py checks these agree with OPEN_DEMAND_STATUSES and SERVED_STATUSES).
+OPEN_STATUSES = sorted(
+    (DemandStatus.SUBMITTED, DemandStatus.ACCEPTED, DemandStatus.PUBLISHED, DemandStatus.DISPATCHED, DemandStatus.TAKEN)
+)
+SERVED_STATUSES = sorted((DemandStatus.DONE, DemandStatus.RATED, DemandStatus.CLOSED))
+
+
 class AssigneeKind(models.TextChoices):
     MEMBER = "member", _("党员")
     UNIT = "unit", _("驻区单位")
@@ -163,7 +171,7 @@ class Demand(models.Model):
     )
     assigned_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="demands")
     # Times
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)  # indexed with id (Meta)
     accepted_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)  # published or dispatched
     taken_at = models.DateTimeField(null=True, blank=True)
@@ -196,6 +204,34 @@ class Demand(models.Model):
             models.Index(fields=["status", "step_due_at"], name="demands_status_due"),
             models.Index(fields=["assigned_member", "status"], name="demands_member_status"),
             models.Index(fields=["assigned_unit", "status"], name="demands_unit_status"),
+            # The desk (selectors.desk_list, newest first): a community's tab, a wider scope's tab, a
+            # community's and a wider scope's whole list; open demands (overdue, late, handling).
+            # area_path rides along so a count reads the index only (PostgreSQL).
+            models.Index(
+                fields=["community", "status", "submitted_at", "id"], include=["area_path"], name="demands_c_st_sub"
+            ),
+            models.Index(fields=["status", "submitted_at", "id"], include=["area_path"], name="demands_st_sub"),
+            models.Index(fields=["community", "submitted_at", "id"], include=["area_path"], name="demands_c_sub"),
+            models.Index(fields=["submitted_at", "id"], include=["area_path"], name="demands_sub"),
+            models.Index(
+                fields=["community", "submitted_at", "id"],
+                include=["area_path", "status", "step_due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="demands_open_c_sub",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                include=["area_path", "status", "step_due_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="demands_open_sub",
+            ),
+            # The five lists (lists.py): 服务清单 by done_at, 评价清单 by rated_at, per community.
+            models.Index(
+                fields=["community", "done_at", "id"], condition=Q(status__in=SERVED_STATUSES), name="demands_c_done"
+            ),
+            models.Index(
+                fields=["community", "rated_at", "id"], condition=Q(rating__isnull=False), name="demands_c_rated"
+            ),
         ]
 
     def __str__(self) -> str:

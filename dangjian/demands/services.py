@@ -98,6 +98,8 @@ def _place(community: Area, estate: Estate | None, building: Building | None) ->
         if grid is None:
             grids = list(estate.grids.all()[:2])
             grid = grids[0] if len(grids) == 1 else None
+    if grid is not None and not grid.path.startswith(community.path):
+        grid = None  # a grid of another community: the demand is the community's (the desk lists rely on it)
     return grid, (grid.path if grid is not None else community.path)
 
 

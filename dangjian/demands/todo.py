@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import Role
+from dangjian.core.keyset import capped_count
 from dangjian.core.scoping import active_role, active_scope
 from dangjian.core.todo import TodoItem, register
 
@@ -22,14 +23,17 @@ from . import selectors
 from .models import Demand, DemandStatus
 
 MAX_ITEMS = 5
+# Each count reads at most this many rows from an index (exact below, "999+" above): the lists it opens.
+COUNT_CAP = selectors.COUNT_CAP
 
 
 def _items(qs: QuerySet, title, *, urgent: bool, more_url: str, more_title: str) -> list[TodoItem]:
-    """Up to MAX_ITEMS demands, each linking to its page; beyond that one item counting the whole list."""
+    """Up to MAX_ITEMS demands, each linking to its page; beyond that one item counting the whole list
+    (up to COUNT_CAP)."""
     rows = list(qs.select_related("community").order_by("step_due_at", "pk")[: MAX_ITEMS + 1])
     items = [TodoItem(title(d), d.get_absolute_url(), urgent=urgent) for d in rows[:MAX_ITEMS]]
     if len(rows) > MAX_ITEMS:
-        items.append(TodoItem(more_title, more_url, qs.count(), urgent=urgent))
+        items.append(TodoItem(more_title, more_url, capped_count(qs, COUNT_CAP, qs.query.order_by), urgent=urgent))
     return items
 
 
@@ -49,7 +53,7 @@ def _worker_items(user: Any) -> list[TodoItem]:
         more_url=f"{desk}?tab=late",
         more_title=_("全部超时的群众需求"),
     )
-    count = selectors.desk_list(user, tab=DemandStatus.SUBMITTED).count()
+    count = capped_count(selectors.desk_list(user, tab=DemandStatus.SUBMITTED), COUNT_CAP, selectors.DESK_ORDERING)
     if count:
         items.append(TodoItem(_("待受理的群众需求"), f"{desk}?tab={DemandStatus.SUBMITTED}", count))
     return items
@@ -65,8 +69,8 @@ def _assignee_items(user: Any) -> list[TodoItem]:
         more_url=f"{tasks}?show=late",
         more_title=_("全部超时的承接需求"),
     )
-    dispatched = selectors.my_tasks(user, show=DemandStatus.DISPATCHED).count()
-    taken = selectors.my_tasks(user, show=DemandStatus.TAKEN).count()
+    dispatched = capped_count(selectors.my_tasks(user, show=DemandStatus.DISPATCHED), COUNT_CAP)
+    taken = capped_count(selectors.my_tasks(user, show=DemandStatus.TAKEN), COUNT_CAP)
     if dispatched:
         items.append(TodoItem(_("派给我的待接单需求"), f"{tasks}?show={DemandStatus.DISPATCHED}", dispatched))
     if taken:

@@ -31,6 +31,7 @@ from dangjian.cases.models import (
     Channel,
     Placement,
     Rating,
+    due_key_value,
 )
 from dangjian.core.scoping import prefix_q
 from dangjian.core.tree import ancestor_paths
@@ -252,6 +253,7 @@ def _case_rows(
             "updated_at": now,
         }
         row.update(_lifecycle(rng, received, now))
+        row["due_key"] = due_key_value(row["status"], row["deadline"], received)  # COPY skips Case.save
         department = None
         if row["dispatched_at"] is not None:
             kind = _weighted(
@@ -275,7 +277,7 @@ COLUMNS = [
     "reporter_phone", "assignee_kind", "assigned_area_id", "assigned_department_id", "received_at", "accepted_at",
     "dispatched_at", "closed_at", "called_back_at", "deadline", "escalation_level", "supervised", "return_count",
     "reopen_count", "result", "rating", "rating_note", "reject_reason", "idempotency_key", "version", "updated_at",
-    "status",
+    "status", "due_key",
 ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ DEFAULTS = {
     # ...and so do sheets whose XML is larger than this (for files that declare no size, or a wrong one).
     "IMPORT_BACKGROUND_BYTES": 2 * 1024 * 1024,
     "IMPORT_MAX_BYTES": 30 * 1024 * 1024,
-    "IMPORT_BATCH_SIZE": 1000,
+    "IMPORT_BATCH_SIZE": 5000,
     # Errors kept per job (the count is always exact; the list and the report stop here).
     "IMPORT_MAX_STORED_ERRORS": 5000,
     "IMPORT_PREVIEW_ROWS": 20,

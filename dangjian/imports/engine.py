@@ -6,9 +6,13 @@ few bulk lookups for the whole file (names, duplicates against the database), in
 never a query per row. Nothing is written while checking. `write` runs inside the caller's
 transaction and hands the rows to the app's own services, which write in batches.
 
-Audit decision: every imported object gets its own audit row (action 新增, written in bulk in
-the same transaction, naming the import job), plus one 导入 row for the job with its counts.
-ID numbers and mobiles are never copied into audit rows.
+Audit decision: an import writes ONE 导入 audit row for the job, which names every row it created
+(primary-key ranges per model, kept machine-readable on the job as `ImportJob.written` and shown in
+the audit row's changes); no 新增 row per object. "Who imported member X?" is answered by
+`selectors.import_of(member)` (the done job whose ranges hold its pk; that job's 导入 audit row has
+object_id = the job's public_id). An update-mode import still writes one 修改 row per changed
+record, since each holds that record's own before/after values. ID numbers and mobiles are never
+copied into audit rows.
 
 Each app declares its importers (`<app>/importers.py`) and registers them in its
 AppConfig.ready with `dangjian.imports.registry.register`.
@@ -16,10 +20,14 @@ AppConfig.ready with `dangjian.imports.registry.register`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import itertools
+import pickle
 import uuid
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +38,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.core.scoping import Scope
 
+from . import inserts
 from .conf import setting
 from .models import ImportMode
 from .resolvers import chunked
@@ -37,10 +46,24 @@ from .rows import EXAMPLE_MARK, Column, Problem, Problems, RowReader, normalize_
 from .workbook import Sheet, is_blank, text
 
 ProgressFn = Callable[[float], None]
+PARSED_VERSION = 1  # bump when what parse() returns changes: stored parses of older checks are then ignored
 
 
 def _noop(_fraction: float) -> None:
     return None
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Reading or writing a large sheet makes many objects that are kept (the rows) and none in
+    cycles: the cycle collector's passes over them are pure cost (about a tenth of a check)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -53,6 +76,9 @@ class CheckResult:
     error_rows: int = 0
     preview_columns: list[str] = field(default_factory=list)
     preview_rows: list[list[str]] = field(default_factory=list)
+    # The rows as read and parsed, before resolving (pickled, compressed): kept with the upload of a
+    # clean check, so that the import's re-check does not read the sheet again. None otherwise.
+    parsed_rows: bytes | None = None
 
     @property
     def error_count(self) -> int:
@@ -61,7 +87,7 @@ class CheckResult:
 
 @dataclass
 class Writer:
-    """Who is writing, for the audit rows written in bulk alongside the data."""
+    """Who is writing, and what the import has written so far (for its one 导入 audit row)."""
 
     actor: Any
     actor_name: str
@@ -70,11 +96,24 @@ class Writer:
     batch_size: int
     progress: ProgressFn = _noop
     audit_rows: int = 0
+    created: dict[str, list[int]] = field(default_factory=dict)  # model label → pks written
+
+    def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+        """New rows of `model` at bulk speed (COPY on PostgreSQL), recorded as created by this import."""
+        pks = inserts.insert(model, rows)
+        self.created.setdefault(model._meta.label_lower, []).extend(pks)
+        return pks
 
     def audit(
         self, entries: Iterable[tuple[models.Model, str, dict[str, Any], str]], action: str = Action.CREATE
     ) -> None:
-        """One 新增 (or 修改) row per (object, its label, its changes, its area path)."""
+        """Services report what they wrote as (object, its label, its changes, its area path). New
+        objects are only named (their pks go into the import's one 导入 row); each changed object
+        gets its own 修改 row with its before/after values."""
+        if action == Action.CREATE:
+            for obj, _label, _changes, _area_path in entries:
+                self.created.setdefault(obj._meta.label_lower, []).append(obj.pk)
+            return
         events = [
             AuditEvent(
                 actor=self.actor,
@@ -140,9 +179,48 @@ class Importer:
         return None
 
     # -- the check -------------------------------------------------------------------------------
-    def check(self, content: bytes, *, progress: ProgressFn = _noop) -> CheckResult:
+    def check(self, content: bytes, *, progress: ProgressFn = _noop, parsed_rows: bytes | None = None) -> CheckResult:
+        """Read and check every row, then resolve names and duplicates in bulk.
+
+        `parsed_rows` is the `result.parsed_rows` of an earlier clean check of the same file: the
+        sheet is then not read again (reading and parsing depend only on the file), while names and
+        duplicates are resolved afresh against the database as it is now.
+        """
         result = CheckResult()
         problems = Problems(self.by_key)
+        loaded = self._load_parsed(parsed_rows)
+        if loaded is not None:
+            result.header_row, problems.positions, result.total_rows, result.skipped_examples, parsed = loaded
+            header_row = result.header_row
+        else:
+            with gc_paused():
+                read = self._read(content, result, problems, progress)
+            if read is None:
+                return result
+            header_row, parsed = read
+            if parsed and not problems.items:
+                state: tuple[Any, ...] = (PARSED_VERSION, self.kind, self.updating, header_row, problems.positions)
+                state += (result.total_rows, result.skipped_examples, parsed)
+                result.parsed_rows = zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        progress(0.8)
+        if not parsed:
+            problems.add(header_row, None, "", _("表中没有数据行（示例行不计）。"))
+        else:
+            self.resolve(parsed, problems)
+        progress(0.98)
+        result.problems = problems.sorted()
+        result.error_rows = len(problems.bad_rows)
+        result.rows = [row for row in parsed if row["_row"] not in problems.bad_rows]
+        result.preview_columns = [_("行号"), *[self.by_key[k].header for k in self.preview_keys]]
+        for row in result.rows[: setting("IMPORT_PREVIEW_ROWS")]:
+            result.preview_rows.append([str(row["_row"]), *[self.display(row, k) for k in self.preview_keys]])
+        progress(1.0)
+        return result
+
+    def _read(
+        self, content: bytes, result: CheckResult, problems: Problems, progress: ProgressFn
+    ) -> tuple[int, list[dict[str, Any]]] | None:
+        """The sheet read and every row parsed (cells checked one by one); None without a usable header."""
         today = timezone.localdate()
         parsed: list[dict[str, Any]] = []
         with Sheet(content, self.title) as sheet:
@@ -163,7 +241,7 @@ class Importer:
                 )
                 result.problems = problems.sorted()
                 result.error_rows = 1
-                return result
+                return None
             header_row, positions = found
             result.header_row = header_row
             problems.positions = positions
@@ -174,7 +252,7 @@ class Importer:
                 )
                 result.problems = problems.sorted()
                 result.error_rows = 1
-                return result
+                return None
             first_key = self.columns[0].key
             body = (item for item in itertools.chain(opening, rows) if item[0] > header_row)
             for number, values in body:
@@ -190,20 +268,16 @@ class Importer:
                 parsed.append(row)
                 if result.total_rows % 2000 == 0:
                     progress(0.8 * sheet.fraction_read)
-        progress(0.8)
-        if not parsed:
-            problems.add(header_row, None, "", _("表中没有数据行（示例行不计）。"))
-        else:
-            self.resolve(parsed, problems)
-        progress(0.98)
-        result.problems = problems.sorted()
-        result.error_rows = len(problems.bad_rows)
-        result.rows = [row for row in parsed if row["_row"] not in problems.bad_rows]
-        result.preview_columns = [_("行号"), *[self.by_key[k].header for k in self.preview_keys]]
-        for row in result.rows[: setting("IMPORT_PREVIEW_ROWS")]:
-            result.preview_rows.append([str(row["_row"]), *[self.display(row, k) for k in self.preview_keys]])
-        progress(1.0)
-        return result
+        return header_row, parsed
+
+    def _load_parsed(self, blob: bytes | None) -> tuple[int, dict[str, int], int, int, list[dict[str, Any]]] | None:
+        if not blob:
+            return None
+        # Written by our own check (ImportUpload.parsed_rows), never by the uploader.
+        state = pickle.loads(zlib.decompress(blob))  # noqa: S301
+        if state[:3] != (PARSED_VERSION, self.kind, self.updating):
+            return None
+        return state[3:]
 
     def display(self, row: dict[str, Any], key: str) -> str:
         value = row.get(f"{key}_label", row.get(key))

@@ -86,6 +86,8 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("预览"), default=dict, blank=True)
     # What the import wrote besides the rows themselves, e.g. {"households_created": 3}.
     summary = models.JSONField(_("结果"), default=dict, blank=True)
+    # Every row the import created: {"people.member": [[first pk, last pk], ...]} (see engine.py).
+    written = models.JSONField(_("写入的记录"), default=dict, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,6 +153,9 @@ class ImportUpload(models.Model):
 
     job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="upload")
     content = models.BinaryField()
+    # A clean check's rows as read and parsed (engine.CheckResult.parsed_rows): the import's re-check
+    # resolves them against the database again without reading the sheet a second time.
+    parsed_rows = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入文件")

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from dangjian.core.text import mask_mobile
 from dangjian.core.validators import mask_citizen_id, validate_citizen_id, validate_credit_code, validate_mobile
 
-from .workbook import compact, is_blank, parse_date, text
+from .workbook import compact, parse_date, text
 
 EXAMPLE_MARK = "【示例】"
 
@@ -124,11 +124,13 @@ class RowReader:
         return self.cells.get(key)
 
     def blank(self, key: str) -> bool:
-        return is_blank(self.cells.get(key))
+        value = self.cells.get(key)
+        return value is None or (isinstance(value, str) and not value.strip())  # is_blank, inlined
 
     def _required(self, key: str) -> bool:
         """True when the cell is empty (and reports it if the column is required)."""
-        if self.blank(key):
+        value = self.cells.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
             if self.columns[key].required:
                 self.error(key, _("「%(col)s」必填。") % {"col": self.columns[key].header})
             return True

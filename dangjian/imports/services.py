@@ -26,7 +26,8 @@ from dangjian.core.scoping import Scope, acting_user, active_role
 
 from . import registry
 from .conf import setting
-from .engine import Importer, Writer
+from .engine import Importer, Writer, gc_paused
+from .inserts import pk_ranges, ranges_text
 from .models import (
     TRANSITIONS,
     ImportJob,
@@ -230,6 +231,7 @@ def job_check_run(job_id: int) -> ImportJob:
         logger.exception("import check failed: job %s", job.public_id)
         _fail(job, _("检查时出现意外错误，未写入任何数据。请稍后重试或联系管理员。"))
         return job
+    ImportUpload.objects.filter(job=job).update(parsed_rows=result.parsed_rows)
     transition(job, S.CHECKED, **_check_fields(result))
     _clear_live_progress(job)
     return job
@@ -306,7 +308,12 @@ def job_import_run(job_id: int) -> ImportJob:
     try:
         scope = job_scope(job)
         importer = registry.importer_for(job.kind, scope, mode=job.mode)
-        result = importer.check(_content(job), progress=_reporter(job, 0.0, CHECK_SHARE))
+        parsed_rows = ImportUpload.objects.filter(job=job).values_list("parsed_rows", flat=True).first()
+        result = importer.check(
+            _content(job),
+            progress=_reporter(job, 0.0, CHECK_SHARE),
+            parsed_rows=bytes(parsed_rows) if parsed_rows else None,
+        )
     except (ValidationError, WorkbookError) as exc:
         _fail(job, _message(exc))
         return job
@@ -366,15 +373,24 @@ def _write(job: ImportJob, importer: Importer, result) -> dict[str, int]:
         batch_size=setting("IMPORT_BATCH_SIZE"),
         progress=_reporter(job, CHECK_SHARE, 1 - CHECK_SHARE),
     )
-    counts = importer.write(result.rows, writer)
+    with gc_paused():
+        counts = importer.write(result.rows, writer)
     imported = len(result.rows)
+    written = {label: pk_ranges(pks) for label, pks in writer.created.items() if pks}
     summary = {**job.summary, **counts, "header_row": result.header_row, "audit_rows": writer.audit_rows}
+    # One audit row for the whole import, naming every row it created (by primary-key range).
     audit_record(
         actor=actor,
         action=Action.IMPORT,
         obj=job,
         object_repr=_("导入%(kind)s %(n)s 条（%(f)s）") % {"kind": job.kind_label, "n": imported, "f": job.filename},
-        changes={"kind": job.kind, "filename": job.filename, "rows": imported, **counts},
+        changes={
+            "kind": job.kind,
+            "filename": job.filename,
+            "rows": imported,
+            **counts,
+            "written": {label: ranges_text(ranges) for label, ranges in written.items()},
+        },
         area_path=job.area_path,
     )
     done = transition(
@@ -384,6 +400,7 @@ def _write(job: ImportJob, importer: Importer, result) -> dict[str, int]:
         imported_count=imported,
         total_rows=result.total_rows,
         summary=summary,
+        written=written,
         progress=100,
         finished_at=timezone.now(),
     )

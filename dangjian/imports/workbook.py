@@ -1,4 +1,5 @@
-"""Reading uploaded workbooks row by row (with openpyxl's parser) and normalizing cell values."""
+"""Reading uploaded workbooks row by row (openpyxl opens the package; the rows are read here) and normalizing
+cell values."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
+from xml.etree.ElementTree import Element, XMLPullParser
 
 from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, range_boundaries
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.worksheet._reader import INLINE_STRING
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -32,38 +35,115 @@ DATE_PATTERNS = [
 ]
 
 
-class _Parser(WorkSheetParser):
-    """openpyxl's sheet parser with a quick path for inline strings.
+V_TAG = f"{{{SHEET_MAIN_NS}}}v"
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+DIGITS = "0123456789"
+READ_BYTES = 1 << 14
 
-    openpyxl writes every string inline (Excel and WPS use a shared string table); its generic
-    parse of an inline string builds a Text object per cell, the slowest part of reading such a
-    file. Here the text is taken straight from the XML: the <t> of the <is>, or of its runs
-    (<r>), as Text.content does; phonetic runs (<rPh>) are left out the same way. Every other
-    cell goes through openpyxl unchanged.
+
+def _number(raw: str) -> int | float:
+    """A number cell's text as openpyxl reads it: float when it has a point or an exponent."""
+    return float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+
+
+class _RowReader:
+    """The cells of a worksheet's XML, row by row, as openpyxl's read-only parser gives their values
+    (data_only: a formula cell gives its cached value), without building a cell dict per cell.
+
+    One `end` event per element from ElementTree's C parser; a row's cells are read when the row
+    ends, and the row is cleared at once, so memory stays flat whatever the sheet's length. Values:
+    shared and inline strings (rich-text runs joined, phonetic runs left out), numbers (int or
+    float), dates by the cell's number format (openpyxl's own date styles and epoch), booleans,
+    ISO dates (t="d") and error codes as text.
     """
 
-    def parse_cell(self, element):
-        if element.get("t") != "inlineStr" or (not self.data_only and element.find(FORMULA_TAG) is not None):
-            return super().parse_cell(element)
-        coordinate = element.get("r")
-        if coordinate:
-            row, column = coordinate_to_tuple(coordinate)
-            self.col_counter = column
-        else:
-            self.col_counter += 1
-            row, column = self.row_counter, self.col_counter
-        child = element.find(INLINE_STRING)
-        value = None
-        if child is not None:
+    def __init__(self, source: Any, shared_strings: Any, *, epoch: Any, date_formats: set, timedelta_formats: set):
+        self.source, self.shared_strings, self.epoch = source, shared_strings, epoch
+        self.date_formats, self.timedelta_formats = date_formats, timedelta_formats
+        self._columns: dict[str, int] = {}
+
+    def _column(self, ref: str) -> int:
+        letters = ref.rstrip(DIGITS)
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = column_index_from_string(letters)
+        return column
+
+    def _value(self, cell: Any) -> Any:
+        kind = cell.get("t")
+        if kind == "inlineStr":
+            child = cell.find(INLINE_STRING)
+            if child is None:
+                return None
             parts = []
             for part in child:
                 if part.tag == TEXT_TAG:
                     parts.append(part.text or "")
                 elif part.tag == RUN_TAG:
                     parts.append(part.findtext(TEXT_TAG) or "")
-            value = "".join(parts)
-        style_id = element.get("s", 0)
-        return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": int(style_id or 0)}
+            return "".join(parts)
+        raw = cell.findtext(V_TAG)
+        if raw is None:
+            return None
+        if kind is None or kind == "n":
+            value = _number(raw)
+            style = cell.get("s")
+            if style and int(style) in self.date_formats:
+                try:
+                    return from_excel(value, self.epoch, timedelta=int(style) in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return value
+        if kind == "s":
+            return self.shared_strings[int(raw)]
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            return from_ISO8601(raw)
+        return raw  # "str" (a formula's text result), "e" (an error code)
+
+    def _row(self, element: Any) -> list[Any]:
+        values: list[Any] = []
+        columns, shared = self._columns, self.shared_strings
+        column = 0
+        for cell in element:
+            ref = cell.get("r")
+            if ref:
+                column = columns.get(ref.rstrip(DIGITS)) or self._column(ref)
+            else:
+                column += 1
+            if cell.get("t") == "s":  # the common case (Excel, WPS): a shared string, inline here
+                raw = cell.findtext(V_TAG)
+                value = shared[int(raw)] if raw is not None else None
+            else:
+                value = self._value(cell)
+            if value is None:
+                continue
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+            values[column - 1] = value
+        return values
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        parser: XMLPullParser = XMLPullParser(events=("end",))
+        number = 0
+        done = False
+        while not done:
+            data = self.source.read(READ_BYTES)
+            if data:
+                parser.feed(data)
+            else:
+                parser.close()
+                done = True
+            for event in parser.read_events():
+                _kind, element = cast(tuple[str, Element], event)
+                if element.tag != ROW_TAG:
+                    continue
+                ref = element.get("r")
+                number = int(ref) if ref else number + 1
+                values = self._row(element)
+                element.clear()
+                yield number, values
 
 
 class WorkbookError(Exception):
@@ -144,23 +224,18 @@ class Sheet:
         wb = self.workbook
         with self.archive.open(self.path) as raw:
             self._reader = _CountingReader(raw)
-            parser = _Parser(
+            reader = _RowReader(
                 self._reader,
                 self.shared_strings,
-                data_only=True,
                 epoch=wb.epoch,
                 date_formats=wb._date_formats,
                 timedelta_formats=wb._timedelta_formats,
             )
             expected = 1
-            for number, cells in parser.parse():
+            for number, values in reader.rows():
                 while expected < number:  # rows the file leaves out are empty rows
                     yield expected, ()
                     expected += 1
-                width = max((cell["column"] for cell in cells), default=0)
-                values: list[Any] = [None] * width
-                for cell in cells:
-                    values[cell["column"] - 1] = cell["value"]
                 yield number, tuple(values)
                 expected = number + 1
 
@@ -183,13 +258,16 @@ def workbook_size(content: bytes, preferred_title: str) -> tuple[int | None, int
 
 # -- cell values ----------------------------------------------------------------------------------
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not SPACES.sub("", value))
+    # str.strip() and SPACES agree on what a space is (Unicode whitespace: \u3000, \u00a0 too).
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value: Any) -> str:
     """A cell as trimmed text: 1201.0 → '1201', dates → '2020-07-01', inner runs of spaces → one."""
     if value is None:
         return ""
+    if type(value) is str:
+        return " ".join(value.split())  # as SPACES.sub(" ", value).strip(), in C
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -204,7 +282,7 @@ def text(value: Any) -> str:
 
 def compact(value: Any) -> str:
     """Text with every space removed (codes, numbers, names where spaces are typing slips)."""
-    return SPACES.sub("", text(value))
+    return "".join(text(value).split())
 
 
 def parse_date(value: Any) -> datetime.date:

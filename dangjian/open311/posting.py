@@ -286,6 +286,7 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             client=client,
             idempotency_key=key,
             idempotency_fingerprint=fingerprint,
+            replay_checked=True,  # just above; a racing retry is caught by the unique key
         )
     except IdempotencyMismatch as exc:  # lost the race to a different request with the same key
         return errors(fmt, 422, _submit_problems(exc))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from dangjian.core.db import replica_view
 from dangjian.core.scoping import prefix_q
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
@@ -93,6 +94,7 @@ def resident_rows(qs: QuerySet) -> QuerySet:
 
 @require_roles(MEMBER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_members(request):
     """The member list (people:member_list) with its filters, all pages."""
     filters = MemberFilter.parse(request.user, request.GET, strict=True)
@@ -110,6 +112,7 @@ def export_members(request):
 
 @require_roles(RESIDENT_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_residents(request):
     """The household register (people:resident_home) with its filters."""
     filters = ResidentFilter.parse(request.GET)
@@ -127,6 +130,7 @@ def export_residents(request):
 
 @require_roles(MEMBER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_floating(request):
     """Floating and pocket members, of one organization's subtree when ?org= is given."""
     members = Member.objects.visible_to(request.user).filter(status__in=[MemberStatus.FLOATING, MemberStatus.POCKET])
@@ -149,6 +153,7 @@ def export_floating(request):
 
 @require_roles(LIAISON_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_liaisons(request):
     liaisons = (
         Liaison.objects.visible_to(request.user).select_related("area", "estate").order_by("level", "leader_name")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from dangjian.accounts.roles import MANAGER_ROLES
+from dangjian.core.db import replica_view
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
 from dangjian.imports.exports import ExportColumn, date_text, export_response
@@ -60,6 +61,7 @@ SUMMARY_COLUMNS = [
 
 @require_roles(MANAGER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_unregistered(request, public_id):
     """应报未报 of a community: in-service members living there, or (?tab=units) its units' organizations."""
     community = Area.objects.get_for_user(request.user, public_id, level=Level.COMMUNITY)

@@ -2,16 +2,21 @@
 
 Coordinates are WGS84; GeoJSON order is (lng, lat). Shapely works in that plane,
 which is exact for the topological questions asked here (inside, touching, overlapping).
+
+`grid_for_point` (one point) and `grids_for_points` (a batch, vectorised) answer from this
+process's GridIndex without a query per call: gridcache.py keeps it current from the grid
+version token (checked every GRID_INDEX_CHECK_SECONDS, at once after a grid write here, and at
+once through Redis when REDIS_URL is set).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -19,6 +24,10 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
+
+from dangjian.core.tree import ancestor_paths
+
+from .gridcache import VersionedCopy
 
 
 def parse_boundary(geojson: Any, *, label: str = "") -> BaseGeometry:
@@ -98,6 +107,20 @@ class GridHit:
     candidates: tuple[int, ...] = ()
 
 
+OUTSIDE = GridHit("outside", None)
+
+
+@dataclass(frozen=True)
+class GridChain:
+    """A grid and the areas above it, as the grid index knows them (see GridIndex.chain)."""
+
+    grid_id: int
+    path: str
+    community_id: int | None
+    subdistrict_id: int | None
+    district_id: int | None
+
+
 class GridIndex:
     """An STRtree over grid polygons.
 
@@ -106,45 +129,91 @@ class GridIndex:
     has exactly one answer and the answer does not depend on the order grids were loaded.
     """
 
-    def __init__(self, grids: Iterable[tuple[int, str, BaseGeometry]]):
+    def __init__(
+        self,
+        grids: Iterable[tuple[int, str, BaseGeometry]],
+        ancestors: dict[str, tuple[int, str]] | None = None,
+    ):
         rows = sorted(grids, key=lambda row: row[1])
         self.ids = [row[0] for row in rows]
+        self.paths = dict(zip(self.ids, (row[1] for row in rows), strict=True))
+        # path -> (pk, level) of the areas above the grids, so placing a case needs no query for them.
+        self.ancestors = ancestors or {}
         self.geoms = [row[2] for row in rows]
         for geom in self.geoms:
             shapely.prepare(geom)
+        self._geom_array = np.array(self.geoms, dtype=object)
+        # The answers a grid can give for a point only it covers, made once (lookups return them).
+        self._inside_hits = np.empty(len(self.ids), dtype=object)
+        self._inside_hits[:] = [GridHit("inside", grid_id, (grid_id,)) for grid_id in self.ids]
+        self._edge_hits = np.empty(len(self.ids), dtype=object)
+        self._edge_hits[:] = [GridHit("border", grid_id, (grid_id,)) for grid_id in self.ids]
         self.tree = STRtree(self.geoms) if self.geoms else None
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def chain(self, grid_id: int) -> GridChain:
+        """The grid's path and the pks of its community, subdistrict and district (None when the
+        index was built without ancestors or the level is missing)."""
+        path = self.paths[grid_id]
+        above = {level: pk for pk, level in (self.ancestors.get(p, (None, "")) for p in ancestor_paths(path))}
+        return GridChain(
+            grid_id=grid_id,
+            path=path,
+            community_id=above.get("community"),
+            subdistrict_id=above.get("subdistrict"),
+            district_id=above.get("district"),
+        )
+
     def lookup(self, lat: float, lng: float) -> GridHit:
         if self.tree is None:
-            return GridHit("outside", None)
+            return OUTSIDE
         point = Point(lng, lat)
         # `covered_by` includes the boundary; the tree returns candidate indexes in any order.
-        hits = sorted(int(i) for i in self.tree.query(point, predicate="covered_by"))
+        hits = self.tree.query(point, predicate="covered_by").tolist()
         if not hits:
-            return GridHit("outside", None)
-        chosen = hits[0]
-        if len(hits) == 1 and self.geoms[chosen].contains(point):
-            return GridHit("inside", self.ids[chosen], (self.ids[chosen],))
-        return GridHit("border", self.ids[chosen], tuple(self.ids[i] for i in hits))
+            return OUTSIDE
+        if len(hits) == 1:
+            chosen = hits[0]
+            return self._inside_hits[chosen] if self.geoms[chosen].contains(point) else self._edge_hits[chosen]
+        hits.sort()
+        return GridHit("border", self.ids[hits[0]], tuple(self.ids[i] for i in hits))
 
     def lookup_many(self, points: Iterable[tuple[float, float]]) -> list[GridHit]:
-        return [self.lookup(lat, lng) for lat, lng in points]
-
-
-_local = threading.local()
+        """lookup() for many (lat, lng) points, in their order: one tree query over the whole array,
+        one vectorised `contains` for the points a single grid covers, answers gathered as arrays."""
+        coords = np.asarray(points if isinstance(points, np.ndarray) else list(points), dtype=float).reshape(-1, 2)
+        count = len(coords)
+        if self.tree is None or count == 0:
+            return [OUTSIDE] * count
+        pts = shapely.points(coords[:, ::-1])  # (lat, lng) rows -> (x=lng, y=lat) points
+        which, grid = self.tree.query(pts, predicate="covered_by")
+        order = np.lexsort((grid, which))  # by point, then by tree position (= path order)
+        which, grid = which[order], grid[order]
+        covering = np.bincount(which, minlength=count)
+        first = np.zeros(count, dtype=np.int64)
+        if len(which):
+            starts = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+            first[which[starts]] = grid[starts]
+        result = np.full(count, OUTSIDE, dtype=object)
+        single = np.flatnonzero(covering == 1)
+        if len(single):
+            strictly = shapely.contains(self._geom_array[first[single]], pts[single])
+            result[single[strictly]] = self._inside_hits[first[single[strictly]]]
+            result[single[~strictly]] = self._edge_hits[first[single[~strictly]]]
+        several = np.flatnonzero(covering > 1)  # shared borders and corners: few
+        if len(several):
+            ids = self.ids
+            begins = np.searchsorted(which, several).tolist()
+            ends = np.searchsorted(which, several, side="right").tolist()
+            for k, begin, end in zip(several.tolist(), begins, ends, strict=True):
+                candidates = tuple(ids[i] for i in grid[begin:end].tolist())
+                result[k] = GridHit("border", candidates[0], candidates)
+        return result.tolist()
 
 
 GRID_VERSION = "territory.grids"
-
-
-def grids_changed() -> None:
-    """Every write that adds, reshapes, moves or removes a grid calls this in its transaction."""
-    from dangjian.core.models import bump_version
-
-    bump_version(GRID_VERSION)
 
 
 def load_grid_index() -> GridIndex:
@@ -155,23 +224,42 @@ def load_grid_index() -> GridIndex:
         .values_list("pk", "path", "boundary")
         .iterator(chunk_size=2000)
     )
-    return GridIndex((pk, path, shape(boundary)) for pk, path, boundary in rows)
+    grids = [(pk, path, shape(boundary)) for pk, path, boundary in rows]
+    above = Area.objects.filter(level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY]).values_list(
+        "pk", "path", "level"
+    )
+    return GridIndex(grids, {path: (pk, level) for pk, path, level in above.iterator(chunk_size=5000)})
+
+
+# This process's index, kept current by the grid version token (see gridcache.py): checked at most
+# every GRID_INDEX_CHECK_SECONDS, at once after a grid write in this process, and at once when
+# another process announces one through Redis (REDIS_URL).
+grid_index_copy: VersionedCopy[GridIndex] = VersionedCopy(
+    GRID_VERSION, load_grid_index, check_seconds_setting="GRID_INDEX_CHECK_SECONDS"
+)
+
+
+def grids_changed() -> None:
+    """Every write that adds, reshapes, moves or removes a grid calls this in its transaction."""
+    from dangjian.core.models import bump_version
+
+    bump_version(GRID_VERSION)
+    grid_index_copy.changed()
 
 
 def grid_index() -> GridIndex:
-    """This thread's index, rebuilt when any grid boundary has changed since it was built.
+    """This thread's index, rebuilt when any grid has changed since it was built.
 
-    The version is a counter in the database (one tiny query), so a change made by any
-    process or server is seen at the next lookup, with or without a shared cache.
-    """
-    from dangjian.core.models import read_version
-
-    version = read_version(GRID_VERSION)
-    if getattr(_local, "version", None) != version:
-        _local.index = load_grid_index()
-        _local.version = version
-    return _local.index
+    No query per call: the version token is read at most every few seconds (or at once after a
+    grid write here or, with Redis, anywhere), so a change made by another process or server is
+    seen within GRID_INDEX_CHECK_SECONDS."""
+    return grid_index_copy.get()
 
 
 def grid_for_point(lat: float, lng: float) -> GridHit:
-    return grid_index().lookup(lat, lng)
+    return grid_index_copy.get().lookup(lat, lng)
+
+
+def grids_for_points(points: Sequence[tuple[float, float]]) -> list[GridHit]:
+    """grid_for_point for many (lat, lng) points at once, in their order (one vectorised query)."""
+    return grid_index_copy.get().lookup_many(points)

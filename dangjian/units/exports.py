@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from dangjian.core.db import replica_view
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
 from dangjian.imports.exports import ExportColumn, date_text, export_response, label, name_of
@@ -74,6 +75,7 @@ def unit_rows(qs: QuerySet) -> QuerySet:
 
 
 @require_roles(UNIT_ROLES)  # as units:list (a unit contact sees only their own unit's page)
+@replica_view
 def export_units(request):
     """The unit list (units:list) with its filters, all pages."""
     filters = UnitFilter.parse(request.user, request.GET)
@@ -90,6 +92,7 @@ def export_units(request):
 
 @require_roles(UNIT_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_adjuncts(request):
     adjuncts = AdjunctMember.objects.visible_to(request.user).select_related("committee", "unit", "department")
     return export_response(
@@ -104,6 +107,7 @@ def export_adjuncts(request):
 
 @require_roles(UNIT_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def export_alliances(request):
     memberships = AllianceMembership.objects.visible_to(request.user).select_related("alliance__lead_org", "unit")
     return export_response(

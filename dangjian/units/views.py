@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dangjian.accounts.roles import Role
+from dangjian.core.db import replica_view
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.imports.exports import export_response
@@ -214,6 +215,7 @@ def unit_formation(request, public_id):
 
 # -- coverage -------------------------------------------------------------------------------------------
 @require_roles(UNIT_ROLES)
+@replica_view
 def coverage_home(request):
     """The coverage page of the user's own scope node."""
     scope = scope_for(request.user)
@@ -226,6 +228,7 @@ def coverage_home(request):
 
 
 @require_roles(UNIT_ROLES)
+@replica_view
 def coverage_area(request, public_id):
     area = Area.objects.select_related("parent").get_for_user(request.user, public_id, level__in=_COVERAGE_LEVELS)
     return _coverage_page(request, area)
@@ -310,6 +313,7 @@ def _coverage_node(request) -> Area | None:
 
 @require_roles(UNIT_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def coverage_blank_export(request):
     """The coverage page's blank spots (空白点) of one node as Excel, with why each is one; audited."""
     area = _coverage_node(request)

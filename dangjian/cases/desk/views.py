@@ -3,6 +3,7 @@ viewer may take, the claim board of members and units, and the audited reveal of
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import Role
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.db import replica_view
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
@@ -50,7 +52,24 @@ def _filter_choices(user: Any) -> tuple[Any, Any]:
     return areas, departments
 
 
+AREA_OPTIONS = 300  # the area filter offers at most this many places (a province has 50,000 grids)
+
+
+def _area_options(user: Any, areas: Any, selected: str) -> list[Area]:
+    """The places the area filter offers: two levels below the viewer's own (a district admin: its
+    subdistricts and communities; a community worker: its grids), and the one selected. Any place in
+    scope is still accepted by the form (a link may carry a grid)."""
+    scope = scope_for(user)
+    depth = len(scope.area_path) // 4 if scope.area_path else 1
+    options = list(areas.filter(depth__lte=depth + 2).only("public_id", "name", "path")[:AREA_OPTIONS])
+    if selected and all(str(a.public_id) != selected for a in options):
+        with contextlib.suppress(ValidationError):
+            options += list(areas.filter(public_id=selected).only("public_id", "name", "path"))
+    return options
+
+
 @require_roles(DESK_ROLES)
+@replica_view
 def case_list(request):
     areas, departments = _filter_choices(request.user)
     form = forms.CaseFilterForm(request.GET or None, user=request.user, areas=areas, departments=departments)
@@ -59,11 +78,22 @@ def case_list(request):
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     tab = request.GET.get("tab", "")
     tab = tab if tab in selectors.TABS or tab in selectors.QUEUES else ""
-    cases = selectors.case_list(request.user, tab=tab, **filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The scope's parts once, for the page and the tabs; the counts query tells which hold rows.
+    scopes = selectors.list_scopes(request.user, check_owned=False)
+    page = selectors.case_page(
+        request.user,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+        scopes=scopes,
+        with_tab_counts=True,  # one query counts the page's list and every quick tab
+        tab=tab,
+        **filters,
+    )
     selectors.list_page_rows(page.object_list)
     is_department = active_role(request.user) == Role.DEPARTMENT_STAFF
-    counts = selectors.tab_counts(request.user)
+    counts = page.tab_counts
     if is_department:
         tabs = [("dispatched", _("待签收")), ("handling", _("处置中")), ("overdue", _("已超期"))]
     else:
@@ -80,14 +110,27 @@ def case_list(request):
         "form": form,
         "tab": tab,
         "queue_label": selectors.QUEUES.get(tab, ""),
-        "tabs": [(key, label, counts.get(key)) for key, label in tabs],
+        # Counts as text: "1000+" past the cap (a number filter would drop the "+").
+        "tabs": [(key, label, str(counts[key]) if counts.get(key) else "") for key, label in tabs],
         "is_department": is_department,
         "may_enter": may_dispatch(request.user),
+        # Rendered by hand in the template: a widget renders each option through a template (slow).
+        "area_options": _area_options(request.user, areas, request.GET.get("area", "")),
+        "area_selected": request.GET.get("area", ""),
         "filtered": bool(filters or tab),
-        "querystring": querystring_without_page(request),
+        "querystring": _querystring_without_cursor(request),
         "active_nav": NAV,
     }
     return render(request, "cases/desk/list.html", context)
+
+
+def _querystring_without_cursor(request) -> str:
+    """The filters as a query string ending in '&', without page / after / before (keyset links)."""
+    params = request.GET.copy()
+    for key in ("page", "after", "before"):
+        params.pop(key, None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
 
 
 # --- the case page ------------------------------------------------------------------------

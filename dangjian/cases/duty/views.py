@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.roles import Role
+from dangjian.core.db import replica_view
 from dangjian.core.scoping import active_role, active_scope
 from dangjian.core.tree import ancestor_paths
 from dangjian.core.views import querystring_without_page, require_roles
@@ -130,6 +131,7 @@ def duty_list(request):
 
 
 @require_roles(DUTY_READ_ROLES)
+@replica_view
 def duty_export(request):
     subdistrict = _subdistrict(request, required=False)
     qs, filters = _filtered(request, subdistrict)

@@ -1,37 +1,27 @@
 """Case figures (办件统计): per territory node and per department, for a period.
 
-What is counted. The cohort of a period is the cases *received* in it (received_at between the
-local dates date_from and date_to, both included), leaving out cases merged into another (they are
-duplicates: the main case carries the demand). Of that cohort:
+What is counted (cases/facts.py says it row by row). The cohort of a period is the cases *received*
+in it (received_at between the local dates date_from and date_to, both included), leaving out cases
+merged into another (they are duplicates: the main case carries the demand). Of that cohort:
 
 - received: every case in it (rejected ones included: they were received and answered);
 - dispatched: given to a handler (dispatched_at set: a dispatch, or a publication to be claimed);
 - closed: now closed, called back or archived (a reopened case is open again, so not closed);
 - closed on time: closed with closed_at <= deadline;
-- overdue: open and past its deadline now, or closed after its deadline;
-- returned: cases the receiver sent back at least once (return_count > 0). Decided against counting
-  RETURN rows of CaseLog: the log is the largest table (about eight rows a case) and joining it
-  would multiply the rows the rollup reads, while case_return bumps return_count in the same
-  transaction that writes the RETURN row, so the two agree; it counts cases, not return steps;
+- overdue: open and past its deadline (marked by the deadline scan, or past it at the case's last
+  step), or closed after its deadline;
+- returned: cases the receiver sent back at least once (return_count > 0); it counts cases, not
+  return steps;
 - satisfaction rate: (satisfied + basically satisfied) / rated, over the latest rating of each case;
-- median time to close: hours from received_at to closed_at over the closed cases.
+- median time to close: hours from received_at to closed_at over the closed cases, estimated from
+  the duration buckets of the figures store (core.figures.facts.BUCKET_EDGES): an approximation
+  within the width of the bucket that holds it, which the page's small print says.
 
-How it scales (the province plan is 10,000,000 cases). Each figure family is one query with
-conditional aggregates (COUNT ... FILTER) over the cohort, which is one range of the
-(area_path, received_at) index: the node's subtree is a range of area_path (core.tree.subtree_q)
-and the period a range of received_at. By child node the query groups by
-Substr(area_path, 1, child_depth * 4): area_path is the deepest node a case is placed in, so its
-prefix of the child's length *is* the child's path, whatever the child's level (a zone, a
-community, a grid). By department it groups by the CaseDepartment link (each department a case was
-dispatched or summoned to), so a case counts for every department that took part in it. Nothing is
-read per node or per case.
-
-Medians. On PostgreSQL, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY hours) is one more aggregate in
-the same grouped query. SQLite has no percentile aggregate; there the medians come from one extra
-query per family using window functions (ROW_NUMBER and COUNT over the group, keeping only the one
-or two middle rows of each group), so the database still does the sorting and only two rows per
-group come back: the work is bounded by the cohort, the result by the number of groups. SQLite is
-the single-machine default; a deployment at city scale runs PostgreSQL.
+How it scales. Every figure is read from the figures store (core.figures.facts: a row per cohort day,
+node and dimension, kept in the transaction of each step): the total is a sum over the node's rows
+of the period's days, the children one grouped sum over the rows of the next depth, the departments
+one grouped sum over the node's department rows, the trend the node's rows per day. The cost follows
+days × children, not the number of cases; nothing here reads the cases table.
 """
 
 from __future__ import annotations
@@ -41,25 +31,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Window,
-)
-from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from dangjian.accounts.roles import Role, active_assignment
+from dangjian.core.figures import facts as store
 from dangjian.core.figures import rollup
 from dangjian.core.figures.rollup import share
 from dangjian.core.periods import Period
@@ -67,8 +42,8 @@ from dangjian.core.scoping import active_role, prefix_q
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department
 
-from ..models import Case, CaseDepartment, CaseStatus, Rating
-from ..workflow import CLOSED_STATUSES, OPEN_STATUSES
+from ..facts import CASES
+from ..models import Case, CaseDepartment, CaseStatus
 
 # -- one row of figures ---------------------------------------------------------------------------
 COUNT_FIELDS = ("received", "dispatched", "closed", "closed_on_time", "overdue", "returned", "rated", "satisfied")
@@ -84,7 +59,7 @@ class Figures:
     returned: int = 0
     rated: int = 0
     satisfied: int = 0  # satisfied or basically satisfied
-    median_hours: float | None = None
+    median_hours: float | None = None  # estimated from the duration buckets
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -121,137 +96,54 @@ class Report(rollup.Report):
     departments: list[Row] = dataclasses.field(default_factory=list)
 
 
-# -- SQL pieces -----------------------------------------------------------------------------------
-class Median(Aggregate):
-    """PostgreSQL's continuous median, an ordered-set aggregate."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class EpochHours(Func):
-    """Hours in a PostgreSQL interval."""
-
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 3600.0)"
-    output_field = FloatField()
-
-
-def _duration() -> ExpressionWrapper:
-    return ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
-
-
-CLOSED_Q = Q(status__in=CLOSED_STATUSES)
-
-
-def _aggregates(now: datetime.datetime) -> dict[str, Any]:
-    """The figures as conditional aggregates over a cohort (one pass, one query)."""
-    late = Q(closed_at__gt=F("deadline"))
-    aggregates: dict[str, Any] = {
-        "received": Count("pk"),
-        "dispatched": Count("pk", filter=Q(dispatched_at__isnull=False)),
-        "closed": Count("pk", filter=CLOSED_Q),
-        "closed_on_time": Count("pk", filter=CLOSED_Q & Q(closed_at__lte=F("deadline"))),
-        "overdue": Count("pk", filter=(Q(status__in=OPEN_STATUSES) & Q(deadline__lt=now)) | (CLOSED_Q & late)),
-        "returned": Count("pk", filter=Q(return_count__gt=0)),
-        "rated": Count("pk", filter=~Q(rating="")),
-        "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
-    }
-    if connection.vendor == "postgresql":
-        aggregates["median_hours"] = Median(EpochHours(_duration()), filter=CLOSED_Q)
-    return aggregates
-
-
-def _figures(values: dict[str, Any]) -> Figures:
-    median = values.get("median_hours")
+def figures_of(m: store.Measures) -> Figures:
+    median = m.percentile(0.5)
     return Figures(
-        **{name: values.get(name) or 0 for name in COUNT_FIELDS},
-        median_hours=round(float(median), 1) if median is not None else None,
+        **{name: m[name] for name in COUNT_FIELDS},
+        median_hours=round(median, 1) if median is not None else None,
     )
 
 
-def _window_medians(qs: QuerySet, key: Any | None) -> dict[Any, float]:
-    """Medians of hours-to-close per group (key None: one group, returned under None), by window
-    functions: the database sorts each group and returns only its one or two middle rows."""
-    partition = [key] if key is not None else []
-    closed = qs.filter(CLOSED_Q, closed_at__isnull=False).annotate(duration=_duration())
-    if key is not None:
-        closed = closed.annotate(group_key=key)
-    closed = closed.annotate(
-        rn=Window(RowNumber(), partition_by=partition, order_by=[F("duration").asc(), F("pk").asc()]),
-        n=Window(Count("pk"), partition_by=partition),
-    )
-    # The middle rows: rn = ceil(n/2) and, for even n, n/2 + 1; i.e. n <= 2 rn <= n + 2.
-    closed = closed.annotate(twice=F("rn") * 2).filter(twice__gte=F("n"), twice__lte=F("n") + 2)
-    middles: dict[Any, list[float]] = {}
-    if key is None:
-        rows = ((None, d) for d in closed.order_by().values_list("duration", flat=True))
-    else:
-        rows = closed.order_by().values_list("group_key", "duration")
-    for group, duration in rows:
-        middles.setdefault(group, []).append(duration.total_seconds() / 3600)
-    return {group: round(sum(v) / len(v), 1) for group, v in middles.items()}
+def department_dim(department: Department | None) -> str:
+    return f"department:{department.pk}" if department is not None else ""
 
 
-# -- the cohort -----------------------------------------------------------------------------------
-def department_q(department: Department) -> Q:
-    """Cases a department handles or handled: dispatched to it or summoned by a whistle (its scope)."""
-    return Q(assigned_department_id=department.pk) | Exists(
-        CaseDepartment.objects.filter(case=OuterRef("pk"), department_id=department.pk)
-    )
-
-
+# -- the raw rows behind the figures --------------------------------------------------------------
 def cohort(*, user: Any, node: Area | None, department: Department | None, period: Period) -> QuerySet:
-    """The cases of a period under a node (and of a department), as far as the user may see them."""
+    """The cases of a period under a node (and of a department), as far as the user may see them: the
+    rows the figures count (the case export and the benches' query plans read them; the figures
+    themselves read the store)."""
     qs = Case.objects.visible_to(user).exclude(status=CaseStatus.MERGED)
     if node is not None:
         qs = qs.filter(prefix_q("area_path", node.path))
     if department is not None:
-        qs = qs.filter(department_q(department))
+        linked = CaseDepartment.objects.filter(department_id=department.pk).values("case_id")
+        qs = qs.filter(Q(assigned_department_id=department.pk) | Q(pk__in=linked))
     return qs.filter(received_at__gte=period.start, received_at__lt=period.end).order_by()
 
 
 # -- families -------------------------------------------------------------------------------------
-def figures_total(qs: QuerySet, *, now: datetime.datetime | None = None) -> Figures:
-    figures = _figures(qs.aggregate(**_aggregates(now or timezone.now())))
-    if connection.vendor != "postgresql" and figures.closed:
-        figures.median_hours = _window_medians(qs, None).get(None)
-    return figures
+def figures_total(path: str, period: Period, department: Department | None = None) -> Figures:
+    return figures_of(store.total(CASES, path, period, department_dim(department)))
 
 
-def figures_by_child(qs: QuerySet, node: Area, *, now: datetime.datetime | None = None) -> dict[str, Figures]:
+def figures_by_child(node: Area, period: Period, department: Department | None = None) -> dict[str, Figures]:
     """Figures per child of `node`, keyed by the child's path. Cases placed on the node itself (not
     in any child) come under the node's own path."""
-    key = rollup.child_key(node)
-    rows = qs.annotate(child=key).values("child").annotate(**_aggregates(now or timezone.now())).order_by()
-    out = {row["child"]: _figures(row) for row in rows}
-    if connection.vendor != "postgresql" and any(f.closed for f in out.values()):
-        for child, median in _window_medians(qs, key).items():
-            out[child].median_hours = median
-    return out
+    found = store.children(CASES, node.path, period, department_dim(department))
+    return {path: figures_of(m) for path, m in found.items()}
 
 
-def figures_by_department(qs: QuerySet, *, now: datetime.datetime | None = None) -> dict[int, Figures]:
+def figures_by_department(path: str, period: Period) -> dict[int, Figures]:
     """Figures per department that took part in the cases (a case counts for each of them)."""
-    key = F("departments__department_id")
-    linked = qs.filter(departments__isnull=False)
-    rows = linked.annotate(dept=key).values("dept").annotate(**_aggregates(now or timezone.now())).order_by()
-    out = {row["dept"]: _figures(row) for row in rows if row["dept"] is not None}
-    if connection.vendor != "postgresql" and any(f.closed for f in out.values()):
-        for dept, median in _window_medians(linked, key).items():
-            if dept in out:
-                out[dept].median_hours = median
-    return out
+    return {int(pk): figures_of(m) for pk, m in store.by_dim(CASES, path, period, "department").items()}
 
 
-def received_trend(qs: QuerySet, period: Period) -> dict[str, Any]:
+def received_trend(path: str, period: Period, department: Department | None = None) -> dict[str, Any]:
     """Cases received per day (periods up to 62 days), per week (up to two years) or per month."""
-    return rollup.trend(qs, period, "received_at", {"values": Count("pk")}, weeks=True)
-
-
-def counts_by_grid(qs: QuerySet) -> dict[int, int]:
-    return dict(qs.filter(grid__isnull=False).values("grid_id").annotate(n=Count("pk")).values_list("grid_id", "n"))
+    per_day = store.per_day(CASES, path, period, ["received"], department_dim(department))
+    days = {day: {"values": counts["received"]} for day, counts in per_day.items()}
+    return rollup.trend_from_days(days, period, ["values"], weeks=True)
 
 
 # -- nodes a user may pick ------------------------------------------------------------------------
@@ -287,32 +179,43 @@ def case_figures(
     department: Department | None = None,
     date_from: datetime.date,
     date_to: datetime.date,
-    now: datetime.datetime | None = None,
     period_key: str = "custom",
 ) -> Report:
     """Figures for a node (default: the user's own) and optionally one department, for the local
     dates date_from..date_to: the total, one row per child node (all children, zeros included, and
     a row for cases placed on the node itself), one per department, and the received trend.
-    A department-staff user always gets their own department's figures. The caller checks that
-    the node is one the user may pick (nodes_for)."""
-    now = now or timezone.now()
+    A department-staff user always gets their own department's figures; with a department, the
+    departments' table is that department's row. The caller checks that the node is one the user
+    may pick (nodes_for)."""
     own = user_department(user)
     if own is not None:
         department = own
     if node is None:
         node = default_node(user)
     period = Period(period_key, date_from, date_to)
-    qs = cohort(user=user, node=node, department=department, period=period)
-    report = Report(node=node, department=department, period=period, total=figures_total(qs, now=now))
+    path = node.path if node is not None else ""
+    dim = department_dim(department)
+    # A department's figures are its own rows (its dimension); an area user's, their subtree's.
+    within = path if own is not None else store.readable_path(user, path)
+    if within is None:
+        node_total = store.empty(CASES)
+    else:
+        node_total = store.total(CASES, within, period, dim)
+    report = Report(node=node, department=department, period=period, total=figures_of(node_total))
     if node is not None and node.level != Level.GRID:
-        report.children = rollup.child_rows(node, figures_by_child(qs, node, now=now), Figures, row=Row)
-    by_dept = figures_by_department(qs, now=now)
-    if own is not None:
-        by_dept = {k: v for k, v in by_dept.items() if k == own.pk}
+        found = store.children(CASES, path, period, dim, node_total, within=within) if within is not None else {}
+        report.children = rollup.child_rows(node, {p: figures_of(m) for p, m in found.items()}, Figures, row=Row)
+    if department is not None or within is None:
+        by_dept = {department.pk: report.total} if department is not None and report.total.received else {}
+    else:
+        by_dept = figures_by_department(within, period)
     if by_dept:
         departments = Department.objects.filter(pk__in=by_dept).select_related("area").order_by("area__path", "name")
         report.departments = [Row(str(d.pk), d.name, by_dept[d.pk], department=d) for d in departments]
-    report.trend = received_trend(qs, period)
+    if within is None:
+        report.trend = rollup.trend_from_days({}, period, ["values"], weeks=True)
+    else:
+        report.trend = received_trend(within, period, department)
     return report
 
 
@@ -321,12 +224,15 @@ def grid_heat(*, user: Any, node: Area, department: Department | None, period: P
     own = user_department(user)
     if own is not None:
         department = own
-    counts = counts_by_grid(cohort(user=user, node=node, department=department, period=period))
-    grids = (
+    grids = list(
         Area.objects.filter(prefix_q("path", node.path), level=Level.GRID, boundary__isnull=False)
         .select_related("parent")
         .order_by("path")
     )
+    within = node.path if own is not None else store.readable_path(user, node.path)
+    depths = {grid.depth for grid in grids} if within is not None else set()
+    found = store.by_area(CASES, within or "", depths, period, department_dim(department)) if depths else {}
+    counts = {grid.pk: found[grid.path]["received"] for grid in grids if grid.path in found}
     features = [
         {
             "type": "Feature",

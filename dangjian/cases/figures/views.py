@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core.db import replica_view
 from dangjian.core.figures import display
 from dangjian.core.figures.display import Card, Chart, Column, Link, Table
 from dangjian.core.figures.selection import FigureSelection
@@ -93,10 +94,23 @@ DEFINITIONS = [
         gettext_lazy("办结 / 按时办结"),
         gettext_lazy("现为已办结、已回访或已归档的事件；办结时间不晚于办理期限的为按时办结。"),
     ),
-    (gettext_lazy("超期"), gettext_lazy("尚未办结且已过期限的，加上晚于期限办结的。")),
+    (
+        gettext_lazy("超期"),
+        gettext_lazy("尚未办结且已过期限的（以期限巡查或最近一次办理时为准），加上晚于期限办结的。"),
+    ),
     (gettext_lazy("退回"), gettext_lazy("被承办方退回过至少一次的事件（按件计，不按次数）。")),
     (gettext_lazy("满意率"), gettext_lazy("（满意 + 基本满意）÷ 已评价，按每件事件最近一次评价。")),
-    (gettext_lazy("办结用时中位数"), gettext_lazy("已办结事件从登记到办结的小时数的中位数。")),
+    (
+        gettext_lazy("办结用时中位数"),
+        gettext_lazy(
+            "已办结事件从登记到办结的小时数的中位数。按用时分档（1、2、4、8、12、24、36、48、72、96、120、168、"
+            "240、360、720 小时）统计，在中位数所在的档内按比例估算，是近似值，误差不超过该档的宽度。"
+        ),
+    ),
+    (
+        gettext_lazy("数据来源"),
+        gettext_lazy("各项统计取自每日统计库，随每次办理同步更新，每晚与原始记录核对一次。"),
+    ),
 ]
 
 LAYOUT = display.Layout(
@@ -151,6 +165,7 @@ def _page(selection: Selection, report: figures.Report) -> display.Page:
 
 @require_roles(FIGURE_ROLES)
 @require_GET
+@replica_view
 def figures_page(request):
     selection = Selection(request)
     report = _report(selection)
@@ -182,6 +197,7 @@ def _cases_export_url(selection: Selection) -> str:
 
 @require_roles(FIGURE_ROLES)
 @require_GET
+@replica_view
 def figures_map(request):
     """The grids under the node, each with its number of cases in the period (GeoJSON)."""
     selection = Selection(request)
@@ -193,6 +209,7 @@ def figures_map(request):
 
 @require_roles(FIGURE_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def figures_export(request):
     """The figures table (the children, the departments, the total) as Excel; audited."""
     selection = Selection(request)
@@ -202,6 +219,7 @@ def figures_export(request):
 
 @require_roles(EXPORT_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def cases_export(request):
     """The case list with the list page's filters, as Excel; reporter phones masked; audited."""
     return exports.cases_export_response(request)

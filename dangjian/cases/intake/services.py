@@ -1,10 +1,12 @@
 """Taking a case in, from every channel: the resident's phone, a grid worker's patrol, the hotline,
 the walk-in desk (民意接待厅) and Open311 clients all call `case_submit`.
 
-It numbers the case from a daily counter, places it in the territory tree (a point through the grid
-index, or a grid or community chosen by hand), proposes the duty-list item of its category, keeps
-its photos, flags a likely duplicate, and logs the SUBMIT step. Desk entries are accepted at once,
-so the person who took the call is the owner (首问负责制).
+It numbers the case from a daily counter, places it in the territory tree (a point through the
+process's grid index, which also knows the community, subdistrict and district of every grid, so
+placing needs no query; or a grid or community chosen by hand), proposes the duty-list item of its
+category, keeps its photos, logs the SUBMIT step and audits it. Only that happens before the answer:
+the search for a likely duplicate is queued after the commit (duplicates.check_after_commit). Desk
+entries are accepted at once, so the person who took the call is the owner (首问负责制).
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from dangjian.core.scoping import active_role
 from dangjian.core.text import strip_xml_invalid
 from dangjian.core.tree import STEP, ancestor_paths
 from dangjian.core.validators import validate_mobile
-from dangjian.territory.geo import grid_for_point
+from dangjian.territory.geo import GridChain, grid_index
 from dangjian.territory.models import Area, Level
 
 from .. import duplicates
@@ -91,13 +92,25 @@ def check_photos(photos: Iterable[Any], media_urls: Iterable[str] = ()) -> tuple
 
 @dataclass
 class Place:
+    """Where a case lands, as the pks of the tree (the grid index knows them without a query)."""
+
     placement: str
-    grid: Area | None = None
-    community: Area | None = None
-    subdistrict: Area | None = None
-    district: Area | None = None
+    grid_id: int | None = None
+    community_id: int | None = None
+    subdistrict_id: int | None = None
+    district_id: int | None = None
     area_path: str = ""
     note: str = ""  # for the dispatcher (border candidates, a point outside every grid)
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "placement": self.placement,
+            "grid_id": self.grid_id,
+            "community_id": self.community_id,
+            "subdistrict_id": self.subdistrict_id,
+            "district_id": self.district_id,
+            "area_path": self.area_path,
+        }
 
 
 def _chain(node: Area) -> dict[str, Area]:
@@ -106,15 +119,31 @@ def _chain(node: Area) -> dict[str, Area]:
     return {a.level: a for a in nodes}
 
 
+def _pk(area: Area | None) -> int | None:
+    return area.pk if area is not None else None
+
+
 def _place_at(node: Area, placement: str, note: str = "") -> Place:
     chain = _chain(node)
     return Place(
         placement=placement,
-        grid=chain.get(Level.GRID),
-        community=chain.get(Level.COMMUNITY),
-        subdistrict=chain.get(Level.SUBDISTRICT),
-        district=chain.get(Level.DISTRICT),
+        grid_id=_pk(chain.get(Level.GRID)),
+        community_id=_pk(chain.get(Level.COMMUNITY)),
+        subdistrict_id=_pk(chain.get(Level.SUBDISTRICT)),
+        district_id=_pk(chain.get(Level.DISTRICT)),
         area_path=node.path,
+        note=note,
+    )
+
+
+def _place_in_grid(chain: GridChain, placement: str, note: str = "") -> Place:
+    return Place(
+        placement=placement,
+        grid_id=chain.grid_id,
+        community_id=chain.community_id,
+        subdistrict_id=chain.subdistrict_id,
+        district_id=chain.district_id,
+        area_path=chain.path,
         note=note,
     )
 
@@ -178,19 +207,24 @@ def place_case(
             raise ValidationError({"area": _("请至少选择到街道或社区。")})
         return _place_at(area, Placement.MANUAL)
     if lat is not None and lng is not None:
-        hit = grid_for_point(lat, lng)
+        index = grid_index()
+        hit = index.lookup(lat, lng)
         if hit.status in ("inside", "border") and hit.grid_id is not None:
-            node = Area.objects.get(pk=hit.grid_id)
-            if client is not None and not node.path.startswith(client.district.path):
-                node = _grid_of_client(client, hit.candidates, lat=lat, lng=lng, found=node)
-            if hit.status == "inside":
-                return _place_at(node, Placement.POINT)
-            names = list(Area.objects.filter(pk__in=hit.candidates).order_by("path").values_list("name", flat=True))
-            note = _("坐标位于网格边界（%(names)s），已按规则落入「%(grid)s」。") % {
-                "names": "、".join(names),
-                "grid": node.name,
-            }
-            return _place_at(node, Placement.BORDER, note)
+            chain = index.chain(hit.grid_id)
+            if client is not None and not chain.path.startswith(client.district.path):
+                found = Area.objects.get(pk=hit.grid_id)
+                chain = index.chain(_grid_of_client(client, hit.candidates, lat=lat, lng=lng, found=found).pk)
+            placement, note = Placement.POINT, ""
+            if hit.status == "border":
+                names = dict(Area.objects.filter(pk__in=hit.candidates).values_list("pk", "name"))
+                placement = Placement.BORDER
+                note = _("坐标位于网格边界（%(names)s），已按规则落入「%(grid)s」。") % {
+                    "names": "、".join(names[pk] for pk in hit.candidates if pk in names),
+                    "grid": names.get(chain.grid_id, ""),
+                }
+            if chain.district_id is None:  # an index built without the areas above the grids
+                return _place_at(Area.objects.get(pk=chain.grid_id), placement, note)
+            return _place_in_grid(chain, placement, note)
         district = actor_district(actor, client)
         if district is None:
             raise ValidationError({"lat": _("该位置不在任何网格内，请改为选择所在社区。")})
@@ -199,11 +233,13 @@ def place_case(
             "lng": lng,
             "d": district.name,
         }
-        return Place(placement=Placement.OUTSIDE, district=district, area_path=district.path, note=note)
+        return Place(placement=Placement.OUTSIDE, district_id=district.pk, area_path=district.path, note=note)
     if client is not None and address:
         # Open311 allows an address alone: park it in the client's district for a dispatcher to place.
         note = _("仅有地址「%(a)s」，已暂挂到%(d)s，请人工定位。") % {"a": address, "d": client.district.name}
-        return Place(placement=Placement.NONE, district=client.district, area_path=client.district.path, note=note)
+        return Place(
+            placement=Placement.NONE, district_id=client.district_id, area_path=client.district.path, note=note
+        )
     raise ValidationError({"area": _("请在地图上标出位置，或选择所在社区。")})
 
 
@@ -214,10 +250,18 @@ def next_sequence(day) -> int:  # noqa: ANN001 - a date
     """The next number of `day`, race-safe: the UPDATE locks the day's row until the transaction ends,
     so concurrent submits queue on it and get consecutive numbers; a rolled-back submit gives its
     number back. The first submit of a day inserts the row; a racing second insert fails on the
-    unique day, rolls back to its savepoint and takes the UPDATE path."""
+    unique day, rolls back to its savepoint and takes the UPDATE path. One statement on the usual
+    path: the UPDATE returns the new value (RETURNING: PostgreSQL, SQLite 3.35+)."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
     for _attempt in range(COUNTER_RETRIES):
-        if CaseCounter.objects.filter(day=day).update(last=F("last") + 1):
-            return CaseCounter.objects.filter(day=day).values_list("last", flat=True).get()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"',
+                [connection.ops.adapt_datefield_value(day)],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
         try:
             with transaction.atomic():
                 CaseCounter.objects.create(day=day, last=1)
@@ -319,12 +363,12 @@ def _check_inputs(
     return category, description, lat, lng
 
 
-def propose_duty_item(*, subdistrict: Area | None, category: CaseCategory) -> DutyItem | None:
+def propose_duty_item(*, subdistrict_id: int | None, category: CaseCategory) -> DutyItem | None:
     """The first item of the subdistrict's duty list that covers the category."""
-    if subdistrict is None:
+    if subdistrict_id is None:
         return None
     return (
-        DutyItem.objects.filter(subdistrict=subdistrict, categories=category)
+        DutyItem.objects.filter(subdistrict_id=subdistrict_id, categories=category)
         .select_related("lead_department")
         .order_by("sort", "pk")
         .first()
@@ -381,6 +425,7 @@ def case_submit(
     client: Any = None,
     idempotency_key: str = "",
     idempotency_fingerprint: str = "",
+    replay_checked: bool = False,
     is_public: bool = True,
     accept: bool = False,
 ) -> Case:
@@ -393,14 +438,20 @@ def case_submit(
     `accept=True` (hotline, walk-in, patrol) accepts it at once with the actor as owner.
     `is_public=False` (the resident's choice) keeps the case out of public reads.
     A second call with the same (client, idempotency_key) returns the first case with
-    `replayed = True`, or raises IdempotencyMismatch when its `idempotency_fingerprint` differs.
+    `replayed = True`, or raises IdempotencyMismatch when its `idempotency_fingerprint` differs;
+    `replay_checked=True` says the caller has just asked idempotent_replay itself (a racing retry
+    is still caught by the unique constraint).
     Errors: ValidationError with field keys and Chinese messages.
+
+    Only what the answer needs happens here (check, place, number, write, log, audit); the
+    duplicate search runs on the queue after the commit (duplicates.flag_possible_duplicate).
     """
     idempotency_key = (idempotency_key or "").strip()[:64] if client is not None else ""
     idempotency_fingerprint = idempotency_fingerprint if idempotency_key else ""
-    existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
-    if existing is not None:
-        return existing
+    if not replay_checked:
+        existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
+        if existing is not None:
+            return existing
     category, description, lat, lng = _check_inputs(
         channel=channel, category=category, description=description, lat=lat, lng=lng
     )
@@ -409,15 +460,16 @@ def case_submit(
     checked_photos, urls = check_photos(photos, media_urls)
     address = strip_xml_invalid(address or "").strip()
     place = place_case(actor=actor, lat=lat, lng=lng, grid=grid, area=area, client=client, address=address)
-    if place.district is None:
+    if place.district_id is None:
         raise ValidationError({"area": _("无法确定所属区，请选择所在社区。")})
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     reporter = actor if signed_in and channel in (Channel.PHONE, Channel.PATROL) else None
     if reporter is not None:
         reporter_name = reporter_name or actor.full_name or actor.username
         phone = phone or (actor.mobile or "")
-    policy = CasePolicy.objects.filter(district=place.district).first() or CasePolicy(district=place.district)
-    duty_item = propose_duty_item(subdistrict=place.subdistrict, category=category)
+    policy = CasePolicy.objects.filter(district_id=place.district_id).first()
+    prefix = policy.number_prefix if policy is not None else CasePolicy(district_id=place.district_id).number_prefix
+    duty_item = propose_duty_item(subdistrict_id=place.subdistrict_id, category=category)
     fields = {
         "channel": channel,
         "category": category,
@@ -426,12 +478,7 @@ def case_submit(
         "lat": lat,
         "lng": lng,
         "address": address[:200],
-        "placement": place.placement,
-        "grid": place.grid,
-        "community": place.community,
-        "subdistrict": place.subdistrict,
-        "district": place.district,
-        "area_path": place.area_path,
+        **place.fields(),
         "reporter": reporter,
         "reporter_name": strip_xml_invalid(reporter_name or "").strip()[:50],
         "reporter_phone": phone,
@@ -442,10 +489,20 @@ def case_submit(
         "idempotency_fingerprint": idempotency_fingerprint,
         "is_public": bool(is_public),
     }
+    # The day's counter row stays locked from the number to the commit, so every submit of the
+    # deployment queues on it: only a few short inserts happen while it is held, never the checks
+    # above. Uploaded photos are files: with them the row is written first under a provisional
+    # number and numbered last. The number and the row share a savepoint, so a retry that lost the
+    # race for its idempotency key gives its number back.
+    day = timezone.localdate()
+    number_last = bool(checked_photos)
     try:
-        with transaction.atomic():
-            # A provisional number: the real one is taken at the very end (see below).
-            case = Case.objects.create(number=f"~{uuid.uuid4().hex[:23]}", **fields)
+        # Only a key can clash with a committed row (a retry): without one, no savepoint is needed.
+        with transaction.atomic(savepoint=bool(idempotency_key)):
+            if number_last:
+                case = Case.objects.create(number=f"~{uuid.uuid4().hex[:23]}", **fields)
+            else:
+                case = Case.objects.create(number=format_number(prefix, day, next_sequence(day)), **fields)
     except IntegrityError:
         # A retry of the same request raced this one and won: answer with its case.
         existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
@@ -458,13 +515,9 @@ def case_submit(
         CasePhoto.objects.create(case=case, stage=CasePhoto.Stage.REPORT, file=photo.as_file(), uploaded_by=uploader)
     for url in urls:
         CasePhoto.objects.create(case=case, stage=CasePhoto.Stage.REPORT, media_url=url)
-    match = duplicates.find_possible_duplicate(case, policy=policy)
-
-    # The day's counter row stays locked from here to the commit, so every submit of the deployment
-    # queues on it: only the few inserts below happen while it is held, never the checks above.
-    day = timezone.localdate()
-    case.number = format_number(policy.number_prefix, day, next_sequence(day))
-    Case.objects.filter(pk=case.pk).update(number=case.number)
+    if number_last:
+        case.number = format_number(prefix, day, next_sequence(day))
+        Case.objects.filter(pk=case.pk).update(number=case.number)
     CASE_FLOW.log(
         case,
         actor=actor if signed_in else None,
@@ -480,18 +533,6 @@ def case_submit(
             _("按类别建议权责事项「%(item)s」（牵头部门：%(dept)s）")
             % {"item": duty_item.name, "dept": duty_item.lead_department.name}
         )
-    if match is not None:
-        case.possible_duplicate_of = match.case
-        case.save(update_fields=["possible_duplicate_of"])
-        notes.append(
-            _("疑似与 %(n)s 重复（文本相似度 %(s).2f，相距 %(m)s 米）")
-            % {
-                "n": match.case.number,
-                "s": match.similarity,
-                "m": "—" if match.distance_m is None else round(match.distance_m),
-            }
-        )
-        logger.info("case %s possibly duplicates %s (%.2f)", case.number, match.case.number, match.similarity)
     if notes:
         # For dispatchers only: the resident sees the plain "registered" step.
         CASE_FLOW.log(
@@ -516,6 +557,8 @@ def case_submit(
         },
         area_path=case.area_path,
     )
+    if case.grid_id is not None:
+        duplicates.check_after_commit(case)
     if accept and signed_in:
         case = accept_on_entry(actor=actor, case=case)
     return case

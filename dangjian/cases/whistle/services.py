@@ -145,7 +145,28 @@ def whistle_blow(
     chosen = _clean_departments(case, departments)
     report_by = _clean_report_by(report_by, now)
     level = level_for(actor)
-    # The step's checks (status, parties, version) and the case's lock come first.
+    created: list[Whistle] = []
+
+    def summon(locked: Case, _from_status: str) -> None:
+        # Inside the step, on the locked case and before step_taken: the figures count the summoned
+        # departments with the step.
+        if Whistle.objects.filter(case=locked, level=level, closed_at__isnull=True).exists():
+            raise TransitionRefused(
+                _("事件 %(n)s 已有未结束的%(level)s，请在吹哨报到看板跟进。")
+                % {"n": locked.number, "level": WhistleLevel(level).label}
+            )
+        created.append(
+            _create_whistle(
+                actor=actor,
+                case=locked,
+                level=level,
+                departments=chosen,
+                report_by=report_by,
+                reason=reason,
+                escalated_from=None,
+            )
+        )
+
     locked = take_step(
         CASE_FLOW,
         actor=actor,
@@ -154,21 +175,9 @@ def whistle_blow(
         version=version,
         note=_summary(chosen, report_by),
         public=True,
+        after=summon,
     )
-    if Whistle.objects.filter(case=locked, level=level, closed_at__isnull=True).exists():
-        raise TransitionRefused(
-            _("事件 %(n)s 已有未结束的%(level)s，请在吹哨报到看板跟进。")
-            % {"n": locked.number, "level": WhistleLevel(level).label}
-        )
-    whistle = _create_whistle(
-        actor=actor,
-        case=locked,
-        level=level,
-        departments=chosen,
-        report_by=report_by,
-        reason=reason,
-        escalated_from=None,
-    )
+    whistle = created[0]
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -212,6 +221,21 @@ def whistle_escalate(
     case = source.case
     chosen = _clean_departments(case, departments)
     report_by = _clean_report_by(report_by, now)
+    created: list[Whistle] = []
+
+    def summon(locked: Case, _from_status: str) -> None:
+        created.append(
+            _create_whistle(
+                actor=actor,
+                case=locked,
+                level=WhistleLevel.DISTRICT,
+                departments=chosen,
+                report_by=report_by,
+                reason=reason,
+                escalated_from=source,
+            )
+        )
+
     locked = take_step(
         CASE_FLOW,
         actor=actor,
@@ -220,16 +244,9 @@ def whistle_escalate(
         version=version,
         note=_("吹哨上报区级：%(s)s") % {"s": _summary(chosen, report_by)},
         public=True,
+        after=summon,
     )
-    escalated = _create_whistle(
-        actor=actor,
-        case=locked,
-        level=WhistleLevel.DISTRICT,
-        departments=chosen,
-        report_by=report_by,
-        reason=reason,
-        escalated_from=source,
-    )
+    escalated = created[0]
     audit_record(
         actor=actor,
         action=Action.CREATE,

@@ -80,35 +80,63 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
+def trend_buckets(period: Period, *, weeks: bool = False) -> tuple[str, list[datetime.date]]:
+    """The trend's unit ("day" for periods up to 62 days, "week" up to two years when `weeks`, else
+    "month") and the first day of each of its buckets, every bucket of the period listed."""
+    if period.days <= 62:
+        unit, first = "day", period.date_from
+    elif weeks and period.days <= 366 * 2:
+        unit, first = "week", period.date_from - datetime.timedelta(days=period.date_from.weekday())
+    else:
+        unit, first = "month", period.date_from.replace(day=1)
+    days = []
+    day = first
+    while day <= period.date_to:
+        days.append(day)
+        day = _next_month(day) if unit == "month" else day + datetime.timedelta(days=7 if unit == "week" else 1)
+    return unit, days
+
+
+def bucket_start(day: datetime.date, unit: str) -> datetime.date:
+    if unit == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def trend_from_days(
+    per_day: Mapping[datetime.date, Mapping[str, int]], period: Period, names: list[str], *, weeks: bool = False
+) -> dict[str, Any]:
+    """The trend (as `trend` returns it) from counts per day, e.g. read from the figures store."""
+    unit, days = trend_buckets(period, weeks=weeks)
+    found: dict[datetime.date, dict[str, int]] = {}
+    for day, counts in per_day.items():
+        into = found.setdefault(bucket_start(day, unit), dict.fromkeys(names, 0))
+        for name in names:
+            into[name] += counts.get(name, 0)
+    out: dict[str, Any] = {
+        "unit": unit,
+        "labels": [f"{d:%Y-%m}" if unit == "month" else d.isoformat() for d in days],
+    }
+    for name in names:
+        out[name] = [found.get(d, {}).get(name, 0) for d in days]
+    return out
+
+
 def trend(
     qs: QuerySet, period: Period, field_name: str, counts: Mapping[str, Aggregate], *, weeks: bool = False
 ) -> dict[str, Any]:
     """Counts per day (periods up to 62 days), per week (up to two years, when `weeks`) or per month,
     every bucket of the period listed, zeros included: {"unit", "labels", <count name>: [...]}."""
     trunc: Func
-    if period.days <= 62:
-        unit, trunc, first = "day", TruncDate(field_name), period.date_from
-    elif weeks and period.days <= 366 * 2:
-        unit, trunc = "week", TruncWeek(field_name)
-        first = period.date_from - datetime.timedelta(days=period.date_from.weekday())
-    else:
-        unit, trunc, first = "month", TruncMonth(field_name), period.date_from.replace(day=1)
-    found: dict[datetime.date, dict[str, int]] = {}
+    unit, _days = trend_buckets(period, weeks=weeks)
+    trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[unit](field_name)
+    per_day: dict[datetime.date, dict[str, int]] = {}
     for row in qs.annotate(bucket=trunc).values("bucket").annotate(**counts).order_by():
         bucket = row["bucket"]
         day = bucket.date() if isinstance(bucket, datetime.datetime) else bucket
-        into = found.setdefault(day, dict.fromkeys(counts, 0))
+        into = per_day.setdefault(day, dict.fromkeys(counts, 0))
         for name in counts:
             into[name] += row[name]
-    days = []
-    day = first
-    while day <= period.date_to:
-        days.append(day)
-        day = _next_month(day) if unit == "month" else day + datetime.timedelta(days=7 if unit == "week" else 1)
-    out: dict[str, Any] = {
-        "unit": unit,
-        "labels": [f"{d:%Y-%m}" if unit == "month" else d.isoformat() for d in days],
-    }
-    for name in counts:
-        out[name] = [found.get(d, {}).get(name, 0) for d in days]
-    return out
+    return trend_from_days(per_day, period, list(counts), weeks=weeks)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.db import replica_view
+from dangjian.core.keyset import capped_count, keyset_page
 from dangjian.core.photos import photo_response
 from dangjian.core.scoping import active_scope
 from dangjian.core.text import mask_mobile
@@ -31,6 +33,7 @@ from ..workflow import BACKWARD_STEPS, DEMAND_FLOW, HANDLING_STATUSES, PAGE_STEP
 from . import forms
 
 PAGE_SIZE = 20
+FIRST_PAGES = 5  # the desk links pages 1-5 by number (an OFFSET of at most 100 rows), deeper ones by cursor
 
 TASK_LABELS = [
     ("dispatched", _("派给我的待接单需求")),
@@ -137,14 +140,25 @@ def demand_mine(request):
 
 
 @require_roles(DESK_ROLES)
+@replica_view
 def demand_desk(request):
     form = forms.FilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
     tab = request.GET.get("tab", "submitted")
     tab = tab if tab in selectors.TABS or tab in selectors.QUEUES or tab == "all" else "submitted"
     demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q)
-    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user)
+    page = keyset_page(
+        demands,
+        selectors.DESK_ORDERING,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+        numbered_pages=FIRST_PAGES,
+        count_cap=selectors.COUNT_CAP,
+        count=None if q else counts.get(tab),  # a tab's list is its count's rows
+    )
     for demand in page.object_list:
         demand.masked_phone = mask_mobile(demand.requester_phone)
     context = {
@@ -153,10 +167,19 @@ def demand_desk(request):
         "tab": tab,
         "queue_label": _("超时的群众需求") if tab == "late" else "",
         "tabs": [(key, label, counts.get(key)) for key, label in TAB_LABELS],
-        "querystring": querystring_without_page(request),
+        "querystring": _querystring_without_position(request),
         "active_nav": "demands_desk",
     }
     return render(request, "demands/desk/list.html", context)
+
+
+def _querystring_without_position(request) -> str:
+    """The filters as a query string ending in '&', without the page or cursor."""
+    params = request.GET.copy()
+    for key in ("page", "after", "before"):
+        params.pop(key, None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
 
 
 # --- the demand page and its steps ----------------------------------------------------------
@@ -366,7 +389,7 @@ def demand_tasks(request):
     context = {
         "my_links": _my_links(),
         "open_tasks": open_tasks,
-        "open_count": open_qs.count(),
+        "open_count": capped_count(open_qs, selectors.COUNT_CAP),
         "show_label": dict(TASK_LABELS).get(show, ""),
         "page": done,
         "querystring": querystring_without_page(request),

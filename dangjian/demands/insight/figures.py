@@ -11,23 +11,22 @@ out those the requester withdrew. Of that cohort:
 - hours: service hours recorded on the done demands;
 - late: still open and past the current step's due time now; escalated: escalated to the secretary.
 
-How it scales: one query with conditional aggregates over the cohort, which is one range of the
-(area_path, submitted_at) index. Per child node the same query groups by
-Substr(area_path, 1, child_depth * 4): area_path is the deepest node a demand is placed in, so its
-prefix of the child's length is the child's path, whatever the child's level. Nothing is read per
-node or per demand. The trend (per month or per day) is one more grouped query (core.figures.rollup).
+How it scales: every figure is read from the figures store (core.figures.facts; demands/facts.py
+says what a demand adds): the total is a sum over the node's rows of the period's days, the children
+one grouped sum over the rows of the next depth, the trend the node's rows per day. The good rating
+and the average stars come from the count of each star, so any district's threshold reads the same
+rows. Nothing here reads the demands table.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet
 
+from dangjian.core.figures import facts as store
 from dangjian.core.figures import rollup
 from dangjian.core.figures.rollup import share
 from dangjian.core.periods import Period
@@ -35,12 +34,8 @@ from dangjian.core.scoping import prefix_q
 from dangjian.core.tree import STEP
 from dangjian.territory.models import Area, Level
 
+from ..facts import DEMANDS, STARS
 from ..models import Demand, DemandPolicy, DemandStatus
-from ..workflow import OPEN_DEMAND_STATUSES, SERVED_STATUSES
-
-SERVED = sorted(SERVED_STATUSES)
-OPEN = sorted(OPEN_DEMAND_STATUSES)
-
 
 COUNT_FIELDS = ("received", "accepted", "declined", "taken", "done", "rated", "good", "late", "escalated")
 
@@ -87,58 +82,29 @@ def good_rating_for(node: Area | None) -> int:
     return DemandPolicy().good_rating
 
 
-def aggregates(good_rating: int, now: datetime.datetime) -> dict[str, Any]:
-    """The figures as conditional aggregates over a cohort (one pass)."""
-    rated = Q(rating__isnull=False)
-    return {
-        "received": Count("pk"),
-        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
-        "declined": Count("pk", filter=Q(status=DemandStatus.DECLINED)),
-        "taken": Count("pk", filter=Q(taken_at__isnull=False)),
-        "done": Count("pk", filter=Q(status__in=SERVED)),
-        "rated": Count("pk", filter=rated),
-        "good": Count("pk", filter=Q(rating__gte=good_rating)),
-        "late": Count("pk", filter=Q(status__in=OPEN, step_due_at__lt=now)),
-        "escalated": Count("pk", filter=Q(status__in=OPEN, escalated_at__isnull=False)),
-        "stars": Avg("rating", filter=rated),
-        "hours": Sum("hours", filter=Q(status__in=SERVED)),
-    }
-
-
-def figures_of(values: dict[str, Any]) -> Figures:
-    stars = values.get("stars")
+def figures_of(m: store.Measures, good_rating: int) -> Figures:
+    rated = m["rated"]
+    stars = {k: m[f"stars_{k}"] for k in STARS}
     return Figures(
-        **{name: values.get(name) or 0 for name in COUNT_FIELDS},
-        stars=round(float(stars), 2) if stars is not None else None,
-        hours=Decimal(values.get("hours") or 0),
+        **{name: m[name] for name in COUNT_FIELDS if name != "good"},
+        good=sum(n for k, n in stars.items() if k >= good_rating),
+        stars=round(sum(k * n for k, n in stars.items()) / rated, 2) if rated else None,
+        hours=Decimal(m.amount) / 10,
     )
 
 
 def cohort(*, user: Any, node: Area | None, period: Period) -> QuerySet:
+    """The demands the figures count (the benches' query plans read them; the figures read the store)."""
     qs = Demand.objects.visible_to(user).exclude(status=DemandStatus.WITHDRAWN)
     if node is not None:
         qs = qs.filter(prefix_q("area_path", node.path))
     return qs.filter(submitted_at__gte=period.start, submitted_at__lt=period.end).order_by()
 
 
-def figures_total(qs: QuerySet, *, good_rating: int, now: datetime.datetime | None = None) -> Figures:
-    return figures_of(qs.aggregate(**aggregates(good_rating, now or timezone.now())))
-
-
-def figures_by_child(
-    qs: QuerySet, node: Area, *, good_rating: int, now: datetime.datetime | None = None
-) -> dict[str, Figures]:
-    """Per child of `node`, keyed by the child's path; demands placed on the node itself come under
-    the node's own path."""
-    key = rollup.child_key(node)
-    rows = qs.annotate(child=key).values("child").annotate(**aggregates(good_rating, now or timezone.now()))
-    return {row["child"]: figures_of(row) for row in rows.order_by()}
-
-
-def trend(qs: QuerySet, period: Period) -> dict[str, Any]:
+def trend(path: str, period: Period) -> dict[str, Any]:
     """Received and done per day (periods up to 62 days) or per month."""
-    return rollup.trend(
-        qs, period, "submitted_at", {"received": Count("pk"), "done": Count("pk", filter=Q(status__in=SERVED))}
+    return rollup.trend_from_days(
+        store.per_day(DEMANDS, path, period, ["received", "done"]), period, ["received", "done"]
     )
 
 
@@ -146,14 +112,17 @@ def default_node(user: Any) -> Area | None:
     return rollup.home_node(user, Area.objects.all())
 
 
-def demand_figures(*, user: Any, node: Area | None, period: Period, now: datetime.datetime | None = None) -> Report:
+def demand_figures(*, user: Any, node: Area | None, period: Period) -> Report:
     """The total, one row per child (all children, zeros included, plus one for demands placed on the
-    node itself) and the trend, for the demands the user may see."""
-    now = now or timezone.now()
+    node itself) and the trend. The caller checks that the node is one the user may see."""
     good = good_rating_for(node)
-    qs = cohort(user=user, node=node, period=period)
-    report = Report(node=node, period=period, good_rating=good, total=figures_total(qs, good_rating=good, now=now))
+    path = node.path if node is not None else ""
+    within = store.readable_path(user, path)
+    node_total = store.total(DEMANDS, within, period) if within is not None else store.empty(DEMANDS)
+    report = Report(node=node, period=period, good_rating=good, total=figures_of(node_total, good))
     if node is not None and node.level != Level.GRID:
-        report.children = rollup.child_rows(node, figures_by_child(qs, node, good_rating=good, now=now), Figures)
-    report.trend = trend(qs, period)
+        found = store.children(DEMANDS, path, period, "", node_total, within=within) if within is not None else {}
+        report.children = rollup.child_rows(node, {p: figures_of(m, good) for p, m in found.items()}, Figures)
+    names = ["received", "done"]
+    report.trend = trend(within, period) if within is not None else rollup.trend_from_days({}, period, names)
     return report

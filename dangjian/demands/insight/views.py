@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core.db import replica_view
 from dangjian.core.figures import display
 from dangjian.core.figures.display import Card, Chart, Column, Link
 from dangjian.core.figures.selection import FigureSelection
@@ -69,7 +70,14 @@ DEFINITIONS = [
     ),
     (gettext_lazy("满意度"), gettext_lazy("已评价需求的平均星级；好评率为达到本区好评星级的评价所占比例。")),
     (gettext_lazy("服务时长"), gettext_lazy("已完成需求登记的服务时长之和。")),
-    (gettext_lazy("超时未办"), gettext_lazy("尚在办理且当前环节已过时限的需求。")),
+    (
+        gettext_lazy("超时未办"),
+        gettext_lazy("尚在办理且当前环节已过时限的需求（以超时巡查或最近一次办理时为准）。"),
+    ),
+    (
+        gettext_lazy("数据来源"),
+        gettext_lazy("各项统计取自每日统计库，随每次办理同步更新，每晚与原始记录核对一次。"),
+    ),
 ]
 
 LAYOUT = display.Layout(
@@ -129,6 +137,7 @@ def _page(selection: Selection, report: figures.Report) -> display.Page:
 
 @require_roles(FIGURE_ROLES)
 @require_GET
+@replica_view
 def figures_page(request):
     selection = Selection(request)
     return display.render_page(request, selection, _figures_report(selection), _page, active_nav=NAV)
@@ -136,6 +145,7 @@ def figures_page(request):
 
 @require_roles(FIGURE_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def figures_export(request):
     selection = Selection(request)
     report = _figures_report(selection)
@@ -207,6 +217,7 @@ class RecordSelection:
 
 @require_roles(FIGURE_ROLES)
 @require_GET
+@replica_view
 def records_page(request):
     selection = RecordSelection(request)
     qs = selection.records()
@@ -233,6 +244,7 @@ def records_page(request):
 
 @require_roles(FIGURE_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def records_export(request):
     selection = RecordSelection(request)
     return exports.records_export_response(

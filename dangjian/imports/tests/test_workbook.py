@@ -15,16 +15,19 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def excel_style_file(*, dimension: str | None) -> bytes:
+DEFAULT_ROWS = """
+<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
+<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" s="1"><v>38534</v></c><c r="C2" t="b"><v>1</v></c></row>
+<row r="4"><c r="A4" t="s"><v>4</v></c><c r="C4"><f>1+1</f><v>2</v></c></row>
+"""
+
+
+def excel_style_file(*, dimension: str | None, rows: str | None = None) -> bytes:
     """A workbook as Excel writes it: a shared string table (one entry with rich text), a date
     cell by style, a boolean, a formula with its cached value, a missing row and a missing cell."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="{NS}" xmlns:r="{REL}">{dim}<sheetData>
-<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
-<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" s="1"><v>38534</v></c><c r="C2" t="b"><v>1</v></c></row>
-<row r="4"><c r="A4" t="s"><v>4</v></c><c r="C4"><f>1+1</f><v>2</v></c></row>
-</sheetData></worksheet>"""
+<worksheet xmlns="{NS}" xmlns:r="{REL}">{dim}<sheetData>{rows or DEFAULT_ROWS}</sheetData></worksheet>"""
     strings = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="{NS}" count="5" uniqueCount="5"><si><t>姓名</t></si><si><t>入党日期</t></si><si><t>备注</t></si>
 <si><r><rPr><b/></rPr><t>张</t></r><r><t>三</t></r></si><si><t xml:space="preserve"> 李四 </t></si></sst>"""
@@ -103,6 +106,28 @@ def test_an_excel_style_file_reads_as_openpyxl_reads_it(dimension):
     assert trimmed(ours) == trimmed(openpyxl_rows(content))
     rows, xml_bytes = workbook_size(content, "党员")
     assert rows == (3 if dimension else None) and xml_bytes > 0
+
+
+def test_cells_without_references_and_every_cell_type_read_as_openpyxl_reads_them():
+    """Rows and cells without r="..." (some writers leave them out), a formula's text result, an error
+    code, an ISO date cell, numbers with an exponent, a dated number with a fraction, an empty value."""
+    rows = """
+<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="s"><v>2</v></c></row>
+<row><c t="str"><f>A1</f><v>姓名</v></c><c s="1"><v>38534.5</v></c><c t="e"><v>#DIV/0!</v></c></row>
+<row r="5"><c r="B5" t="d"><v>2020-07-01T00:00:00</v></c><c r="C5"><v>1.5E3</v></c><c r="D5" t="s"/></row>
+<row r="6"><c r="A6" t="inlineStr"><is><t>内联</t></is></c><c r="C6" t="b"><v>0</v></c></row>
+"""
+    content = excel_style_file(dimension=None, rows=rows)
+    ours = our_rows(content)
+    assert ours == [
+        ("姓名", "入党日期", "备注"),
+        ("姓名", datetime.datetime(2005, 7, 1, 12), "#DIV/0!"),
+        (),
+        (),
+        (None, datetime.datetime(2020, 7, 1), 1500.0),
+        ("内联", None, False),
+    ]
+    assert trimmed(ours) == trimmed(openpyxl_rows(content))
 
 
 def test_an_openpyxl_file_with_inline_rich_text_reads_as_openpyxl_reads_it():

@@ -182,20 +182,21 @@ def test_it_answers_422_when_a_key_is_reused_for_another_report(post_request, fm
 
 
 def _lose_the_race(post_request, data):
-    """The first post commits between the second one's checks and its insert."""
+    """The first post commits between the second one's check (posting asks before it validates;
+    case_submit does not ask again) and its insert."""
     real = intake_services.idempotent_replay
     calls = []
 
-    def late(*args, **kwargs):
+    def after_insert(*args, **kwargs):
         calls.append(args)
-        return None if len(calls) == 1 else real(*args, **kwargs)  # the check before the insert misses
+        return real(*args, **kwargs)
 
     with (
-        mock.patch.object(posting, "idempotent_replay", return_value=None),
-        mock.patch.object(intake_services, "idempotent_replay", side_effect=late),
+        mock.patch.object(posting, "idempotent_replay", return_value=None),  # the check before the insert misses
+        mock.patch.object(intake_services, "idempotent_replay", side_effect=after_insert),
     ):
         response = post_request(data, headers={"Idempotency-Key": "race-2"})
-    assert len(calls) == 2  # the insert failed on the unique key and looked again
+    assert len(calls) == 1  # the insert failed on the unique key and looked again
     return response
 
 

@@ -324,3 +324,25 @@ def test_it_answers_a_point_outside_every_grid_by_parking_it_in_the_district(pos
 def test_it_takes_the_api_key_from_the_query_string_too(client, api):
     response = client.post(f"/open311/v2/requests.json?api_key={api.key}", garbage_answers())
     assert response.status_code == 200
+
+
+def test_the_answer_does_not_wait_for_the_duplicate_search(post_request, django_capture_on_commit_callbacks):
+    """The second report of the same problem is answered at once; the search that flags it as a
+    possible duplicate is queued after the commit and runs on the queue (cases/tests/test_duplicates)."""
+    from huey.contrib.djhuey import HUEY
+
+    first = post_request(garbage_answers())
+    was = HUEY.immediate
+    HUEY.immediate = True  # the queue as a worker would run it, once the callbacks run
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            second = post_request(garbage_answers(description="婆石路的垃圾桶满了三天没人清运"))
+        assert second.status_code == 200, second.content.decode()
+        case = Case.objects.get(number=json.loads(second.content)[0]["service_request_id"])
+        assert case.possible_duplicate_of is None  # answered before the search
+        for callback in queued:
+            callback()
+    finally:
+        HUEY.immediate = was
+    case.refresh_from_db()
+    assert case.possible_duplicate_of == Case.objects.get(number=json.loads(first.content)[0]["service_request_id"])

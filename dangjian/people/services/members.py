@@ -10,7 +10,7 @@ import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, reset_queries, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -440,53 +440,39 @@ def member_reveal_for_edit(*, actor: Any, member: Member, ip: str | None = None)
 
 
 def members_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
-    """Add the checked rows of a member import, in batches, with one 新增 audit row each (bulk).
-    Runs inside the import's transaction: every row or none."""
+    """Add the checked rows of a member import at bulk speed (COPY on PostgreSQL), in batches, inside
+    the import's transaction: every row or none. The rows are named in the import's one 导入 audit
+    row (by primary-key ranges, `imports.selectors.import_of`)."""
     pinyin: dict[str, str] = {}
     done = 0
     for chunk in chunked(rows, writer.batch_size):
-        members = []
+        values = []
         for r in chunk:
-            name = r["name"]
-            if name not in pinyin:
-                pinyin[name] = pinyin_initials(name)
-            members.append(
-                Member(
-                    name=name,
-                    pinyin=pinyin[name],
-                    sex=citizen_id_sex(r["id_number"]),
-                    birth_date=citizen_id_birth_date(r["id_number"]),
-                    id_number=r["id_number"],
-                    mobile=r["mobile"],
-                    category=r["category"],
-                    joined_on=r["joined_on"],
-                    confirmed_on=r["confirmed_on"],
-                    status=r["status"],
-                    org_id=r.get("org_id"),
-                    workplace_id=r.get("workplace_id"),
-                    home_community_id=r.get("home_community_id"),
-                    home_estate_id=r.get("home_estate_id"),
-                )
-            )
-        Member.objects.bulk_create(members, batch_size=writer.batch_size)
-        writer.audit(
-            (
-                m,
-                m.name,
+            name, number = r["name"], r["id_number"]
+            initials = pinyin.get(name)
+            if initials is None:
+                initials = pinyin[name] = pinyin_initials(name)
+            values.append(
                 {
-                    "name": [None, m.name],
-                    "category": [None, m.category],
-                    "status": [None, m.status],
-                    "org": [None, r.get("org") or None],
-                    "home_community": [None, r.get("home_community") or None],
-                },
-                r.get("area_path", ""),
+                    "name": name,
+                    "pinyin": initials,
+                    "sex": citizen_id_sex(number),
+                    "birth_date": citizen_id_birth_date(number),
+                    "id_number": number,
+                    "mobile": r["mobile"],
+                    "category": r["category"],
+                    "joined_on": r["joined_on"],
+                    "confirmed_on": r["confirmed_on"],
+                    "status": r["status"],
+                    "org_id": r.get("org_id"),
+                    "workplace_id": r.get("workplace_id"),
+                    "home_community_id": r.get("home_community_id"),
+                    "home_estate_id": r.get("home_estate_id"),
+                }
             )
-            for m, r in zip(members, chunk, strict=True)
-        )
+        writer.insert(Member, values)
         done += len(chunk)
         writer.progress(done / len(rows))
-        reset_queries()
     return done
 
 

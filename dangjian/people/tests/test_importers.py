@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from dangjian.audit.models import AuditEvent
 from dangjian.core.validators import mask_citizen_id
 from dangjian.imports import services
+from dangjian.imports.inserts import ranges_text
 from dangjian.imports.models import ImportMode, ImportStatus, ImportUpload
+from dangjian.imports.selectors import import_of
 from dangjian.imports.testing import (
     MEMBER_HEADER,
     body,
@@ -134,7 +136,7 @@ def checked(user, kind, content):
     return services.job_check_run(job.pk)
 
 
-def test_a_clean_member_file_imports_every_row_with_audit_rows(world):
+def test_a_clean_member_file_imports_every_row_with_one_audit_row_naming_them(world):
     user = world.users.community_worker
     rows = [member_row(k) for k in range(2, 9)] + [member_row(9, 状态="口袋", 所在党组织="", 工作单位="拱北口岸中心")]
     job = checked(user, "members", xlsx(MEMBER_HEADER, rows))
@@ -148,14 +150,21 @@ def test_a_clean_member_file_imports_every_row_with_audit_rows(world):
     assert (first.sex, str(first.birth_date), first.pinyin) == ("female", "1980-01-01", "dy2")
     pocket = members.get(id_number=citizen_id(9))
     assert pocket.org is None and pocket.status == "pocket" and pocket.workplace == world.unit
-    # One audit row per member (no ID number in it), one for the import.
-    per_member = AuditEvent.objects.filter(object_type="people.member", action="create")
-    assert per_member.count() == 8
-    event = per_member.get(object_id=str(first.public_id))
-    assert event.actor == user and event.role == "community_worker" and event.area_path == world.c1.path
-    assert event.changes["import_job"] == [None, str(job.public_id)] and citizen_id(2) not in str(event.changes)
+    # One audit row for the whole import, naming every member it wrote; none per member.
+    assert not AuditEvent.objects.filter(object_type="people.member").exists()
     summary = AuditEvent.objects.get(action="import")
     assert summary.changes["rows"] == 8 and summary.object_id == str(job.public_id)
+    assert summary.actor == user and summary.role == "community_worker"
+    assert set(job.written) == {"people.member"}
+    assert sorted(m.pk for m in members) == [
+        pk for first_pk, last_pk in job.written["people.member"] for pk in range(first_pk, last_pk + 1)
+    ]
+    assert summary.changes["written"] == {"people.member": ranges_text(job.written["people.member"])}
+    assert citizen_id(2) not in str(summary.changes)
+    # "Who imported this member?": the job, whose audit row says who, in which role, when.
+    for member in members:
+        assert import_of(member) == job
+    assert import_of(Member.objects.create(name="手工录入", id_number=citizen_id(30), org=world.eb)) is None
     assert not ImportUpload.objects.filter(job=job).exists()  # the file is dropped once imported
     assert [t.to_status for t in job.transitions.all()] == ["checking", "checked", "importing", "done"]
 

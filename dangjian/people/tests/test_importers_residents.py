@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 
 from dangjian.audit.models import AuditEvent
 from dangjian.imports import services
+from dangjian.imports.inserts import pk_ranges, ranges_text
 from dangjian.imports.models import ImportMode, ImportStatus
+from dangjian.imports.selectors import import_of
 from dangjian.imports.testing import MEMBER_HEADER, RESIDENT_HEADER, body, xlsx
 from dangjian.people.models import Household, Resident
 
@@ -106,9 +108,15 @@ def test_residents_import_creates_missing_households_once(world):
     zhao = Resident.objects.get(name="赵六")
     assert zhao.household == existing and zhao.tags == ["elderly_alone", "veteran"]
     assert Resident.objects.get(name="孙八").household == Resident.objects.get(name="钱七").household
-    assert AuditEvent.objects.filter(object_type="people.household", action="create").count() == 1
     assert [row[-1] for row in job.preview["rows"]] == ["独居老人、退役军人", "", "残疾人"]
-    assert AuditEvent.objects.filter(object_type="people.resident", action="create").count() == 3
+    # The one 导入 audit row names the new household and the three residents (no row each).
+    new_home = Resident.objects.get(name="钱七").household
+    residents = sorted(Resident.objects.filter(name__in=["赵六", "钱七", "孙八"]).values_list("pk", flat=True))
+    assert job.written == {"people.household": [[new_home.pk, new_home.pk]], "people.resident": pk_ranges(residents)}
+    assert not AuditEvent.objects.filter(object_type__in=["people.household", "people.resident"]).exists()
+    event = AuditEvent.objects.get(action="import", object_id=str(job.public_id))
+    assert event.changes["written"]["people.resident"] == ranges_text(pk_ranges(residents))
+    assert import_of(new_home) == job and import_of(existing) is None
 
 
 def checked_kind(user, kind, content, mode):

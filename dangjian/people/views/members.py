@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.roles import Role
+from dangjian.core.db import replica_view
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.imports.exports import export_response, wants_full_values
 from dangjian.orgs.models import PartyOrg
@@ -306,6 +307,7 @@ def transfer_list(request):
 
 @require_roles(MEMBER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def transfer_export(request):
     """The transfer list as Excel, with the page's filters; ID numbers masked unless asked for; audited."""
     filters = _transfer_filters(request)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.roles import Role, active_assignment
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.db import replica_view
 from dangjian.core.scoping import active_role
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -55,6 +56,7 @@ def _desk_filters(request) -> tuple:
 
 
 @require_roles(WORKER_ROLES)
+@replica_view
 def desk(request):
     community, filters = _desk_filters(request)
     registrations = selectors.desk_registrations(request.user, community=community, **filters)
@@ -157,6 +159,7 @@ def _summary_area(request) -> Area:
 
 
 @require_roles(WORKER_ROLES)
+@replica_view
 def summary(request):
     area = _summary_area(request)
     result = selectors.registration_summary(area)
@@ -175,6 +178,7 @@ def summary(request):
 
 
 @require_roles(WORKER_ROLES)
+@replica_view
 def desk_export(request):
     """The desk's rows as Excel, with the desk's filters; contact numbers masked; audited."""
     from dangjian.imports.exports import ExportColumn, export_response
@@ -207,6 +211,7 @@ def desk_export(request):
 
 @require_roles(WORKER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def summary_export(request):
     """The summary table of a node (one row per community, then the total) as Excel; audited.
     Counts only: the people behind them are in each community's 应报未报 export."""
@@ -236,6 +241,7 @@ def summary_export(request):
 
 @require_roles(WORKER_ROLES)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def documents_export(request, public_id):
     """A community's 文件清单 as Excel, as the five-lists page shows it; audited."""
     from dangjian.imports.exports import export_response
