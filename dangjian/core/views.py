@@ -105,9 +105,11 @@ def healthz(request):
 
 
 def querystring_without_page(request) -> str:
-    """The current filters as a query string ending in '&', for pagination links."""
+    """The current filters as a query string ending in '&', for pagination links: without the page
+    number or the keyset cursors (after / before)."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", "after", "before"):
+        params.pop(key, None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
 

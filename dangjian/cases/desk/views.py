@@ -118,19 +118,10 @@ def case_list(request):
         "area_options": _area_options(request.user, areas, request.GET.get("area", "")),
         "area_selected": request.GET.get("area", ""),
         "filtered": bool(filters or tab),
-        "querystring": _querystring_without_cursor(request),
+        "querystring": querystring_without_page(request),
         "active_nav": NAV,
     }
     return render(request, "cases/desk/list.html", context)
-
-
-def _querystring_without_cursor(request) -> str:
-    """The filters as a query string ending in '&', without page / after / before (keyset links)."""
-    params = request.GET.copy()
-    for key in ("page", "after", "before"):
-        params.pop(key, None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 # --- the case page ------------------------------------------------------------------------

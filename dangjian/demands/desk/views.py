@@ -167,19 +167,10 @@ def demand_desk(request):
         "tab": tab,
         "queue_label": _("超时的群众需求") if tab == "late" else "",
         "tabs": [(key, label, counts.get(key)) for key, label in TAB_LABELS],
-        "querystring": _querystring_without_position(request),
+        "querystring": querystring_without_page(request),
         "active_nav": "demands_desk",
     }
     return render(request, "demands/desk/list.html", context)
-
-
-def _querystring_without_position(request) -> str:
-    """The filters as a query string ending in '&', without the page or cursor."""
-    params = request.GET.copy()
-    for key in ("page", "after", "before"):
-        params.pop(key, None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 # --- the demand page and its steps ----------------------------------------------------------
