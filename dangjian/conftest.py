@@ -32,6 +32,18 @@ def make_user(username: str, role: str | None = None, **scope) -> object:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _grid_index_reads_its_token(settings):
+    """The suite replaces the whole database from one test to the next, within the index's check
+    interval (GRID_INDEX_CHECK_SECONDS): here the index reads the grid version token on every
+    placement, as a deployment would right after restoring a backup. test_gridcache.py sets its own
+    interval to test the interval itself."""
+    from dangjian.territory.geo import grid_index_copy
+
+    settings.GRID_INDEX_CHECK_SECONDS = 0
+    grid_index_copy.invalidate()
+
+
 @pytest.fixture
 def world(db):
     a = territory_services.area_create
