@@ -123,17 +123,6 @@ def cohort(*, user: Any, node: Area | None, department: Department | None, perio
 
 
 # -- families -------------------------------------------------------------------------------------
-def figures_total(path: str, period: Period, department: Department | None = None) -> Figures:
-    return figures_of(store.total(CASES, path, period, department_dim(department)))
-
-
-def figures_by_child(node: Area, period: Period, department: Department | None = None) -> dict[str, Figures]:
-    """Figures per child of `node`, keyed by the child's path. Cases placed on the node itself (not
-    in any child) come under the node's own path."""
-    found = store.children(CASES, node.path, period, department_dim(department))
-    return {path: figures_of(m) for path, m in found.items()}
-
-
 def figures_by_department(path: str, period: Period) -> dict[int, Figures]:
     """Figures per department that took part in the cases (a case counts for each of them)."""
     return {int(pk): figures_of(m) for pk, m in store.by_dim(CASES, path, period, "department").items()}

@@ -157,10 +157,6 @@ def register(subject: Subject) -> Subject:
     return subject
 
 
-def subject_for(name: str) -> Subject:
-    return SUBJECTS[name]
-
-
 def subject_of_model(model: type[models.Model]) -> Subject | None:
     return _BY_MODEL.get(model)
 

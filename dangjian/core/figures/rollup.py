@@ -1,9 +1,8 @@
-"""Grouped reads of figures per territory node and period, and the shapes a report comes in.
+"""The shapes a figures report comes in, and the trend buckets of a period.
 
-A cohort is a queryset of rows placed in the territory tree by `area_path` (the deepest node a row
-is placed in). Per child of a node the query groups by the path prefix of the child's length, which
-*is* the child's path whatever its level, so one grouped query answers for every child; nothing is
-read per node or per row. The trend is one more grouped query by day, week or month.
+Figures are read from the store of facts (`facts.py`): totals, a row per child of a node (zeros
+included, and one for what is placed on the node itself), and counts per day turned here into the
+trend's day, week or month buckets. Nothing here reads the rows of a big table.
 """
 
 from __future__ import annotations
@@ -13,13 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Aggregate, Func, QuerySet
-from django.db.models.functions import Substr, TruncDate, TruncMonth, TruncWeek
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dangjian.core.periods import Period
 from dangjian.core.scoping import scope_for
-from dangjian.core.tree import STEP
 
 
 def share(part: int, whole: int) -> float | None:
@@ -59,11 +56,6 @@ def home_node(user: Any, nodes: QuerySet) -> Any:
     if scope.area_path:
         return nodes.filter(path=scope.area_path).first()
     return None
-
-
-def child_key(node: Any, field_name: str = "area_path") -> Substr:
-    """The path of the child of `node` a row lies under (the node's own path for rows placed on it)."""
-    return Substr(field_name, 1, (node.depth + 1) * STEP)
 
 
 def child_rows(node: Any, by_child: Mapping[str, Any], empty: Callable[[], Any], row: type[Row] = Row) -> list[Row]:
@@ -108,7 +100,8 @@ def bucket_start(day: datetime.date, unit: str) -> datetime.date:
 def trend_from_days(
     per_day: Mapping[datetime.date, Mapping[str, int]], period: Period, names: list[str], *, weeks: bool = False
 ) -> dict[str, Any]:
-    """The trend (as `trend` returns it) from counts per day, e.g. read from the figures store."""
+    """Counts per day (periods up to 62 days), per week (up to two years, when `weeks`) or per month,
+    every bucket of the period listed, zeros included: {"unit", "labels", <name>: [...]}."""
     unit, days = trend_buckets(period, weeks=weeks)
     found: dict[datetime.date, dict[str, int]] = {}
     for day, counts in per_day.items():
@@ -122,21 +115,3 @@ def trend_from_days(
     for name in names:
         out[name] = [found.get(d, {}).get(name, 0) for d in days]
     return out
-
-
-def trend(
-    qs: QuerySet, period: Period, field_name: str, counts: Mapping[str, Aggregate], *, weeks: bool = False
-) -> dict[str, Any]:
-    """Counts per day (periods up to 62 days), per week (up to two years, when `weeks`) or per month,
-    every bucket of the period listed, zeros included: {"unit", "labels", <count name>: [...]}."""
-    trunc: Func
-    unit, _days = trend_buckets(period, weeks=weeks)
-    trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[unit](field_name)
-    per_day: dict[datetime.date, dict[str, int]] = {}
-    for row in qs.annotate(bucket=trunc).values("bucket").annotate(**counts).order_by():
-        bucket = row["bucket"]
-        day = bucket.date() if isinstance(bucket, datetime.datetime) else bucket
-        into = per_day.setdefault(day, dict.fromkeys(counts, 0))
-        for name in counts:
-            into[name] += row[name]
-    return trend_from_days(per_day, period, list(counts), weeks=weeks)
