@@ -15,7 +15,8 @@ Then, for the community worker and the district admin, times (median and p95) th
 (/cases/desk/, signed in, DEBUG off, through gunicorn on loopback): page 1, a deep page by cursor (half-way
 down, at most 100,000 rows deep) and the 处置中 and 已超期 tabs; beside each, the page's own queries (the
 rows whose ids a LIMIT subquery walks from an index, then their areas) run in raw SQL in this process,
-and the tab counts (capped); beside them an anchor, the sign-in page on the same server. Prints each rows
+and the tab counts (capped), and the number of SQL queries the page takes (counted in this process);
+beside them an anchor, the sign-in page on the same server. Prints each rows
 query's plan (EXPLAIN ANALYZE on PostgreSQL). Then the figures rollup of the city, this year
 (cases.figures, whatever its public entry is at the time). Prints figures; asserts nothing. Other
 processes on the machine disturb the timings.
@@ -94,6 +95,24 @@ def ensure_accounts(district, community):
 def report(label, timings, goal=None):
     beside = f", goal p95 <= {goal} ms" if goal else ""
     line(label, f"median {median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms (n={len(timings)}){beside}")
+
+
+def page_query_count(user, path):
+    """How many SQL queries the page takes, counted in this process (Django's test client, DEBUG off),
+    the second time the signed-in user opens it."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    return len(ctx.captured_queries) if status == 200 else f"not measured (status {status})"
 
 
 def timed(fn, calls):
@@ -253,6 +272,7 @@ def main() -> None:
             for label, query, filters, cursor in desk_pages(user, PAGE_SIZE):
                 server.time_page(session, f"{desk}?{query}", 2)  # warm up
                 report(f"{role} list page · {label}", server.time_page(session, f"{desk}?{query}", calls), GOALS[role])
+                line(f"{role} list page · SQL queries · {label}", page_query_count(user, f"{desk}?{query}"))
                 sql, params, run = page_queries(user, PAGE_SIZE, after=cursor, **filters)
                 run()
                 report(f"{role} list queries in raw SQL (rows by keys + areas) · {label}", timed(run, calls))

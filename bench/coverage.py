@@ -13,11 +13,18 @@ per-community joint branches, some with only an instructor), 1,000,000 members (
 workplace: on-record counts that mostly match what the units report), and a coverage rule for
 every tenth district. All in batches with bulk_create (no services, no audit rows).
 
+The figures store (units/facts.py, people/facts.py) is rebuilt when it does not hold the units yet
+(`manage.py facts --rebuild --subject units --subject units_org --subject members`, timed).
+
 Then times, for the whole province (every district by its own rule), a district, a subdistrict
-and a community (sampled): area_figures (the cards: one aggregate query + the rule), and the
-coverage page's reads (figures, per-child breakdown, per-kind breakdown, blank-spot count and first
-page). Median and p95 per level, queries per call, Python heap peak of one call (tracemalloc) and
-the process's peak RSS. Prints figures; asserts nothing.
+and a community (sampled): area_figures (the cards, from the store: the snapshot look-up and one
+aggregate), and the coverage page's reads (figures, per-child and per-kind breakdowns from the store,
+the blank-spot first page from the units). Median and p95 per level, queries per call, Python heap
+peak of one call (tracemalloc) and the process's peak RSS; the first node's figures are checked
+against those counted from the units (one call each, timed: what the page cost before the store;
+`--rows N` times N such calls). Then the member counts of an organization's subtree (a district
+committee's, 1M members in all) from the store (people.selectors.member_counts) beside the same counts
+from the members table. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -264,6 +271,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=None, help="timed calls per level (default 10 small, else 30)")
     parser.add_argument("--sample", type=int, default=10, help="nodes sampled per level (default 10)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rows", type=int, default=1, help="timed calls counted from the units, per level")
     args = parser.parse_args()
     scale, units_total, members_total = DATA[args.size]
     if args.calls is None:
@@ -296,6 +304,15 @@ def main() -> None:
         )
         line("units and members built (bulk)", f"{time.perf_counter() - started:.1f}", "s")
         line("built", ", ".join(f"{k} {v}" for k, v in built.items()))
+    from dangjian.core.models import FactMark
+
+    if not FactMark.objects.filter(subject="units").exists():
+        from dangjian.core.figures import facts
+
+        for name in ("units", "units_org", "members"):
+            started = time.perf_counter()
+            written = facts.rebuild([name])[name]
+            line(f"facts {name} rebuilt", f"{time.perf_counter() - started:.1f} s, {written} fact rows")
     quiet_debug()
     line("resident units", ResidentUnit.objects.count())
     line(
@@ -311,7 +328,7 @@ def main() -> None:
         the first page of blank spots (their count is one of the figures)."""
         rules = selectors.area_rules(area)
         children = selectors.child_areas(area) if area is None or area.level != Level.COMMUNITY else []
-        coverage = selectors.area_coverage(area, units=ResidentUnit.objects.all(), children=children, rules=rules)
+        coverage = selectors.area_coverage(area, children=children, rules=rules)
         units = selectors.units_under_area(area, ResidentUnit.objects.all())
         first = list(selectors.blank_spots(units, rules=rules)[:20])
         return coverage.figures, coverage.figures.blank, first
@@ -365,6 +382,47 @@ def main() -> None:
             f"  coverage page reads ({calls} calls, {page_queries} queries per call)",
             f"median {median(page_timings):.1f} ms, p95 {percentile(page_timings, 95):.1f} ms, "
             f"Python heap peak {peak / 1024:.0f} KiB",
+        )
+        row_timings = []
+        for k in range(max(1, args.rows)):
+            node = nodes[k % len(nodes)]
+            t0 = time.perf_counter()
+            counted = selectors.area_figures(node, units=ResidentUnit.objects.all())
+            row_timings.append((time.perf_counter() - t0) * 1000)
+            if k == 0:
+                agrees = counted == figures
+        line(
+            f"  area_figures counted from the units ({len(row_timings)} calls; agrees with the store: {agrees})",
+            f"median {median(row_timings):.1f} ms, p95 {percentile(row_timings, 95):.1f} ms",
+        )
+    # Member counts of an organization's subtree: a district committee's (depth 1) and a working committee's.
+    from dangjian.people.selectors import member_counts, member_counts_from_rows
+
+    for depth in (1, 2):
+        ids = list(PartyOrg.objects.filter(depth=depth).order_by("path").values_list("pk", flat=True))
+        orgs = [PartyOrg.objects.get(pk=pk) for pk in sorted(rng.sample(ids, min(args.sample, len(ids))))]
+        with CaptureQueriesContext(connection) as ctx:
+            member_counts(orgs[0])
+        timings, raw = [], []
+        for k in range(max(3, args.calls * 3)):
+            t0 = time.perf_counter()
+            member_counts(orgs[k % len(orgs)])
+            timings.append((time.perf_counter() - t0) * 1000)
+        agrees = True
+        for org in orgs[:3]:
+            t0 = time.perf_counter()
+            counted = member_counts_from_rows(org)
+            raw.append((time.perf_counter() - t0) * 1000)
+            agrees = agrees and counted == member_counts(org)
+        sizes = [member_counts(org)["members"] for org in orgs]
+        line(
+            f"member counts of an organization's subtree, depth {depth} ({len(orgs)} sampled, {min(sizes)}-"
+            f"{max(sizes)} members, {len(timings)} calls, {len(ctx.captured_queries)} queries per call)",
+            f"median {median(timings):.2f} ms, p95 {percentile(timings, 95):.2f} ms",
+        )
+        line(
+            f"  the same counted from the members table ({len(raw)} calls; agrees with the store: {agrees})",
+            f"median {median(raw):.1f} ms, max {max(raw):.1f} ms",
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     line("process peak RSS (includes the build when it ran)", f"{rss:.0f}", "MiB")

@@ -14,10 +14,10 @@ Then, for the community worker and the district admin, times (median and p95) th
 (/demands/desk/, signed in, DEBUG off, through gunicorn on loopback) on page 1 of the 待受理 tab, a deep
 page of 全部 (a cursor half-way down, at most 100,000 rows deep) and the 办理中 and 超时 tabs; beside each,
 the page's own keys query (the index walk; the 20 rows are then read by key) run in raw SQL in this
-process; then prints each query's plan (EXPLAIN ANALYZE
-on PostgreSQL). Then the busiest community's three lists of the five lists (page 1 and its capped count)
-and the figures (demands.insight.figures.demand_figures) of the city and the community. Prints figures;
-asserts nothing. Other processes on the machine disturb the timings.
+process, and the number of SQL queries the page takes (counted in this process); then prints each
+query's plan (EXPLAIN ANALYZE on PostgreSQL). Then the busiest community's three lists of the five
+lists (page 1 and its capped count) and the figures (demands.insight.figures.demand_figures) of the
+city and the community. Prints figures; asserts nothing. Other processes on the machine disturb the timings.
 """
 
 from __future__ import annotations
@@ -73,6 +73,24 @@ def ensure_accounts(district, community):
 def report(label, timings, goal=None):
     beside = f", goal p95 <= {goal} ms" if goal else ""
     line(label, f"median {median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms (n={len(timings)}){beside}")
+
+
+def page_query_count(user, path):
+    """How many SQL queries the page takes, counted in this process (Django's test client, DEBUG off),
+    the second time the signed-in user opens it."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    return len(ctx.captured_queries) if status == 200 else f"not measured (status {status})"
 
 
 def timed(fn, calls):
@@ -200,6 +218,7 @@ def main() -> None:
             for label, query, qs in desk_cases(user):
                 server.time_page(session, f"{desk}?{query}", 2)  # warm up
                 report(f"{role} desk page · {label}", server.time_page(session, f"{desk}?{query}", calls), GOALS[role])
+                line(f"{role} desk page · SQL queries · {label}", page_query_count(user, f"{desk}?{query}"))
                 sql, params, run = raw_sql(qs)
                 run()
                 report(f"{role} desk keys query in raw SQL · {label}", timed(run, calls))

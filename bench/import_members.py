@@ -14,6 +14,12 @@ import (a re-check, then every row and its audit row in one transaction). Prints
 asserts nothing. `--profile DIR` writes cProfile files of the check and the import
 (check.prof, import.prof) for `python -m pstats` or snakeviz.
 
+Beside each total it prints where the time went (wall seconds, summed over calls): reading the
+sheet's XML, validating the cells (parse), resolving names and duplicates against the database,
+storing and loading the parse, pinyin, the COPY (rows sent and indexed), the commit (deferred
+foreign-key checks) and the audit row; also this process's CPU time, which other work on the
+machine disturbs less than wall time, and the load average.
+
 SQLite: var/bench_import_members.sqlite3 (under DANGJIAN_VAR_DIR), deleted first. PostgreSQL
 (DATABASE_URL=postgres://.../NAME): a fresh database NAME_import_members, dropped and created.
 """
@@ -154,6 +160,41 @@ def _profiled(directory: str | None, name: str):
         profile.dump_stats(str(Path(directory) / f"{name}.prof"))
 
 
+class Phases:
+    """Wall time summed per phase, by wrapping the functions that do each phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, owner: object, attribute: str, label: str) -> None:
+        original = getattr(owner, attribute)
+        seconds = self.seconds
+
+        def timed(*a, **kw):
+            start = time.perf_counter()
+            try:
+                return original(*a, **kw)
+            finally:
+                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, attribute, timed)
+
+    def report(self, prefix: str) -> None:
+        seconds = self.seconds
+        if READ in seconds:  # reading the XML is what _read spends outside parse
+            seconds = {"read the sheet (XML)": seconds.pop(READ) - seconds.get(PARSE, 0.0), **seconds}
+        for label, value in seconds.items():
+            line(f"{prefix} phase: {label}", f"{value:.2f}", "s")
+        self.seconds.clear()  # the wrappers hold this dict
+
+
+READ, PARSE = "read the sheet and validate the cells", "validate the cells (parse)"
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_size_argument(parser)
@@ -219,6 +260,25 @@ def main() -> None:
 
     Importer.check = timed_check  # type: ignore[method-assign]
 
+    from django.db import connections
+
+    from dangjian.imports import inserts
+    from dangjian.imports import services as import_services
+    from dangjian.people.importers import MemberImporter
+    from dangjian.people.services import members as member_services
+
+    phases = Phases()
+    phases.wrap(Importer, "_read", READ)
+    phases.wrap(MemberImporter, "parse", PARSE)
+    phases.wrap(MemberImporter, "resolve", "resolve names and duplicates (database)")
+    phases.wrap(Importer, "_dump_parsed", "store the parse (pickle, zlib)")
+    phases.wrap(Importer, "_load_parsed", "load the stored parse")
+    phases.wrap(member_services, "pinyin_initials_many", "pinyin")
+    phases.wrap(inserts, "_copy", "COPY (rows sent, indexes updated)")
+    phases.wrap(connections["default"], "commit", "commits (the import's: deferred foreign-key checks)")
+    phases.wrap(import_services, "audit_record", "audit row")
+
+    line("load average before the check (1, 5, 15 min)", _load())
     job = services.job_create(actor=admin, kind="members", filename="bench.xlsx", content=content)
     t0, c0 = time.perf_counter(), time.process_time()
     with _profiled(args.profile, "check"):
@@ -231,6 +291,8 @@ def main() -> None:
     line("check CPU time (this process)", f"{check_cpu:.1f}", "s")
     line("check rate", f"{job.total_rows / check_s:,.0f}", "rows/s")
     line("peak RSS after the check", f"{_maxrss_mib():.0f}", "MiB")
+    phases.report("check")
+    line("load average after the check (1, 5, 15 min)", _load())
 
     if args.tracemalloc:
         importer = registry.importer_for("members", services.job_scope(job))
@@ -266,6 +328,9 @@ def main() -> None:
     line("members written", Member.objects.count() - members_before)
     line("audit rows written", AuditEvent.objects.count() - audit_before)
     line("peak RSS", f"{_maxrss_mib():.0f}", "MiB")
+    phases.report("import")
+    line("total CPU time (check + import, this process)", f"{check_cpu + import_cpu:.1f}", "s")
+    line("load average after the import (1, 5, 15 min)", _load())
 
 
 if __name__ == "__main__":

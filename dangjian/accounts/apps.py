@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from dangjian.core.scoping import install_scope_resolver
 
+        from . import middleware  # noqa: F401  (connects the sign-in receiver of the sliding session)
         from .roles import assignment_scope
 
         # core resolves "the scope of the active role" through this app, which owns role assignments.

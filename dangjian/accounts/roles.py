@@ -53,19 +53,38 @@ def user_assignments(user: Any) -> list[RoleAssignment]:
     return cached
 
 
+def _memo(user: Any) -> tuple[Any, Any, RoleAssignment | None, Scope | None] | None:
+    """The request's memo of the active role: (its assignments list, the chosen id, the assignment,
+    its scope), good while both keys are unchanged. Switching role (a new active_role_id) or reloading
+    the assignments (a new list in user._role_assignments) invalidates it."""
+    memo: Any = getattr(user, "_active_role_memo", None)
+    fresh = memo is not None and memo[0] is getattr(user, "_role_assignments", None)
+    return memo if fresh and memo[1] == getattr(user, "active_role_id", None) else None
+
+
 def active_assignment(user: Any) -> RoleAssignment | None:
-    """The role the user acts in now: the one chosen in this session, else their first."""
+    """The role the user acts in now: the one chosen in this session, else their first. Looked up once
+    per request (memoized on the user object the request carries; see _memo)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    memo = _memo(user)
+    if memo is not None:
+        return memo[2]
     assignments = user_assignments(user)
     chosen = getattr(user, "active_role_id", None)
-    for assignment in assignments:
-        if assignment.pk == chosen:
-            return assignment
-    return assignments[0] if assignments else None
+    found = next((a for a in assignments if a.pk == chosen), assignments[0] if assignments else None)
+    user._active_role_memo = (assignments, chosen, found, None)
+    return found
 
 
 def assignment_scope(user: Any) -> Scope:
     """The scope of the user's active assignment: installed as core's scope resolver (see apps.py)."""
+    memo = _memo(user)
+    if memo is not None and memo[3] is not None:
+        return memo[3]
     assignment = active_assignment(user)
-    return assignment.to_scope() if assignment else NO_SCOPE
+    scope = assignment.to_scope() if assignment else NO_SCOPE
+    if getattr(user, "is_authenticated", False):
+        memo = user._active_role_memo
+        user._active_role_memo = (memo[0], memo[1], memo[2], scope)
+    return scope

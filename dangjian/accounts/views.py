@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.keyset import keyset_page
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 
 from . import services, throttle
@@ -104,13 +104,17 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+USER_LIST_ORDER = ("username",)
+
+
 @require_roles(ADMIN_ROLES)
 def user_list(request):
     query = request.GET.get("q", "").strip()
-    users = User.objects.visible_to(request.user).order_by("username")
+    users = User.objects.visible_to(request.user)
     if query:
         users = users.filter(username__icontains=query) | users.filter(full_name__icontains=query)
-    page = Paginator(
+    # By username (unique, its index in order): numbered pages, then by cursor (core.keyset).
+    page = keyset_page(
         users.prefetch_related(
             "role_assignments__area",
             "role_assignments__unit",
@@ -118,8 +122,12 @@ def user_list(request):
             "role_assignments__home_community",
             "role_assignments__org",
         ),
-        20,
-    ).get_page(request.GET.get("page"))
+        USER_LIST_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=20,
+    )
     # Listed is not managed: actions are offered only on the accounts this admin may act on.
     on_page = [u.pk for u in page.object_list]
     manageable = set(manageable_users(request.user).filter(pk__in=on_page).values_list("pk", flat=True))

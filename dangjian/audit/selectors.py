@@ -9,6 +9,8 @@ from django.utils import timezone
 from .models import Action
 
 FILTERS = ["who", "action", "what", "since", "until"]
+# The audit page's order, newest first: audit_event_at walked backwards (audit_event_action_at with an action).
+LIST_ORDER = ("-at", "-pk")
 
 
 def _day(value: str, end: bool = False) -> datetime | None:

@@ -1,18 +1,27 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from dangjian.core.keyset import keyset_page
 from dangjian.core.views import querystring_without_page, require_roles
 
 from .changes import describe
 from .models import Action, AuditEvent
 from .permissions import AUDIT_ROLES
-from .selectors import FILTERS, filter_events
+from .selectors import FILTERS, LIST_ORDER, filter_events
+
+PER_PAGE = 30
 
 
 @require_roles(AUDIT_ROLES)
 def audit_list(request):
     events = filter_events(AuditEvent.objects.visible_to(request.user), request.GET)
-    page = Paginator(events.order_by("-at", "-pk"), 30).get_page(request.GET.get("page"))
+    page = keyset_page(
+        events.order_by(*LIST_ORDER),
+        LIST_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PER_PAGE,
+    )
     describe(page.object_list)
     context = {
         "page": page,

@@ -6,6 +6,7 @@ import datetime
 from typing import Any, cast
 
 from django.db.models import F, ForeignKey, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from .models import (
     CasePhoto,
     CasePolicy,
     CaseStatus,
+    Channel,
     Extension,
     ExtensionStatus,
     epoch_micros,
@@ -120,6 +122,32 @@ LIST_RELATED = (
 # eight joins PostgreSQL spends longer planning the rows query than running it.
 PAGE_RELATED = ("category", "assigned_department", "assigned_unit", "assigned_user", "owner")
 PAGE_ATTACHED = ("grid", "community", "assigned_area")
+# The columns a workbench page shows (cases/desk/list.html, the cursor's due_key): a case row has 52
+# columns and its five joined rows 64 more, most of them text the page never prints.
+PAGE_FIELDS = (
+    "public_id",
+    "number",
+    "channel",
+    "category__name",
+    "description",
+    "grid",
+    "community",
+    "assigned_area",
+    "status",
+    "owner__username",
+    "owner__full_name",
+    "assignee_kind",
+    "assigned_department__name",
+    "assigned_unit__name",
+    "assigned_user__username",
+    "assigned_user__full_name",
+    "received_at",
+    "deadline",
+    "supervised",
+    "due_key",
+)
+# The attached places: their names (an area's boundary is a large JSON document).
+PAGE_AREA_FIELDS = ("public_id", "name", "path", "level")
 DETAIL_RELATED = (
     *LIST_RELATED,
     "subdistrict",
@@ -270,7 +298,7 @@ def list_parts(user: Any, scopes: list[Q] | None = None, **filters: Any) -> list
 def attach_related(cases: list[Case]) -> list[Case]:
     """Give a page of list_parts rows their places (grid, community, assigned area) in one query."""
     ids = {getattr(case, f"{name}_id") for case in cases for name in PAGE_ATTACHED} - {None}
-    areas = Area.objects.in_bulk(ids) if ids else {}
+    areas = Area.objects.only(*PAGE_AREA_FIELDS).in_bulk(ids) if ids else {}
     for case in cases:
         for name in PAGE_ATTACHED:
             value = getattr(case, f"{name}_id")
@@ -291,14 +319,15 @@ def case_page(
     **filters: Any,
 ) -> KeysetPage:
     """One page of the workbench list: numbered for the first pages, by cursor deeper; the count capped.
-    `with_tab_counts`: the quick tabs' counts come in the same query as the page's (page.tab_counts)."""
+    `with_tab_counts`: the quick tabs' counts come in the same query as the page's (page.tab_counts).
+    The rows hold the columns the list shows (PAGE_FIELDS); a page reading others would query per row."""
     parts = list_parts(user, scopes, **filters)
     groups = _tab_groups(user, scopes) if with_tab_counts else {}
     counts = capped_counts({**groups, **{f"__part{k}": [part] for k, part in enumerate(parts)}})
     part_counts = [counts.pop(f"__part{k}") for k in range(len(parts))]
     count = capped_sum(part_counts)
     # Only the parts that hold rows are read (an owner with nothing outside the scope reads one part).
-    holding = [part for part, n in zip(parts, part_counts, strict=True) if n]
+    holding = [part.only(*PAGE_FIELDS) for part, n in zip(parts, part_counts, strict=True) if n]
     result = keyset_page(holding, LIST_ORDER, page=page, after=after, before=before, per_page=per_page, count=count)
     result.tab_counts = counts
     attach_related(result.rows)
@@ -410,11 +439,22 @@ def _mine_q(user: Any) -> Q:
     return q
 
 
+_ANY_ID = "00000000-0000-4000-8000-000000000000"
+
+
 def list_page_rows(cases: list[Case]) -> list[Case]:
-    """Decorate a page of cases with what the list shows: time left or overdue by."""
+    """Decorate a page of cases with what the list shows: time left or overdue by, the case page's URL
+    and the status and channel labels. The labels and URL once a page, not once a row (get_X_display
+    translates every choice of the field on each call; reverse() walks the URL patterns each time)."""
     now = timezone.now()
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    detail = reverse("cases:detail", args=[_ANY_ID])
     for case in cases:
         case.time_left = (case.deadline - now) if case.deadline else None  # type: ignore[attr-defined]
+        case.status_label = statuses.get(case.status, case.status)  # type: ignore[attr-defined]
+        case.channel_label = channels.get(case.channel, case.channel)  # type: ignore[attr-defined]
+        case.url = detail.replace(_ANY_ID, str(case.public_id))  # type: ignore[attr-defined]
     return cases
 
 

@@ -158,7 +158,7 @@ class TransitionLog(models.Model):
 
 
 # -- the figures store (core/figures/facts.py) -----------------------------------------------------
-FACT_COUNTS = 16  # counter slots a subject names (c0..c15)
+FACT_COUNTS = 20  # counter slots a subject names (c0..c19)
 FACT_BUCKETS = 16  # duration histogram buckets (b0..b15), edges in core.figures.facts.BUCKET_EDGES
 COUNT_SLOTS = tuple(f"c{i}" for i in range(FACT_COUNTS))
 BUCKET_SLOTS = tuple(f"b{i}" for i in range(FACT_BUCKETS))
@@ -173,6 +173,11 @@ class DailyFact(models.Model):
     any node's figures for any period are a sum over (days × its children), never over raw rows.
     The counters' meanings are the subject's (core.figures.facts.Subject.counts); `amount` is one
     sum (e.g. service hours in tenths); b0..b15 count durations per histogram bucket.
+
+    A stock subject (units, members: how many exist / are covered as of a date) keeps, instead of a
+    cohort day's rows, the changes of its stock on the day they happened (+1 a unit entering a state,
+    −1 leaving it), and under the key `<subject>@m` a snapshot per month (the stock as of the month's
+    first day, before its changes): the stock on any date is one snapshot plus at most a month of days.
     """
 
     subject = models.CharField(max_length=24)
@@ -196,6 +201,10 @@ class DailyFact(models.Model):
     c13 = models.IntegerField(default=0)
     c14 = models.IntegerField(default=0)
     c15 = models.IntegerField(default=0)
+    c16 = models.IntegerField(default=0)
+    c17 = models.IntegerField(default=0)
+    c18 = models.IntegerField(default=0)
+    c19 = models.IntegerField(default=0)
     amount = models.BigIntegerField(default=0)
     b0 = models.IntegerField(default=0)
     b1 = models.IntegerField(default=0)

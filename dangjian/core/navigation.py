@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 from .scoping import active_role
@@ -31,6 +31,9 @@ class NavItem:
 
 
 _registry: dict[str, NavItem] = {}
+# nav_for's answers by (role, script prefix, urlconf): the menu is the same for everyone in a role, and
+# reversing its URLs on every page cost more than the rest of the menu. Cleared by register().
+_by_role: dict[tuple[str, str, Any], list[dict]] = {}
 
 
 def register(*items: NavItem) -> None:
@@ -39,6 +42,7 @@ def register(*items: NavItem) -> None:
         if known is not None and known != item:
             raise ValueError(f"menu entry {item.key!r} is declared twice")
         _registry[item.key] = item
+    _by_role.clear()
 
 
 def menu() -> list[NavItem]:
@@ -51,7 +55,16 @@ PHONE_SLOTS = 4
 
 
 def nav_for(user: Any) -> list[dict]:
+    """The menu of the user's active role (built once per role; the dicts are shared, do not change them)."""
     role = active_role(user)
+    key = (role, get_script_prefix(), get_urlconf())
+    cached = _by_role.get(key)
+    if cached is None:
+        cached = _by_role[key] = _build(role)
+    return cached
+
+
+def _build(role: str) -> list[dict]:
     items = [i for i in menu() if i.allows(role)]
     # With one item too many, "更多" would take its slot for nothing: show them all.
     slots = len(items) if len(items) <= PHONE_SLOTS + 1 else PHONE_SLOTS

@@ -31,12 +31,44 @@ def nightly_housekeeping() -> dict:
 
 @db_periodic_task(crontab(minute="37", hour="2"))
 def nightly_facts_check() -> dict:
-    """Every night: recompute yesterday's figures facts from raw rows, log any drift and repair it;
-    returns the differences found (core.figures.facts.reconcile)."""
+    """Every night: recompute yesterday's figures facts from raw rows (a stock subject: its stock as
+    of now), log any drift and repair it, then store any missing monthly snapshot of the stocks;
+    returns the differences found (core.figures.facts.reconcile) and the snapshots written."""
     import datetime
 
     from .figures import facts
 
     day = timezone.localdate() - datetime.timedelta(days=1)
     drift = facts.reconcile(day, repair=True)
-    return {"day": day.isoformat(), "differences": [d.as_dict() for d in drift]}
+    snapshots = {s.name: facts.snapshot(s) for s in facts.SUBJECTS.values() if s.stock}
+    return {"day": day.isoformat(), "differences": [d.as_dict() for d in drift], "snapshots": snapshots}
+
+
+@db_task()
+def facts_record_bulk(model_label: str, ranges: list[tuple[int, int]]) -> int:
+    """The figures store's stocks of rows a bulk write added (`facts.record_bulk`), queued at its commit
+    so a 100,000-row import does not wait for them: `ranges` are inclusive pk ranges, recorded 5,000 rows
+    to a transaction. Safe to run twice (each row's FactMark says what it already added); if it never
+    runs, the nightly check corrects the stock. Returns the number of pks recorded."""
+    from django.apps import apps
+    from django.db import transaction
+
+    from .figures import facts
+
+    model = apps.get_model(model_label)
+    pks = [pk for low, high in ranges for pk in range(low, high + 1)]
+    for start in range(0, len(pks), 5000):
+        with transaction.atomic():
+            facts.record_bulk(model, pks[start : start + 5000])
+    return len(pks)
+
+
+def pk_ranges(pks: list[int]) -> list[tuple[int, int]]:
+    """Sorted pks as inclusive (low, high) runs: an import's consecutive pks in a few pairs."""
+    out: list[tuple[int, int]] = []
+    for pk in sorted(pks):
+        if out and pk == out[-1][1] + 1:
+            out[-1] = (out[-1][0], pk)
+        else:
+            out.append((pk, pk))
+    return out

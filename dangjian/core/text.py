@@ -1,8 +1,10 @@
 """Text helpers: pinyin initials for search, masking of personal data."""
 
 import re
+from collections.abc import Iterable
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg as pinyin_words
 
 from .validators import mask_citizen_id
 
@@ -11,6 +13,28 @@ def pinyin_initials(text: str) -> str:
     """'拱北街道' -> 'gbjd'. Latin letters and digits are kept, lower-cased; other marks dropped."""
     letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for part in letters for ch in part.lower() if ch.isalnum())
+
+
+def pinyin_initials_many(texts: Iterable[str]) -> dict[str, str]:
+    """pinyin_initials of many texts at once (an import's 100,000 names): text → initials.
+
+    Each text is cut into words as pypinyin cuts it (a phrase it knows is one word, so a
+    polyphonic character still reads as in that phrase), and each distinct word is converted once;
+    pypinyin converts word by word, so the result is pinyin_initials(text) for every text, at a
+    fraction of the cost (names share their characters and surnames)."""
+    by_word: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for text in texts:
+        if text in out:
+            continue
+        parts = []
+        for word in pinyin_words(text):
+            letters = by_word.get(word)
+            if letters is None:
+                letters = by_word[word] = pinyin_initials(word)
+            parts.append(letters)
+        out[text] = "".join(parts)
+    return out
 
 
 def pinyin_full(text: str) -> str:

@@ -186,6 +186,10 @@ class Importer:
         sheet is then not read again (reading and parsing depend only on the file), while names and
         duplicates are resolved afresh against the database as it is now.
         """
+        with gc_paused():  # the parse, its stored copy, the resolving: many objects kept, no cycles
+            return self._check(content, progress, parsed_rows)
+
+    def _check(self, content: bytes, progress: ProgressFn, parsed_rows: bytes | None) -> CheckResult:
         result = CheckResult()
         problems = Problems(self.by_key)
         loaded = self._load_parsed(parsed_rows)
@@ -193,15 +197,12 @@ class Importer:
             result.header_row, problems.positions, result.total_rows, result.skipped_examples, parsed = loaded
             header_row = result.header_row
         else:
-            with gc_paused():
-                read = self._read(content, result, problems, progress)
+            read = self._read(content, result, problems, progress)
             if read is None:
                 return result
             header_row, parsed = read
             if parsed and not problems.items:
-                state: tuple[Any, ...] = (PARSED_VERSION, self.kind, self.updating, header_row, problems.positions)
-                state += (result.total_rows, result.skipped_examples, parsed)
-                result.parsed_rows = zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+                result.parsed_rows = self._dump_parsed(header_row, problems.positions, result, parsed)
         progress(0.8)
         if not parsed:
             problems.add(header_row, None, "", _("表中没有数据行（示例行不计）。"))
@@ -269,6 +270,13 @@ class Importer:
                 if result.total_rows % 2000 == 0:
                     progress(0.8 * sheet.fraction_read)
         return header_row, parsed
+
+    def _dump_parsed(
+        self, header_row: int, positions: dict[str, int], result: CheckResult, parsed: list[dict[str, Any]]
+    ) -> bytes:
+        state: tuple[Any, ...] = (PARSED_VERSION, self.kind, self.updating, header_row, positions)
+        state += (result.total_rows, result.skipped_examples, parsed)
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def _load_parsed(self, blob: bytes | None) -> tuple[int, dict[str, int], int, int, list[dict[str, Any]]] | None:
         if not blob:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from dangjian.core.scoping import Scope
@@ -39,6 +39,36 @@ def chunked(items: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any
             chunk = []
     if chunk:
         yield chunk
+
+
+class _AnyOf(models.Lookup):
+    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL): one short query for
+    100,000 values, where `IN (%s, %s, …)` needs a parameter (and, in chunks, a round trip) per value."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def lookup_chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """Values to look up with `value_in`: all at once on PostgreSQL, LOOKUP_CHUNK at a time elsewhere
+    (SQLite caps a statement's parameters)."""
+    if connection.vendor == "postgresql":
+        chunk = list(values)
+        if chunk:
+            yield chunk
+        return
+    yield from chunked(values)
+
+
+def value_in(field: str, values: list[Any]) -> Any:
+    """A filter: `field` is one of `values` (a chunk from `lookup_chunks`)."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(models.F(field), values)
+    return models.Q(**{f"{field}__in": values})
 
 
 def _is_subsequence(needles: list[str], haystack: list[str]) -> bool:

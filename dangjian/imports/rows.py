@@ -199,7 +199,7 @@ class RowReader:
         if self._required(key) or self.number_stored_text(key):
             return ""
         try:
-            return validate_citizen_id(compact(self.cells[key]))
+            return validate_citizen_id(compact(self.cells[key]), today=self.today)
         except ValidationError as exc:
             self.error(key, exc.messages[0])
             return ""

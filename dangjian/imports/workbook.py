@@ -46,6 +46,11 @@ def _number(raw: str) -> int | float:
     return float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
 
 
+def _plain_inline(cell: Any) -> bool:
+    """An inline string of one text and no runs (nothing to join, no phonetic run to leave out)."""
+    return len(cell) == 1 and cell[0].tag == INLINE_STRING and len(cell[0]) == 1 and cell[0][0].tag == TEXT_TAG
+
+
 class _RowReader:
     """The cells of a worksheet's XML, row by row, as openpyxl's read-only parser gives their values
     (data_only: a formula cell gives its cached value), without building a cell dict per cell.
@@ -112,9 +117,12 @@ class _RowReader:
                 column = columns.get(ref.rstrip(DIGITS)) or self._column(ref)
             else:
                 column += 1
-            if cell.get("t") == "s":  # the common case (Excel, WPS): a shared string, inline here
+            kind = cell.get("t")
+            if kind == "s":  # the common case (Excel, WPS): a shared string, inline here
                 raw = cell.findtext(V_TAG)
                 value = shared[int(raw)] if raw is not None else None
+            elif kind == "inlineStr" and _plain_inline(cell):  # openpyxl's files: <is><t>text</t></is>
+                value = cell[0][0].text or ""
             else:
                 value = self._value(cell)
             if value is None:

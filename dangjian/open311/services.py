@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record
+from dangjian.cases.intake.reference import intake_reference, intake_reference_changed
 from dangjian.core.scoping import acting_user
 from dangjian.territory.models import Area, Level
 
@@ -79,6 +80,7 @@ def client_deactivate(*, actor: Any, client: ApiClient, ip: str | None = None) -
         raise ValidationError(_("客户端「%(n)s」的密钥已停用。") % {"n": locked.name})
     ApiClient.objects.filter(pk=locked.pk).update(is_active=False)
     locked.is_active = False
+    intake_reference_changed()  # every process drops its copy of the key (an UPDATE sends no signal)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -91,11 +93,11 @@ def client_deactivate(*, actor: Any, client: ApiClient, ip: str | None = None) -
 
 
 def client_for_key(raw: str) -> ApiClient | None:
-    """The active client holding `raw`, or None (unknown, empty or deactivated)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    return ApiClient.objects.select_related("district").filter(key_hash=hash_key(raw), is_active=True).first()
+    """The active client holding `raw`, or None (unknown, empty or deactivated).
+
+    Read through the process's intake reference (cases.intake.reference): no query for a key seen
+    before; a deactivation is seen at once here and within the token check interval elsewhere."""
+    return intake_reference().client(raw)
 
 
 def client_touch(client: ApiClient) -> None:

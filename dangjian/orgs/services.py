@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.figures import facts
 from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 from dangjian.territory.models import Area, Building, Estate
@@ -114,6 +115,9 @@ def org_move(*, actor: Any, org: PartyOrg, new_parent: PartyOrg) -> PartyOrg:
         move_subtree(org, new_parent)
     except TreeMoveError as exc:
         raise ValidationError({"parent": str(exc)}) from exc
+    # The paths were rewritten by update() (no signals): the figures store follows the moved subtree
+    # (its members, the units organized into it) in this transaction.
+    facts.record_bulk(PartyOrg, org.subtree().values_list("pk", flat=True))
     audit_record(
         actor=actor,
         action=Action.MOVE,

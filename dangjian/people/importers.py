@@ -27,7 +27,9 @@ from dangjian.imports.resolvers import (
     chunked,
     community_resolver,
     estates_by_name,
+    lookup_chunks,
     scoped,
+    value_in,
 )
 from dangjian.imports.rows import Column, Problems, RowReader
 from dangjian.imports.workbook import split_list
@@ -41,15 +43,17 @@ from .services import members as member_services
 from .services import residents as resident_services
 from .validators import MIN_JOIN_AGE, dates_errors, org_missing_error
 
-MEMBER_CATEGORY = {"正式党员": MemberCategory.FULL, "正式": MemberCategory.FULL}
-MEMBER_CATEGORY |= {"预备党员": MemberCategory.PROBATIONARY, "预备": MemberCategory.PROBATIONARY}
+# Plain strings (the choices' values), not the enum members: the check keeps every parsed row
+# (pickled, ImportUpload.parsed_rows) and an enum member costs a constructor call per row to load.
+MEMBER_CATEGORY = {"正式党员": MemberCategory.FULL.value, "正式": MemberCategory.FULL.value}
+MEMBER_CATEGORY |= {"预备党员": MemberCategory.PROBATIONARY.value, "预备": MemberCategory.PROBATIONARY.value}
 MEMBER_STATUS = {
-    "在职": MemberStatus.IN_SERVICE,
-    "退休": MemberStatus.RETIRED,
-    "流动": MemberStatus.FLOATING,
-    "流动党员": MemberStatus.FLOATING,
-    "口袋": MemberStatus.POCKET,
-    "口袋党员": MemberStatus.POCKET,
+    "在职": MemberStatus.IN_SERVICE.value,
+    "退休": MemberStatus.RETIRED.value,
+    "流动": MemberStatus.FLOATING.value,
+    "流动党员": MemberStatus.FLOATING.value,
+    "口袋": MemberStatus.POCKET.value,
+    "口袋党员": MemberStatus.POCKET.value,
 }
 MEMBER_LINKS = ("org", "workplace", "home_community", "home_estate")
 MEMBER_OWN = ("name", "category", "joined_on", "confirmed_on", "status", "mobile", "id_number")
@@ -261,19 +265,22 @@ class MemberImporter(Importer):
             return  # matched above: updating a member on record is the point
         visible = scoped(Member, scope)
         by_number = {r["id_number"]: r for r in rows if r["id_number"]}
-        for chunk in chunked(sorted(by_number)):
-            existing = dict(Member.objects.filter(id_number__in=chunk).values_list("id_number", "pk"))
+        for chunk in lookup_chunks(sorted(by_number)):
+            existing = dict(Member.objects.filter(value_in("id_number", chunk)).values_list("id_number", "pk"))
             if not existing:
                 continue
-            seen = {
-                m.id_number: m
-                for m in visible.filter(pk__in=existing.values()).select_related("home_community", "org__area")
-            }
+            # Who holds each number, for the message: only what it names (a rerun of a whole file
+            # finds every row here).
+            seen: dict[str, tuple[str, str | None]] = {}
+            for ids in lookup_chunks(existing.values()):
+                for number, name, community, org_area in visible.filter(value_in("pk", ids)).values_list(
+                    "id_number", "name", "home_community__name", "org__area__name"
+                ):
+                    seen[number] = (name, community or org_area)
             for number in existing:
-                member = seen.get(number)
-                if member is not None:
-                    where = member.home_community or (member.org.area if member.org else None)
-                    who = f"{member.name}，{where}" if where else member.name
+                if number in seen:
+                    name, where = seen[number]
+                    who = f"{name}，{where}" if where else name
                     message = _(
                         "身份证号已存在于党员库（%(who)s）。“新增”方式不修改已有党员；要修改请改用“更新”方式导入。"
                     ) % {"who": who}

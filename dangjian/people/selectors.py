@@ -9,11 +9,13 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from dangjian.core.figures import facts
 from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.territory.models import Area, Building, BuildingKind, Estate, Level
 
+from .facts import ACTIVE, MEMBERS
 from .models import (
     ACTIVE_STATUSES,
     UNMANAGED_STATUSES,
@@ -39,6 +41,13 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # rather than listing ACTIVE_STATUSES, so a planner without statistics (SQLite) does not pick the
 # status index (nearly every row) over the organization and home indexes.
 OFF_BOOKS_STATUSES = [s for s in MemberStatus.values if s not in ACTIVE_STATUSES]
+
+# The lists' orders (core.keyset: stored columns, the last one unique), each served by an index:
+MEMBER_ORDER = ("name", "pk")  # people_member_name_scope; with a status filter people_member_status_name
+FLOATING_ORDER = ("status", "name", "pk")  # people_member_status_name
+TRANSFER_ORDER = ("-at", "-pk")  # people_transfer_at
+LIAISON_ORDER = ("-is_active", "level", "leader_name", "pk")
+ACCOUNT_REQUEST_ORDER = ("-pending_at", "pk")
 
 
 # --- members -------------------------------------------------------------------------------
@@ -87,7 +96,7 @@ def member_list(
         members = members.filter(prefix_q("org__path", org.path))
     if community is not None:
         members = members.filter(home_community=community)
-    return members.order_by("name", "pk")
+    return members.order_by(*MEMBER_ORDER)
 
 
 def member_managed_by(user: Any, member: Member) -> bool:
@@ -112,19 +121,36 @@ def member_history(member: Member) -> dict[str, list]:
     }
 
 
-def unmanaged_members(user: Any, *, org: PartyOrg | None = None) -> QuerySet[Any]:
+def unmanaged_members(user: Any, *, org: PartyOrg | None = None, notes: bool = True) -> QuerySet[Any]:
     """Floating and pocket members the user may see (in `org`'s subtree when given), with the
-    latest status note (where a floating member went, how a pocket member was found)."""
-    latest = MemberStatusChange.objects.filter(member=OuterRef("pk")).order_by("-at", "-pk")
+    latest status note (where a floating member went, how a pocket member was found). `notes=False`:
+    without it, for a page of the list (core.keyset reads rows without annotations: attach_status_notes)."""
     members = (
         Member.objects.visible_to(user)
         .filter(status__in=UNMANAGED_STATUSES)
         .select_related("org__area", "home_community", "home_estate")
-        .annotate(status_note=Subquery(latest.values("note")[:1]), status_since=Subquery(latest.values("at")[:1]))
     )
+    if notes:
+        latest = MemberStatusChange.objects.filter(member=OuterRef("pk")).order_by("-at", "-pk")
+        members = members.annotate(
+            status_note=Subquery(latest.values("note")[:1]), status_since=Subquery(latest.values("at")[:1])
+        )
     if org is not None:
         members = members.filter(prefix_q("org__path", org.path))
-    return members.order_by("status", "name", "pk")
+    return members.order_by(*FLOATING_ORDER)
+
+
+def attach_status_notes(members: list[Member]) -> list[Member]:
+    """Set status_note and status_since (the latest status change) on a page of members: one query."""
+    latest: dict[int, MemberStatusChange] = {}
+    changes = MemberStatusChange.objects.filter(member_id__in=[m.pk for m in members]).order_by("-at", "-pk")
+    for change in changes.only("member_id", "note", "at"):
+        latest.setdefault(change.member_id, change)
+    for member in members:
+        last = latest.get(member.pk)
+        member.status_note = last.note if last else None  # type: ignore[attr-defined]
+        member.status_since = last.at if last else None  # type: ignore[attr-defined]
+    return members
 
 
 def my_member(user: Any) -> Member | None:
@@ -163,7 +189,7 @@ def transfer_list(
         transfers = transfers.filter(at__gte=_day_start(since))
     if until is not None:
         transfers = transfers.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
-    return transfers.order_by("-at", "-pk")
+    return transfers.order_by(*TRANSFER_ORDER)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -209,7 +235,7 @@ def account_requests_for(user: Any) -> QuerySet[Member]:
     return (
         Member.objects.filter(pending_user=user)
         .select_related("org", "home_community", "pending_by")
-        .order_by("-pending_at", "pk")
+        .order_by(*ACCOUNT_REQUEST_ORDER)
     )
 
 
@@ -314,7 +340,7 @@ def liaison_list(
             liaisons = liaisons.filter(
                 prefix_q("area__path", node.path) | prefix_q("estate__community__path", node.path)
             )
-    return liaisons.order_by("-is_active", "level", "leader_name", "pk")
+    return liaisons.order_by(*LIAISON_ORDER)
 
 
 def my_liaisons(user: Any) -> list[Liaison]:
@@ -348,3 +374,27 @@ def residents_in_buildings_named(user: Any, *, query: str = "") -> QuerySet[Resi
             Q(household__building__name__icontains=query) | Q(household__building__estate__name__icontains=query)
         )
     return residents
+
+
+# --- member counts of an organization's subtree (figures store) -------------------------------------
+
+
+def member_counts(org: PartyOrg | None, *, on: datetime.date | None = None) -> dict[str, int]:
+    """Members in `org`'s subtree (None: every organization) as of the end of `on` (default today), from
+    the figures store: "members" (all on record), "active" (on an organization's books) and one count per
+    status. Two indexed queries, however many members the subtree holds."""
+    total = facts.stock_total(MEMBERS, org.path if org is not None else "", on=on)
+    return {name: total[name] for name in MEMBERS.counts}
+
+
+def member_counts_from_rows(org: PartyOrg | None) -> dict[str, int]:
+    """The same counts as member_counts, today, counted from the members table (checks and benches)."""
+    members = Member.objects.filter(org__isnull=False)
+    if org is not None:
+        members = members.filter(prefix_q("org__path", org.path))
+    out = dict.fromkeys(MEMBERS.counts, 0)
+    for status, n in members.order_by().values_list("status").annotate(n=Count("pk")):
+        out[status] = n
+        out["members"] += n
+        out["active"] += n if status in ACTIVE else 0
+    return out

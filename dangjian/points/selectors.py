@@ -24,11 +24,16 @@ def member_for_user(user: Any) -> Member | None:
     return Member.objects.filter(user_id=user.pk).select_related("home_community", "org__area").first()
 
 
+# A member's entries of a year, newest first (core.keyset): points_entry_member_year, then a sort of the
+# member's year (tens of rows).
+ENTRY_ORDER = ("-occurred_at", "-pk")
+
+
 def entries_for(member: Member, year: int) -> QuerySet[PointEntry]:
     return (
         PointEntry.objects.filter(member=member, year=year)
         .select_related("rule", "category", "created_by", "reverses__rule")
-        .order_by("-occurred_at", "-pk")
+        .order_by(*ENTRY_ORDER)
     )
 
 

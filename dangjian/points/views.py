@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import Role
+from dangjian.core.keyset import KeysetPage, keyset_page
 from dangjian.core.scoping import active_role
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
@@ -48,6 +49,18 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _entries_page(request, member, year: int) -> KeysetPage:
+    """A member's entries of a year, newest first: numbered pages, then by cursor (core.keyset)."""
+    return keyset_page(
+        selectors.entries_for(member, year),
+        selectors.ENTRY_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+    )
+
+
 # --- the member's own page ----------------------------------------------------------------
 
 
@@ -57,7 +70,7 @@ def mine(request):
     year = _year(request)
     context: dict = {"member": member, "year": year, "active_nav": NAV_MINE}
     if member is not None:
-        page = Paginator(selectors.entries_for(member, year), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _entries_page(request, member, year)
         community = member.home_community
         context.update(
             totals=services.totals(member, year),
@@ -244,7 +257,7 @@ def award(request):
 def member_points(request, public_id):
     member = Member.objects.get_for_user(request.user, public_id)
     year = _year(request)
-    page = Paginator(selectors.entries_for(member, year), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _entries_page(request, member, year)
     reversed_ids = set(
         PointEntry.objects.filter(reverses__in=[e.pk for e in page.object_list]).values_list("reverses_id", flat=True)
     )

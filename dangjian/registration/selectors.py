@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import signing
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +22,7 @@ from dangjian.people.models import Member, MemberStatus
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import ResidentUnit
 
+from .facts import home_counts
 from .models import (
     CommunityDocument,
     Registration,
@@ -174,6 +175,11 @@ def out_of_home_q() -> Q:
     return member | unit
 
 
+# The desk's order: waiting for a decision first, then newest first (core.keyset: stored columns, the last
+# one unique), served by registration_desk_community / registration_desk_order.
+DESK_ORDER = ("desk_rank", "-submitted_at", "-pk")
+
+
 def desk_registrations(
     user: Any,
     *,
@@ -203,21 +209,10 @@ def desk_registrations(
         if query.isascii() and query.isalnum():
             text |= Q(member__pinyin__contains=query.lower()) | Q(unit__pinyin__contains=query.lower())
         qs = qs.filter(text)
-    pending_first = Case(When(status=S.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.order_by(pending_first, "-submitted_at", "-pk")
+    return qs.order_by(*DESK_ORDER)
 
 
 DESK_RELATED = ("community", "member__home_community", "org", "unit__community", "decided_by")
-
-
-def registrations_in_order(ids: list[int]) -> list[Registration]:
-    """The rows of one desk page with what the page shows, in the order of `ids`.
-
-    The desk pages over bare ids first: sorting the whole scope with its joins costs far more
-    than sorting the registration table alone and joining 25 rows afterwards.
-    """
-    by_id = Registration.objects.select_related(*DESK_RELATED).in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def is_out_of_home(registration: Registration) -> bool:
@@ -234,6 +229,10 @@ def pending_count(user: Any) -> int:
 # --- 应报未报 ------------------------------------------------------------------------------
 
 
+# The unregistered lists' order (core.keyset): a community's members or units by name.
+UNREGISTERED_ORDER = ("name", "pk")
+
+
 def unregistered_members(community: Area) -> QuerySet:
     """In-service members living in the community with no open registration anywhere."""
     open_reg = Registration.objects.filter(member=OuterRef("pk"), status__in=OPEN_STATUSES)
@@ -241,7 +240,7 @@ def unregistered_members(community: Area) -> QuerySet:
         Member.objects.filter(home_community=community, status=MemberStatus.IN_SERVICE)
         .filter(~Exists(open_reg))
         .select_related("org", "workplace", "home_estate")
-        .order_by("name", "pk")
+        .order_by(*UNREGISTERED_ORDER)
     )
 
 
@@ -254,7 +253,7 @@ def unregistered_units(community: Area) -> QuerySet:
         ResidentUnit.objects.filter(community=community, party_org__isnull=False)
         .filter(~Exists(open_reg))
         .select_related("party_org")
-        .order_by("name", "pk")
+        .order_by(*UNREGISTERED_ORDER)
     )
 
 
@@ -409,18 +408,13 @@ def communities_under(area: Area) -> QuerySet:
     return Area.objects.filter(prefix_q("path", area.path), level=Level.COMMUNITY).order_by("path")
 
 
-def registration_summary(area: Area) -> Summary:
-    """Per community under `area`: who should register, who did, who is pending. A fixed number of queries."""
-    communities = list(communities_under(area))
-    sub_paths = {c.path[: 2 * STEP] for c in communities}
-    subdistricts = {a.path: a for a in Area.objects.filter(path__in=sub_paths, level=Level.SUBDISTRICT)}
-    rows = {c.pk: SummaryRow(c, subdistricts.get(c.path[: 2 * STEP])) for c in communities}
-    if not rows:
-        return Summary(area)
-    in_area = prefix_q("home_community__path", area.path)
-    members = Member.objects.filter(in_area, status=MemberStatus.IN_SERVICE)
+def home_counts_from_rows(area: Area) -> dict[int, tuple[int, int]]:
+    """Per community under `area` (keyed by pk, communities with any count): (members due, members done)
+    counted from the rows, the meaning registration_summary reads from the store (checks and tests)."""
+    out: dict[int, list[int]] = {}
+    members = Member.objects.filter(prefix_q("home_community__path", area.path), status=MemberStatus.IN_SERVICE)
     for cid, n in members.order_by().values_list("home_community_id").annotate(n=Count("pk")):
-        rows[cid].members_due = n
+        out.setdefault(cid, [0, 0])[0] = n
     # Counted from the registrations side: a member has at most one open (so one confirmed) registration.
     done = Registration.objects.filter(
         prefix_q("community__path", area.path),
@@ -430,7 +424,22 @@ def registration_summary(area: Area) -> Summary:
         member__home_community=F("community"),
     )
     for cid, n in done.order_by().values_list("community_id").annotate(n=Count("pk")):
-        rows[cid].members_done = n
+        out.setdefault(cid, [0, 0])[1] = n
+    return {cid: (due, n) for cid, (due, n) in out.items()}
+
+
+def registration_summary(area: Area) -> Summary:
+    """Per community under `area`: who should register, who did, who is pending. A fixed number of queries."""
+    communities = list(communities_under(area))
+    sub_paths = {c.path[: 2 * STEP] for c in communities}
+    subdistricts = {a.path: a for a in Area.objects.filter(path__in=sub_paths, level=Level.SUBDISTRICT)}
+    rows = {c.pk: SummaryRow(c, subdistricts.get(c.path[: 2 * STEP])) for c in communities}
+    if not rows:
+        return Summary(area)
+    # Members due (in service, living in the community) and done (holding a confirmed registration
+    # there) from the figures store (registration.facts, the same meaning): two indexed queries.
+    for cid, (due, done) in home_counts(communities).items():
+        rows[cid].members_due, rows[cid].members_done = due, done
     regs = Registration.objects.filter(prefix_q("community__path", area.path), status__in=OPEN_STATUSES)
     for cid, kind, status, n in (
         regs.order_by().values_list("community_id", "kind", "status").annotate(n=Count("pk")).order_by()

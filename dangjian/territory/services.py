@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.figures import facts
 from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 
@@ -141,6 +142,9 @@ def area_move(*, actor: Any, area: Area, new_parent: Area) -> Area:
     except TreeMoveError as exc:
         raise ValidationError({"parent": str(exc)}) from exc
     grids_changed()  # paths decide which grid wins a shared border
+    # The paths were rewritten by update() (no signals): the figures store follows the moved subtree
+    # (its communities' units, the members at home there) in this transaction.
+    facts.record_bulk(Area, area.subtree().values_list("pk", flat=True))
     audit_record(
         actor=actor,
         action=Action.MOVE,

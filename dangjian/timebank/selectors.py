@@ -128,6 +128,10 @@ def statement(user, *, page: int | str = 1, per_page: int = 20, q: str = "") -> 
     return page_obj
 
 
+# A community's journals, newest first (core.keyset): timebank_journal_comm_id walked backwards.
+JOURNAL_ORDER = ("-id",)
+
+
 def community_journals(community: Area, *, q: str = ""):
     """A community's journals, newest first, with their entries and who posted them."""
     entries = Entry.objects.select_related("account__owner", "account__community").order_by("id")
@@ -135,7 +139,7 @@ def community_journals(community: Area, *, q: str = ""):
         Journal.objects.filter(community=community)
         .select_related("created_by", "reverses", "reversed_by")
         .prefetch_related(Prefetch("entries", queryset=entries))
-        .order_by("-id")
+        .order_by(*JOURNAL_ORDER)
     )
     q = (q or "").strip()
     if q:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import active_assignment
+from dangjian.core.keyset import keyset_page
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -106,7 +106,14 @@ def community_home(request):
 def _community_page(request, community: Area, *, grant_form=None):
     q = request.GET.get("q", "").strip()
     journals = selectors.community_journals(community, q=q)
-    page = Paginator(journals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        journals,
+        selectors.JOURNAL_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+    )
     rows = [
         {"journal": j, "lines": selectors.journal_lines(j), "correctable": selectors.is_correctable(j)}
         for j in page.object_list

@@ -29,12 +29,21 @@ The rates (numerator ÷ denominator; a rate whose denominator is 0 is shown "—
   Party organization inside — a PartyOrg located at the unit, or `party_org` set, or members
   (reported or on record) — ÷ all owners' committees (property companies).
 
-All of a node's figures come from ONE aggregate query over its units (plus one for the rule);
-the breakdown by child node or by kind is one more GROUP BY query. No per-unit Python loop.
+Where they are read from
+------------------------
+A node's figures (area_figures, org_figures) and its coverage page's breakdowns (area_coverage,
+org_coverage: per child node and per kind) are read from the figures store (units/facts.py: every unit
+a stock of one count per figure it meets, placed at its community and at its organization), as of the
+end of any date (`on`, default today): a few indexed queries whatever the number of units, and the same
+figures for any past date (the seeds' before/after). Each unit is judged by its own district's rule.
+Given a `units` queryset instead (a set narrower than the node's subtree), they are counted from the
+units themselves: ONE aggregate query over the units (plus one for the rule), the breakdown one more
+GROUP BY, no per-unit Python loop; so are figures_of and kind_breakdown, and the blank-spot lists.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -55,12 +64,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Substr
 from django.utils.translation import gettext as _
 
+from dangjian.core.figures import facts
 from dangjian.core.scoping import prefix_q
 from dangjian.core.tree import STEP
 from dangjian.orgs.models import PartyOrg
 from dangjian.people.models import ACTIVE_STATUSES, Member
 from dangjian.territory.models import Area, Level
 
+from .facts import COUNTS, UNITS, UNITS_ORG
 from .models import NEW_SECTOR_KINDS, CoverageRule, ResidentUnit, UnitKind, UnitKindOption
 
 DEFAULT_MIN_MEMBERS = CoverageRule._meta.get_field("min_members_for_single").default
@@ -287,7 +298,7 @@ FIGURE_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     "owners_committees_work_covered": (f"u.kind = %s AND {_RED_WORK}", (_OWN,)),
     "property_work_covered": (f"u.kind = %s AND {_RED_WORK}", (_PROP,)),
 }
-assert list(FIGURE_SQL) == FIGURE_FIELDS
+assert list(FIGURE_SQL) == FIGURE_FIELDS == list(COUNTS)
 
 
 def _unit_rows(units: QuerySet, *, rules: Rules, key: Any) -> QuerySet:
@@ -389,6 +400,33 @@ def _by_key(cells: dict[tuple[Any, str], Figures]) -> dict[Any, Figures]:
     return {key: _sum(group) for key, group in grouped.items()}
 
 
+def _figures(m: facts.Measures) -> Figures:
+    return Figures(*(m[name] for name in FIGURE_FIELDS))
+
+
+def _stored_coverage(
+    subject: facts.Subject, path: str, *, on: datetime.date | None, children: bool
+) -> tuple[dict[str, Figures], dict[str, Figures]]:
+    """From the store: the figures per child node (keyed by path; none unless `children`) and per kind
+    at the node ("" : every root, summed), as of the end of `on`."""
+    day = facts.stock_day(subject, on)
+    by_kind: dict[str, Figures] = {}
+    for (_path, dim), m in facts.stock_cells(subject, path, on=day, dim_prefix="kind:").items():
+        if m.any():
+            kind = dim.split(":", 1)[1]
+            by_kind[kind] = by_kind.get(kind, Figures()) + _figures(m)
+    by_child: dict[str, Figures] = {}
+    if children:
+        for (child, _dim), m in facts.stock_cells(subject, path, on=day, children=True).items():
+            if m.any():
+                by_child[child] = _figures(m)
+    return by_child, {k: f for k, f in by_kind.items() if f.units}
+
+
+def _stored_total(subject: facts.Subject, path: str, on: datetime.date | None) -> Figures:
+    return _figures(facts.stock_total(subject, path, on=on))
+
+
 def figures_of(units: QuerySet, *, rules: Rules) -> Figures:
     """All the figures of one set of units, in one query."""
     return _sum(_aggregate(units, rules=rules, key=Value("")).values())
@@ -425,10 +463,17 @@ def area_coverage(
     units: QuerySet | None = None,
     children: list[Area] | None = None,
     rules: Rules | None = None,
+    on: datetime.date | None = None,
 ) -> Coverage:
     """A territory node's figures (None: the whole deployment, every district by its own rule),
-    each child node's (subdistricts, zones, communities; never grids) and each kind's: one query."""
+    each child node's (subdistricts, zones, communities; never grids) and each kind's, as of the end
+    of `on` (default today): from the store (four indexed queries), or from `units` when given (one
+    query; `rules` then applies, and `on` does not)."""
     children = child_areas(area) if children is None else children
+    if units is None:
+        by_child, by_kind = _stored_coverage(UNITS, area.path if area else "", on=on, children=bool(children))
+        rows = [Row(child.name, by_child.get(child.path, Figures()), node=child) for child in children]
+        return _coverage({("", kind): f for kind, f in by_kind.items()}, rows)
     depth = area.depth if area is not None else 0
     key = Substr("community__path", 1, (depth + 1) * STEP) if children else Value("")
     cells = _aggregate(units_under_area(area, units), rules=rules or area_rules(area), key=key)
@@ -443,14 +488,24 @@ def org_coverage(
     units: QuerySet | None = None,
     children: list[PartyOrg] | None = None,
     rules: Rules | None = None,
+    on: datetime.date | None = None,
 ) -> Coverage:
     """An organization node's figures (the units organized into its subtree), each child
-    organization's that covers any unit (and the node's own, "本级"), and each kind's: one query."""
+    organization's that covers any unit (and the node's own, "本级"), and each kind's, as of the end
+    of `on`: from the store, or from `units` when given (one query)."""
     if children is None:
         children = list(PartyOrg.objects.filter(parent=org).order_by("path"))
-    key = Substr("party_org__path", 1, len(org.path) + STEP)
-    cells = _aggregate(units_under_org(org, units), rules=rules or org_rules(org), key=key)
-    by_key = _by_key(cells)
+    if units is None:
+        by_key, by_kind = _stored_coverage(UNITS_ORG, org.path, on=on, children=True)
+        cells = {("", kind): f for kind, f in by_kind.items()}
+        below = _sum(by_key.values())
+        own = _sum(cells.values()) + Figures(*(-getattr(below, name) for name in FIGURE_FIELDS))
+        if own.units:
+            by_key[org.path] = own
+    else:
+        key = Substr("party_org__path", 1, len(org.path) + STEP)
+        cells = _aggregate(units_under_org(org, units), rules=rules or org_rules(org), key=key)
+        by_key = _by_key(cells)
     rows = []
     if org.path in by_key:
         rows.append(Row(_("本级直接覆盖"), by_key[org.path], node=None, note="self"))
@@ -458,13 +513,31 @@ def org_coverage(
     return _coverage(cells, rows)
 
 
-def area_figures(area: Area | None, *, units: QuerySet | None = None, rules: Rules | None = None) -> Figures:
-    """The figures of a territory node (None: the whole deployment, every district by its own rule)."""
+def area_figures(
+    area: Area | None,
+    *,
+    units: QuerySet | None = None,
+    rules: Rules | None = None,
+    on: datetime.date | None = None,
+) -> Figures:
+    """The figures of a territory node (None: the whole deployment, every district by its own rule) as
+    of the end of `on` (default today), from the store (two indexed queries); from `units` when given."""
+    if units is None:
+        return _stored_total(UNITS, area.path if area is not None else "", on)
     return figures_of(units_under_area(area, units), rules=rules or area_rules(area))
 
 
-def org_figures(org: PartyOrg, *, units: QuerySet | None = None, rules: Rules | None = None) -> Figures:
-    """The figures of an organization node: the units organized into its subtree."""
+def org_figures(
+    org: PartyOrg,
+    *,
+    units: QuerySet | None = None,
+    rules: Rules | None = None,
+    on: datetime.date | None = None,
+) -> Figures:
+    """The figures of an organization node (the units organized into its subtree) as of the end of
+    `on`, from the store; from `units` when given."""
+    if units is None:
+        return _stored_total(UNITS_ORG, org.path, on)
     return figures_of(units_under_org(org, units), rules=rules or org_rules(org))
 
 

@@ -98,6 +98,8 @@ class ResidentUnit(models.Model):
         verbose_name = _("驻区单位")
         verbose_name_plural = _("驻区单位")
         ordering = ["name"]
+        # The unit list's order (selectors.UNIT_ORDER); a community's units by units_unit_unique_name.
+        indexes = [models.Index(fields=["name", "id"], name="units_unit_name")]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="units_unit_unique_name"),
             models.UniqueConstraint(

@@ -38,6 +38,10 @@ class Formation:
     NONE = "none"
 
 
+# The unit list's order (core.keyset: stored columns, the last one unique): units_unit_name.
+UNIT_ORDER = ("name", "pk")
+
+
 def formation_choices() -> list[tuple[str, str]]:
     return [(Formation.SINGLE, _("单独组建")), (Formation.JOINT, _("联合组建")), (Formation.NONE, _("未组建"))]
 
@@ -75,7 +79,23 @@ def unit_list(
         units = units.filter(community=community)
     if area is not None:
         units = units.filter(prefix_q("community__path", area.path))
-    return units.select_related("community", "party_org").order_by("name", "pk")
+    return units.select_related("community", "party_org").order_by(*UNIT_ORDER)
+
+
+def attach_unit_facts(units: list[ResidentUnit]) -> list[ResidentUnit]:
+    """Set formation and eff_members (unit_list's annotations) on a page of units: one query (a keyset
+    page reads its rows without annotations)."""
+    ids = [u.pk for u in units]
+    facts = {
+        pk: (formation, eff)
+        for pk, formation, eff in with_formation(ResidentUnit.objects.filter(pk__in=ids))
+        .annotate(eff_members=effective_members())
+        .order_by()
+        .values_list("pk", "formation", "eff_members")
+    }
+    for unit in units:
+        unit.formation, unit.eff_members = facts.get(unit.pk, (Formation.NONE, 0))  # type: ignore[attr-defined]
+    return units
 
 
 def communities_visible(user: Any) -> QuerySet:

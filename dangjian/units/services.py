@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.figures import facts
 from dangjian.core.text import pinyin_initials
 from dangjian.core.tree import ancestor_paths
 from dangjian.core.validators import validate_credit_code
@@ -535,7 +536,8 @@ def alliance_remove_unit(*, actor: Any, alliance: Alliance, unit: ResidentUnit) 
 # -- the Excel import (dangjian.units.importers checks the rows; these write them) ------------------
 def units_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
     """Add the checked rows of a unit import, in batches, with one 新增 audit row each (bulk).
-    Runs inside the import's transaction: every row or none."""
+    Runs inside the import's transaction: every row or none; the figures store's stocks of the new
+    units are recorded in it too."""
     done = 0
     for chunk in chunked(rows, writer.batch_size):
         units = [
@@ -553,6 +555,7 @@ def units_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
             for r in chunk
         ]
         ResidentUnit.objects.bulk_create(units, batch_size=writer.batch_size)
+        facts.record_bulk(ResidentUnit, [u.pk for u in units])  # bulk_create sends no signals
         writer.audit(
             (
                 u,

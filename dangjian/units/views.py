@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from dangjian.accounts.roles import Role
 from dangjian.core.db import replica_view
+from dangjian.core.figures import facts
+from dangjian.core.keyset import KeysetPage, keyset_page
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.imports.exports import export_response
@@ -31,7 +33,7 @@ from .forms import (
     UnitForm,
     apply_errors,
 )
-from .models import AdjunctMember, Alliance, ResidentUnit
+from .models import AdjunctMember, Alliance, AllianceMembership, ResidentUnit
 from .permissions import RULE_ROLES, UNIT_ROLES, UNIT_VIEW_ROLES, can_edit_rules, can_edit_units
 
 _COVERAGE_LEVELS = [Level.DISTRICT, Level.SUBDISTRICT, Level.ZONE, Level.COMMUNITY]
@@ -50,6 +52,18 @@ def _area_param(request, name: str, **lookups) -> Area | None:
     return Area.objects.get_for_user(request.user, value, **lookups) if value else None
 
 
+def _page(request, queryset, ordering) -> KeysetPage:
+    """A list page in `ordering` (stored columns, the last one unique): numbered first, by cursor deeper."""
+    return keyset_page(
+        queryset,
+        ordering,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+    )
+
+
 # -- units --------------------------------------------------------------------------------------------
 @require_roles(UNIT_VIEW_ROLES)
 def unit_list(request):
@@ -59,8 +73,8 @@ def unit_list(request):
             raise Http404
         return redirect("units:detail", public_id=own.public_id)
     filters = UnitFilter.parse(request.user, request.GET)
-    units = filters.units(request.user)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, filters.units(request.user), selectors.UNIT_ORDER)
+    selectors.attach_unit_facts(page.object_list)
     context = {
         "page": page,
         "q": filters.query,
@@ -255,13 +269,23 @@ class _LinkedRow:
         self.label, self.figures, self.node, self.note, self.url = row.label, row.figures, row.node, row.note, url
 
 
+def _reads_store(user, path: str) -> bool:
+    """Whether a coverage page of the node at `path` ("" : everything) reads the figures store: only
+    when the whole node lies in the user's territorial scope (the store keeps no row-level scope); a
+    unit-only scope, or a node above the user's own, counts the units the user sees instead."""
+    return not scope_for(user).unit_id and facts.readable_path(user, path) == path
+
+
 def _coverage_page(request, area: Area | None):
     user = request.user
     visible = ResidentUnit.objects.visible_to(user)
     rules = unit_coverage.area_rules(area)
     node_units = unit_coverage.units_under_area(area, visible)
     children = unit_coverage.child_areas(area) if area is None or area.level != Level.COMMUNITY else []
-    coverage = unit_coverage.area_coverage(area, units=visible, children=children, rules=rules)
+    if _reads_store(user, area.path if area is not None else ""):
+        coverage = unit_coverage.area_coverage(area, children=children, rules=rules)
+    else:
+        coverage = unit_coverage.area_coverage(area, units=visible, children=children, rules=rules)
     figures = coverage.figures
     rows = [_LinkedRow(row, reverse("units:coverage_area", args=[row.node.public_id])) for row in coverage.rows]
     kind_rows = [_LinkedRow(row, _unit_list_url(area, kind=row.node)) for row in coverage.kinds]
@@ -342,9 +366,12 @@ def _unit_list_url(area: Area | None, **params) -> str:
 def coverage_org(request, public_id):
     """The figures of an organization node: the units organized into its subtree."""
     org = PartyOrg.objects.select_related("area").get_for_user(request.user, public_id)
-    visible = ResidentUnit.objects.visible_to(request.user)
     rules = unit_coverage.org_rules(org)
-    coverage = unit_coverage.org_coverage(org, units=visible, rules=rules)
+    if _reads_store(request.user, org.area.path):
+        coverage = unit_coverage.org_coverage(org, rules=rules)
+    else:
+        visible = ResidentUnit.objects.visible_to(request.user)
+        coverage = unit_coverage.org_coverage(org, units=visible, rules=rules)
     rows = [
         _LinkedRow(row, reverse("units:coverage_org", args=[row.node.public_id]) if row.node is not None else "")
         for row in coverage.rows
@@ -398,10 +425,16 @@ def committee_list(request):
         PartyOrg.objects.visible_to(request.user)
         .filter(org_type__in=services.ADJUNCT_COMMITTEE_TYPES)
         .select_related("area")
-        .annotate(active=Count("adjunct_members", filter=Q(adjunct_members__is_active=True)))
-        .order_by("path")
     )
-    page = Paginator(committees, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, committees, ("path",))  # paths are unique
+    active = dict(
+        AdjunctMember.objects.filter(committee__in=page.object_list, is_active=True)
+        .order_by()
+        .values_list("committee_id")
+        .annotate(n=Count("pk"))
+    )
+    for committee in page.object_list:
+        committee.active = active.get(committee.pk, 0)
     context = {"page": page, "querystring": querystring_without_page(request), "active_nav": "units"}
     return render(request, "units/committee_list.html", context)
 
@@ -466,15 +499,18 @@ def adjunct_end(request, public_id):
 @require_roles(UNIT_ROLES)
 def alliance_list(request):
     query = request.GET.get("q", "").strip()
-    alliances = (
-        Alliance.objects.visible_to(request.user)
-        .select_related("area", "lead_org")
-        .annotate(n_units=Count("memberships"))
-        .order_by("name", "pk")
-    )
+    alliances = Alliance.objects.visible_to(request.user).select_related("area", "lead_org")
     if query:
         alliances = alliances.filter(name__icontains=query)
-    page = Paginator(alliances, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, alliances, ("name", "pk"))
+    n_units = dict(
+        AllianceMembership.objects.filter(alliance__in=page.object_list)
+        .order_by()
+        .values_list("alliance_id")
+        .annotate(n=Count("pk"))
+    )
+    for alliance in page.object_list:
+        alliance.n_units = n_units.get(alliance.pk, 0)
     context = {"page": page, "q": query, "querystring": querystring_without_page(request), "active_nav": "units"}
     return render(request, "units/alliance_list.html", context)
 

@@ -54,8 +54,14 @@ def team_for(user: Any, public_id: Any) -> Team:
         raise Http404 from exc
 
 
+# A team's members by when they joined (core.keyset: the id breaks ties).
+TEAM_MEMBER_ORDER = ("joined_at", "pk")
+
+
 def team_members(team: Team):
-    return TeamMember.objects.filter(team=team, left_at__isnull=True).select_related("user").order_by("joined_at")
+    return (
+        TeamMember.objects.filter(team=team, left_at__isnull=True).select_related("user").order_by(*TEAM_MEMBER_ORDER)
+    )
 
 
 def is_team_member(team: Team, user: Any) -> bool:

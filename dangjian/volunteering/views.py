@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.centers.models import SignUp, SignUpStatus
 from dangjian.centers.permissions import MANAGE_ROLES
 from dangjian.centers.services import activities as center_services
+from dangjian.core.keyset import keyset_page
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
 
@@ -110,7 +111,14 @@ def team_create(request):
 @require_roles(VOLUNTEERING_ROLES)
 def team_detail(request, public_id):
     team = selectors.team_for(request.user, public_id)
-    members = Paginator(selectors.team_members(team), PAGE_SIZE).get_page(request.GET.get("page"))
+    members = keyset_page(
+        selectors.team_members(team),
+        selectors.TEAM_MEMBER_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+    )
     context = {
         "team": team,
         "page": members,

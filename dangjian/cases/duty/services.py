@@ -20,6 +20,7 @@ from dangjian.core.scoping import Scope
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department
 
+from ..intake.reference import intake_reference_changed
 from ..models import CalendarDay, CaseCategory, DutyArea, DutyItem, LimitUnit, community_may_lead_default
 from ..permissions import may_edit_duty_list
 
@@ -286,6 +287,8 @@ def duty_import(*, actor: Any, subdistrict: Area, content: bytes) -> list[DutyIt
             for c in r["category_ids"]
         ]
     )
+    # bulk_create sends no signals: intake's copy of the duty lists hears of the import here.
+    intake_reference_changed()
     for item, row in zip(items, result.rows, strict=True):
         audit_record(
             actor=actor,

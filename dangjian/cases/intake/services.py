@@ -11,6 +11,7 @@ entries are accepted at once, so the person who took the call is the owner (é¦–é
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import uuid
@@ -41,7 +42,6 @@ from ..models import (
     CaseCategory,
     CaseCounter,
     CasePhoto,
-    CasePolicy,
     CaseStatus,
     CategoryAttribute,
     Channel,
@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..services import case_accept
 from ..workflow import CASE_FLOW, Party, Step
+from .reference import intake_reference
 
 logger = logging.getLogger(__name__)
 
@@ -364,15 +365,9 @@ def _check_inputs(
 
 
 def propose_duty_item(*, subdistrict_id: int | None, category: CaseCategory) -> DutyItem | None:
-    """The first item of the subdistrict's duty list that covers the category."""
-    if subdistrict_id is None:
-        return None
-    return (
-        DutyItem.objects.filter(subdistrict_id=subdistrict_id, categories=category)
-        .select_related("lead_department")
-        .order_by("sort", "pk")
-        .first()
-    )
+    """The first item of the subdistrict's duty list that covers the category (from the process's
+    intake reference: no query once the subdistrict's list is loaded)."""
+    return intake_reference().duty_item(subdistrict_id, category)
 
 
 # --- the service ------------------------------------------------------------
@@ -405,6 +400,32 @@ def idempotent_replay(client: Any, idempotency_key: str, fingerprint: str = "") 
     return existing
 
 
+def _replay_on_clash(submit):  # noqa: ANN001, ANN202 - case_submit's own signature
+    """Run `submit` (atomic); when it opened the transaction itself, a clash on the idempotency key
+    rolls the whole transaction back (number included) and answers with the case that won.
+
+    So the usual submit needs no savepoint round trips: only a call inside an outer transaction
+    (a test, a batch) keeps its savepoint around the insert (see case_submit)."""
+
+    @functools.wraps(submit)
+    def wrapper(**kwargs: Any) -> Case:
+        outermost = not connection.in_atomic_block
+        try:
+            return submit(**kwargs)
+        except IntegrityError:
+            client = kwargs.get("client")
+            key = (kwargs.get("idempotency_key") or "").strip()[:64] if client is not None else ""
+            if not outermost or not key:
+                raise
+            existing = idempotent_replay(client, key, kwargs.get("idempotency_fingerprint") or "")
+            if existing is None:
+                raise
+            return existing
+
+    return wrapper
+
+
+@_replay_on_clash
 @transaction.atomic
 def case_submit(
     *,
@@ -467,9 +488,9 @@ def case_submit(
     if reporter is not None:
         reporter_name = reporter_name or actor.full_name or actor.username
         phone = phone or (actor.mobile or "")
-    policy = CasePolicy.objects.filter(district_id=place.district_id).first()
-    prefix = policy.number_prefix if policy is not None else CasePolicy(district_id=place.district_id).number_prefix
-    duty_item = propose_duty_item(subdistrict_id=place.subdistrict_id, category=category)
+    reference = intake_reference()
+    prefix = reference.number_prefix(place.district_id)
+    duty_item = reference.duty_item(place.subdistrict_id, category)
     fields = {
         "channel": channel,
         "category": category,
@@ -496,14 +517,18 @@ def case_submit(
     # race for its idempotency key gives its number back.
     day = timezone.localdate()
     number_last = bool(checked_photos)
+    # Only a key can clash with a committed row (a retry): without one, no savepoint is needed;
+    # nor when this call opened the transaction (_replay_on_clash rolls it all back and replays).
+    savepoint = bool(idempotency_key) and len(connection.atomic_blocks) > 1
     try:
-        # Only a key can clash with a committed row (a retry): without one, no savepoint is needed.
-        with transaction.atomic(savepoint=bool(idempotency_key)):
+        with transaction.atomic(savepoint=savepoint):
             if number_last:
                 case = Case.objects.create(number=f"~{uuid.uuid4().hex[:23]}", **fields)
             else:
                 case = Case.objects.create(number=format_number(prefix, day, next_sequence(day)), **fields)
     except IntegrityError:
+        if not savepoint:
+            raise
         # A retry of the same request raced this one and won: answer with its case.
         existing = idempotent_replay(client, idempotency_key, idempotency_fingerprint)
         if existing is None:

@@ -18,6 +18,21 @@ What bypasses the signals (bulk generators, an import with bulk_create, a fix in
 by `rebuild` (the `facts` management command) and by the nightly `reconcile` of yesterday, which
 recomputes a day from raw rows, reports every difference and repairs it.
 
+Stocks. A subject declared with `stock = True` counts what exists as of a date (resident units and
+whether they are organized or covered; members by status; members registered at home, 双报到), not what
+happened on a cohort day. Its part is still what a row adds as it is now, but a change is recorded as
+the difference on the day the change happens (+1 under a node when a unit enters a state, −1 when it
+leaves: a row's part is spread at today's date, whatever its own day), so the stock of a node on date D
+is the sum of its rows' deltas up to D. Every save of the row (not only steps) records it, and a
+subject's `follows()` names the other models whose writes change its parts (a member's workplace
+changes the unit's members on record; a district's rule changes its units' thresholds). To keep a
+reading bounded, `snapshot` (nightly, and after a rebuild) stores under `<name>@m` the stock as of the
+first day of each month; a reading adds one snapshot row and at most a month of daily deltas per
+(node, dimension). A stock's history cannot be recomputed from raw rows (they keep no history):
+`rebuild` puts each row's current part on its own day (`cohort_field`, e.g. created_at: what exists
+now is counted from when it was created), and `reconcile` compares the stored stock as of today with
+the raw rows now and writes any difference as a correcting delta on today, keeping the history.
+
 Durations (e.g. hours from received to closed) are counted in fixed histogram buckets (BUCKET_EDGES);
 medians and percentiles are read from the buckets by linear interpolation inside the bucket that holds
 the rank: an approximation whose error is bounded by the bucket's width, which the pages say.
@@ -125,6 +140,12 @@ class Subject:
     def source(self) -> models.QuerySet:
         return self.model._default_manager.all()
 
+    stock = False  # a stock: changes are recorded on the day they happen (see the module docstring)
+
+    def follows(self) -> list[Follow]:
+        """Other models whose saves and deletions change this (stock) subject's parts."""
+        return []
+
     def touches(self) -> list[tuple[type[models.Model], Any]]:
         """(model, fn): a created row of `model` refreshes the source row whose pk fn(row) gives
         (None: none); for writers that change a source row without a workflow step."""
@@ -142,8 +163,20 @@ class Subject:
         return tuple(slots)
 
 
+@dataclass(frozen=True)
+class Follow:
+    """A model whose writes change a stock subject's parts: `pks(values)` gives the source rows to
+    record again from a row's values (`fields`, its pk as "pk"), called with the row as it was before
+    the write (read from the database) and as it is after (for a deletion: before only)."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    pks: Any  # Callable[[Mapping[str, Any]], Iterable[int]]
+
+
 SUBJECTS: dict[str, Subject] = {}
-_BY_MODEL: dict[type[models.Model], Subject] = {}
+_BY_MODEL: dict[type[models.Model], list[Subject]] = {}
+SNAPSHOT = "@m"  # the key of a stock subject's monthly snapshots: f"{name}@m"
 
 
 def register(subject: Subject) -> Subject:
@@ -153,12 +186,18 @@ def register(subject: Subject) -> Subject:
     if known is not None and type(known) is not type(subject):
         raise ValueError(f"facts subject {subject.name!r} declared twice")
     SUBJECTS[subject.name] = subject
-    _BY_MODEL[subject.model] = subject
+    known_for_model = [s for s in _BY_MODEL.get(subject.model, []) if s.name != subject.name]
+    _BY_MODEL[subject.model] = [*known_for_model, subject]
     return subject
 
 
 def subject_of_model(model: type[models.Model]) -> Subject | None:
-    return _BY_MODEL.get(model)
+    found = _BY_MODEL.get(model)
+    return found[0] if found else None
+
+
+def subjects_of_model(model: type[models.Model]) -> list[Subject]:
+    return _BY_MODEL.get(model, [])
 
 
 # -- a part as measures -----------------------------------------------------------------------------
@@ -180,10 +219,18 @@ def encode(subject: Subject, part: Part | None) -> dict[str, Any] | None:
 Key = tuple[datetime.date, str, str]  # (day, area_path, dim)
 
 
-def spread(subject: Subject, applied: Mapping[str, Any], sign: int, into: dict[Key, list[int]]) -> None:
+def spread(
+    subject: Subject,
+    applied: Mapping[str, Any],
+    sign: int,
+    into: dict[Key, list[int]],
+    day: datetime.date | None = None,
+) -> None:
     """Add `sign` × an encoded part to every (day, node, dim) it counts at: its node and every ancestor,
-    the total and each dimension value kept at that depth."""
-    day = datetime.date.fromisoformat(applied["day"]) if isinstance(applied["day"], str) else applied["day"]
+    the total and each dimension value kept at that depth. `day` (a stock's change day) overrides the
+    part's own day."""
+    if day is None:
+        day = datetime.date.fromisoformat(applied["day"]) if isinstance(applied["day"], str) else applied["day"]
     path = applied["path"]
     measures = [(SLOT_INDEX[slot], sign * value) for slot, value in applied["m"].items()]
     dims = [(d, subject.dims.get(d.split(":", 1)[0])) for d in applied["dims"]]
@@ -209,6 +256,9 @@ def record(subject: Subject, obj: models.Model, *, now: datetime.datetime | None
     """Bring the facts of one source row up to date with the row as it is (call it inside the
     writer's transaction, after the row is written). A row just `created` has no mark yet (a deleted
     row's mark goes with it) and no linked rows unless the subject says so."""
+    if subject.stock:
+        record_rows(subject, [obj.pk], now=now)
+        return
     now = now or timezone.now()
     extra = subject.extras([obj.pk]).get(obj.pk) if not created or subject.extras_when_created else None
     part = subject.part(_row_values(subject, obj), extra, now)
@@ -226,10 +276,80 @@ def record(subject: Subject, obj: models.Model, *, now: datetime.datetime | None
     if new is None:
         if mark is not None:
             mark.delete()
-    elif mark is None:
+        return
+    assert part is not None  # a part encodes to None only when there is none
+    if mark is None:
         FactMark.objects.create(subject=subject.name, object_id=obj.pk, day=part.day, applied=new)
     else:
         FactMark.objects.filter(pk=mark.pk).update(day=part.day, applied=new)
+
+
+def record_rows(subject: Subject, pks: Iterable[int], *, now: datetime.datetime | None = None) -> int:
+    """Bring the (stock) facts of many source rows up to date with the rows as the database holds them
+    now, their changes spread on today's date: rows read in one query, their extras in the subject's,
+    their marks in one, the deltas in one upsert per 200 fact rows. A pk whose row is gone is forgotten.
+    Returns the number of rows whose part changed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pks = sorted({int(pk) for pk in pks if pk is not None})
+    changed = 0
+    for start in range(0, len(pks), 2000):
+        chunk = pks[start : start + 2000]
+        rows = {r["pk"]: r for r in subject.source().filter(pk__in=chunk).values("pk", *subject.fields)}
+        extras = subject.extras(list(rows)) if rows else {}
+        marks = {m.object_id: m for m in FactMark.objects.filter(subject=subject.name, object_id__in=chunk)}
+        deltas: dict[Key, list[int]] = {}
+        creates, updates, deletes = [], [], []
+        for pk in chunk:
+            row = rows.get(pk)
+            part = subject.part(row, extras.get(pk), now) if row is not None else None
+            new = encode(subject, part)
+            mark = marks.get(pk)
+            old = mark.applied if mark is not None else None
+            if old == new:
+                continue
+            changed += 1
+            if old:
+                spread(subject, old, -1, deltas, day=today if subject.stock else None)
+            if new:
+                spread(subject, new, 1, deltas, day=today if subject.stock else None)
+            if new is None:
+                if mark is not None:
+                    deletes.append(mark.pk)
+                continue
+            assert part is not None
+            if mark is None:
+                creates.append(FactMark(subject=subject.name, object_id=pk, day=part.day, applied=new))
+            else:
+                mark.day, mark.applied = part.day, new
+                updates.append(mark)
+        upsert(subject.name, deltas)
+        if deletes:
+            FactMark.objects.filter(pk__in=deletes).delete()
+        if creates:
+            FactMark.objects.bulk_create(creates)
+        if updates:
+            FactMark.objects.bulk_update(updates, ["day", "applied"])
+    return changed
+
+
+def record_bulk(model: type[models.Model], pks: Iterable[int]) -> None:
+    """After a bulk write of `model` rows that sent no signals (bulk_create, an import, update()):
+    record every stock subject of the model for those rows and every row a subject follows them to
+    (call it in the writer's transaction). Flows are left to their own writers and the nightly check."""
+    pks = list(pks)
+    for subject in subjects_of_model(model):
+        if subject.stock:
+            record_rows(subject, pks)
+    for subject in SUBJECTS.values():
+        for follow in subject.follows():
+            if follow.model is model:
+                reached: set[int] = set()
+                for start in range(0, len(pks), 5000):
+                    chunk = model._default_manager.filter(pk__in=pks[start : start + 5000])
+                    for values in chunk.values("pk", *follow.fields):
+                        reached.update(pk for pk in follow.pks(values) if pk is not None)
+                record_rows(subject, reached)
 
 
 def record_pk(subject: Subject, pk: int) -> None:
@@ -311,20 +431,25 @@ def recompute(
     *,
     now: datetime.datetime | None = None,
     lock: bool = False,
+    sink: Any = None,
 ) -> Recomputed:
-    """The facts and marks the source rows of the days day_from..day_to (None: unbounded) make now."""
+    """The facts and marks the source rows of the days day_from..day_to (None: unbounded) make now.
+    With `sink`, the marks go to sink(marks) a page of rows at a time instead of into the result."""
     now = now or timezone.now()
     out = Recomputed({}, {})
     rows_of = source_rows(subject, day_from, day_to, lock=lock)
     for rows in _chunks(rows_of, subject.cohort_field, subject.fields):
         extras = subject.extras([r["pk"] for r in rows])
+        marks = out.marks if sink is None else {}
         for row in rows:
             part = subject.part(row, extras.get(row["pk"]), now)
             applied = encode(subject, part)
-            if applied is None:
+            if applied is None or part is None:
                 continue
             spread(subject, applied, 1, out.facts)
-            out.marks[row["pk"]] = (part.day, applied)
+            marks[row["pk"]] = (part.day, applied)
+        if sink is not None:
+            sink(marks)
     return out
 
 
@@ -375,6 +500,8 @@ def differences(subject: Subject, have: Mapping[Key, list[int]], want: Mapping[K
 
 
 def _clear(subject: Subject, day_from: datetime.date | None, day_to: datetime.date | None) -> None:
+    if subject.stock:
+        DailyFact.objects.filter(subject=subject.name + SNAPSHOT).delete()
     facts = DailyFact.objects.filter(subject=subject.name)
     marks = FactMark.objects.filter(subject=subject.name)
     if day_from is not None:
@@ -391,20 +518,24 @@ def _write(subject: Subject, result: Recomputed, day_from: datetime.date | None,
     _insert_result(subject, result, ranged=day_from is not None or day_to is not None)
 
 
-def _insert_result(subject: Subject, result: Recomputed, *, ranged: bool) -> None:
+def _insert_marks(subject: Subject, marks: Mapping[int, tuple[datetime.date, Any]], *, ranged: bool) -> None:
     if ranged:
         # A row of the days may still be marked under another day (its cohort field changed by hand).
-        pks = list(result.marks)
+        pks = list(marks)
         for start in range(0, len(pks), 5000):
             FactMark.objects.filter(subject=subject.name, object_id__in=pks[start : start + 5000]).delete()
+    mark_rows = ((subject.name, pk, day, json.dumps(a)) for pk, (day, a) in marks.items())
+    _insert(FactMark, ["subject", "object_id", "day", "applied"], mark_rows)
+
+
+def _insert_result(subject: Subject, result: Recomputed, *, ranged: bool) -> None:
+    _insert_marks(subject, result.marks, ranged=ranged)
     fact_rows = (
         (subject.name, day, path, len(path) // STEP, dim, *values)
         for (day, path, dim), values in result.facts.items()
         if any(values)
     )
     _insert(DailyFact, ["subject", "day", "area_path", "depth", "dim", *MEASURE_SLOTS], fact_rows)
-    mark_rows = ((subject.name, pk, day, json.dumps(a)) for pk, (day, a) in result.marks.items())
-    _insert(FactMark, ["subject", "object_id", "day", "applied"], mark_rows)
 
 
 def _insert(model: type[models.Model], columns: list[str], rows: Iterable[tuple], *, batch: int = 5000) -> None:
@@ -457,9 +588,19 @@ def rebuild(
     out = {}
     for name in subject_names or sorted(SUBJECTS):
         subject = SUBJECTS[name]
+        if subject.stock:
+            if since is not None or until is not None:
+                raise ValueError(f"facts {name}: a stock is rebuilt whole (its history is its deltas), not by days")
+            out[name] = _rebuild_stock(subject, now=now)
+            continue
         with transaction.atomic():
             _clear(subject, since, until)
         span = _cohort_span(subject, since, until)
+        ranged = since is not None or until is not None
+
+        def sink(marks: Mapping[int, Any], _subject: Subject = subject, _ranged: bool = ranged) -> None:
+            _insert_marks(_subject, marks, ranged=_ranged)
+
         written = 0
         day = span[0] if span else None
         while span is not None and day is not None and day <= span[1]:
@@ -467,14 +608,56 @@ def rebuild(
             gc.disable()  # a window's many small lists would make every collection walk them all
             try:
                 with transaction.atomic():
-                    result = recompute(subject, day, end, now=now)
-                    _insert_result(subject, result, ranged=since is not None or until is not None)
+                    result = recompute(subject, day, end, now=now, sink=sink)
+                    _insert_result(subject, result, ranged=False)
             finally:
                 gc.enable()
             written += sum(1 for v in result.facts.values() if any(v))
             day = end + datetime.timedelta(days=1)
+        if subject.stock:
+            snapshot(subject, now=now)
         out[name] = written
     return out
+
+
+def _rebuild_stock(
+    subject: Subject, *, now: datetime.datetime | None = None, page: int = 5000, flush_at: int = 200_000
+) -> int:
+    """A stock from raw rows: every row as it is now, counted from its own day (cohort_field), read a
+    page of pks at a time (its marks copied in at once), the fact rows summed in memory and written by
+    COPY at the end, or added by upsert whenever they grow past `flush_at` keys (memory stays bounded
+    whatever the number of days), then the monthly snapshots. Returns the fact rows stored."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _clear(subject, None, None)
+    last = 0
+    deltas: dict[Key, list[int]] = {}
+    flushed = False
+    while True:
+        with transaction.atomic():
+            rows = list(subject.source().filter(pk__gt=last).order_by("pk").values("pk", *subject.fields)[:page])
+            if not rows:
+                break
+            last = rows[-1]["pk"]
+            extras = subject.extras([r["pk"] for r in rows])
+            marks: dict[int, tuple[datetime.date, Any]] = {}
+            for row in rows:
+                part = subject.part(row, extras.get(row["pk"]), now)
+                applied = encode(subject, part)
+                if applied is not None and part is not None:
+                    spread(subject, applied, 1, deltas)
+                    marks[row["pk"]] = (part.day, applied)
+            _insert_marks(subject, marks, ranged=False)
+            if len(deltas) >= flush_at:
+                upsert(subject.name, deltas)
+                deltas, flushed = {}, True
+    with transaction.atomic():
+        if flushed:
+            upsert(subject.name, deltas)
+        else:  # the subject's facts are empty: one COPY
+            _insert_result(subject, Recomputed(deltas, {}), ranged=False)
+    snapshot(subject, now=now)
+    return DailyFact.objects.filter(subject=subject.name).count()
 
 
 def reconcile(
@@ -486,10 +669,14 @@ def reconcile(
 ) -> list[Drift]:
     """Recompute one cohort day from raw rows, compare with the stored facts, log every difference
     and (with `repair`) replace the day's facts with the recomputation. The day's source rows are
-    locked meanwhile, so no step changes them between the reading and the writing."""
+    locked meanwhile, so no step changes them between the reading and the writing. A stock subject
+    is checked whole, as of now (reconcile_stock), whatever the day."""
     drift: list[Drift] = []
     for name in subject_names or sorted(SUBJECTS):
         subject = SUBJECTS[name]
+        if subject.stock:
+            drift.extend(reconcile_stock(subject, repair=repair, now=now))
+            continue
         with transaction.atomic():
             result = recompute(subject, day, day, now=now, lock=repair)
             found = differences(subject, stored(subject, day, day), result.facts)
@@ -503,19 +690,146 @@ def reconcile(
     return drift
 
 
+# -- stocks: checking, snapshots --------------------------------------------------------------------
+def _stored_stock(subject: Subject, day: datetime.date) -> dict[Key, list[int]]:
+    """The stored stock as of the end of `day` per (node, dim), keyed (day, node, dim): the sum of
+    every delta up to the day (the check reads them all rather than trust a snapshot)."""
+    qs = DailyFact.objects.filter(subject=subject.name, day__lte=day).order_by()
+    rows = qs.values_list("area_path", "dim").annotate(*(Sum(slot) for slot in MEASURE_SLOTS))
+    return {(day, r[0], r[1]): [int(v or 0) for v in r[2:]] for r in rows.iterator(chunk_size=5000)}
+
+
+def reconcile_stock(subject: Subject, *, repair: bool = True, now: datetime.datetime | None = None) -> list[Drift]:
+    """Compare a stock subject's stored stock as of today with the raw rows as they are now, log every
+    difference and (with `repair`) write it as a correcting delta on today and set every row's mark to
+    its part now (a mark for a row that is gone is dropped). The rows are read a page at a time by pk
+    and not locked: a write committed during the check may show as a difference that the next
+    check takes back."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    want: dict[Key, list[int]] = {}
+    with transaction.atomic():
+        last = 0
+        while True:
+            rows = list(subject.source().filter(pk__gt=last).order_by("pk").values("pk", *subject.fields)[:5000])
+            if not rows:
+                break
+            last = rows[-1]["pk"]
+            pks = [r["pk"] for r in rows]
+            extras = subject.extras(pks)
+            marks = dict(
+                FactMark.objects.filter(subject=subject.name, object_id__in=pks).values_list("object_id", "applied")
+            )
+            stale: dict[int, tuple[datetime.date, Any] | None] = {}
+            for row in rows:
+                part = subject.part(row, extras.get(row["pk"]), now)
+                applied = encode(subject, part)
+                if applied is not None:
+                    spread(subject, applied, 1, want, day=today)
+                if marks.get(row["pk"]) != applied:
+                    stale[row["pk"]] = (part.day, applied) if applied is not None and part is not None else None
+            if repair and stale:
+                FactMark.objects.filter(subject=subject.name, object_id__in=list(stale)).delete()
+                _insert_marks(subject, {pk: v for pk, v in stale.items() if v is not None}, ranged=False)
+        if repair:
+            gone = FactMark.objects.filter(subject=subject.name).exclude(object_id__in=subject.source().values("pk"))
+            gone.delete()
+        have = _stored_stock(subject, today)
+        found = differences(subject, have, want)
+        if found:
+            log.warning("facts drift: %s (stock) %s: %d differences", subject.name, today, len(found))
+            for d in found[:50]:
+                log.warning("facts drift: %s", d.as_dict())
+            if repair:
+                zero = [0] * WIDTH
+                upsert(
+                    subject.name,
+                    {
+                        k: [w - h for w, h in zip(want.get(k, zero), have.get(k, zero), strict=True)]
+                        for k in set(want) | set(have)
+                    },
+                )
+    return found
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def snapshot(subject: Subject, *, now: datetime.datetime | None = None) -> int:
+    """Store the stock as of the first day of every month up to the current one that has no snapshot
+    yet: the previous month's snapshot plus that month's deltas, one INSERT ... SELECT per month, and a
+    marker row (node "") saying the month is done. Run nightly and after a rebuild; a reading never
+    writes (it uses the latest snapshot there is). Returns the months written."""
+    if not subject.stock:
+        return 0
+    snap = subject.name + SNAPSHOT
+    target = _month(timezone.localdate(now or timezone.now()))
+    latest = DailyFact.objects.filter(subject=snap, area_path="", dim="").aggregate(d=Max("day"))["d"]
+    if latest is None:
+        first = DailyFact.objects.filter(subject=subject.name).aggregate(d=Min("day"))["d"]
+        if first is None:
+            return 0
+        month, previous = _next_month(first), None
+    else:
+        month, previous = _next_month(latest), latest
+    qn = connection.ops.quote_name
+    table = qn(DailyFact._meta.db_table)
+    slots = ", ".join(qn(s) for s in MEASURE_SLOTS)
+    sums = ", ".join(f"SUM({qn(s)})" for s in MEASURE_SLOTS)
+    columns = f"{qn('subject')}, {qn('day')}, {qn('area_path')}, {qn('depth')}, {qn('dim')}, {slots}"
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        while month <= target:
+            params: list[Any]
+            if previous is None:
+                where, params = f"{qn('subject')} = %s AND {qn('day')} < %s", [subject.name, month]
+            else:
+                where = (
+                    f"({qn('subject')} = %s AND {qn('day')} >= %s AND {qn('day')} < %s) "
+                    f"OR ({qn('subject')} = %s AND {qn('day')} = %s AND {qn('area_path')} <> '')"
+                )
+                params = [subject.name, previous, month, snap, previous]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, %s, {qn('area_path')}, {qn('depth')}, {qn('dim')}, "
+                f"{sums} FROM {table} WHERE {where} GROUP BY {qn('area_path')}, {qn('depth')}, {qn('dim')}",
+                [snap, month, *params],
+            )
+            _insert(
+                DailyFact,
+                ["subject", "day", "area_path", "depth", "dim", *MEASURE_SLOTS],
+                [(snap, month, "", 0, "", *([0] * WIDTH))],
+            )
+            previous, month = month, _next_month(month)
+            written += 1
+    return written
+
+
 # -- the hooks -------------------------------------------------------------------------------------
 def _on_step(sender: Any, obj: Any = None, **kwargs: Any) -> None:
-    subject = subject_of_model(sender)
-    if subject is not None and obj is not None:
+    if obj is None:
+        return
+    for subject in subjects_of_model(sender):
         record(subject, obj)
+    for subject in SUBJECTS.values():  # a step is an update(): the rows a followed model reaches
+        for follow in subject.follows():
+            if follow.model is sender:
+                values = {name: getattr(obj, name) for name in follow.fields}
+                record_rows(subject, follow.pks({**values, "pk": obj.pk}))
 
 
 def _on_created(sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
-    if not created or raw:
+    if raw:
         return
-    subject = subject_of_model(sender)
-    if subject is not None:
-        record(subject, instance, created=True)
+    for subject in subjects_of_model(sender):
+        if subject.stock:
+            record_rows(subject, [instance.pk])  # a stock follows every save, not only steps
+        elif created:
+            record(subject, instance, created=True)
 
 
 def forget(subject: Subject, pk: int) -> None:
@@ -524,28 +838,75 @@ def forget(subject: Subject, pk: int) -> None:
     if mark is None:
         return
     deltas: dict[Key, list[int]] = {}
-    spread(subject, mark.applied, -1, deltas)
+    spread(subject, mark.applied, -1, deltas, day=timezone.localdate() if subject.stock else None)
     upsert(subject.name, deltas)
     mark.delete()
 
 
 def _on_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    subject = subject_of_model(sender)
-    if subject is not None:
+    for subject in subjects_of_model(sender):
         forget(subject, instance.pk)
+
+
+_PENDING = "_facts_follow_pks"
+
+
+def _follow_before(follow: Follow, subject: Subject, instance: Any, *, deleting: bool) -> None:
+    """Before a write of a followed row: the source rows its state before the write reaches."""
+    if instance.pk is None:
+        return
+    values: dict[str, Any] | None
+    if deleting:
+        values = {name: getattr(instance, name) for name in follow.fields}
+    else:
+        values = follow.model._default_manager.filter(pk=instance.pk).values(*follow.fields).first()
+        if values is None:
+            return
+    pending = instance.__dict__.setdefault(_PENDING, {})
+    pending.setdefault(subject.name, set()).update(follow.pks({**values, "pk": instance.pk}))
+
+
+def _follow_after(follow: Follow, subject: Subject, instance: Any, *, deleted: bool) -> None:
+    pks = set(instance.__dict__.get(_PENDING, {}).pop(subject.name, ()))
+    if not deleted:
+        pks.update(follow.pks({**{name: getattr(instance, name) for name in follow.fields}, "pk": instance.pk}))
+    if pks:
+        record_rows(subject, pks)
 
 
 def connect() -> None:
     """Connect the write path to the step signal and to the creation of every subject's rows (called
     once the apps' facts.py are imported)."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     from dangjian.core.workflow import step_taken
 
     step_taken.connect(_on_step, dispatch_uid="facts.step")
+    for model in _BY_MODEL:
+        post_save.connect(_on_created, sender=model, dispatch_uid=f"facts.created.{model._meta.label}")
+        post_delete.connect(_on_deleted, sender=model, dispatch_uid=f"facts.deleted.{model._meta.label}")
     for subject in SUBJECTS.values():
-        post_save.connect(_on_created, sender=subject.model, dispatch_uid=f"facts.created.{subject.name}")
-        post_delete.connect(_on_deleted, sender=subject.model, dispatch_uid=f"facts.deleted.{subject.name}")
+        for k, follow in enumerate(subject.follows()):
+            uid = f"facts.follow.{subject.name}.{k}"
+
+            def before_save(sender: Any, instance: Any, raw: bool = False, _f=follow, _s=subject, **kw: Any) -> None:
+                if not raw:
+                    _follow_before(_f, _s, instance, deleting=False)
+
+            def after_save(sender: Any, instance: Any, raw: bool = False, _f=follow, _s=subject, **kw: Any) -> None:
+                if not raw:
+                    _follow_after(_f, _s, instance, deleted=False)
+
+            def before_delete(sender: Any, instance: Any, _f=follow, _s=subject, **kw: Any) -> None:
+                _follow_before(_f, _s, instance, deleting=True)
+
+            def after_delete(sender: Any, instance: Any, _f=follow, _s=subject, **kw: Any) -> None:
+                _follow_after(_f, _s, instance, deleted=True)
+
+            pre_save.connect(before_save, sender=follow.model, weak=False, dispatch_uid=uid + ".pre_save")
+            post_save.connect(after_save, sender=follow.model, weak=False, dispatch_uid=uid + ".post_save")
+            pre_delete.connect(before_delete, sender=follow.model, weak=False, dispatch_uid=uid + ".pre_delete")
+            post_delete.connect(after_delete, sender=follow.model, weak=False, dispatch_uid=uid + ".post_delete")
         for model, fn in subject.touches():
 
             def touched(sender: Any, instance: Any, created: bool = False, raw: bool = False, _s=subject, _fn=fn,
@@ -682,3 +1043,73 @@ def per_day(subject: Subject, path: str, period: Any, names: Iterable[str], dim:
     qs = _at(_facts(subject, period, dim), path)
     rows = qs.values("day").annotate(**{n: Sum(subject.slot(n)) for n in names})
     return {row["day"]: {n: row[n] or 0 for n in names} for row in rows}
+
+
+# -- reading stocks ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StockDay:
+    """A stock reading's date and the snapshot it starts from (None: from the first delta)."""
+
+    on: datetime.date
+    since: datetime.date | None
+
+
+def stock_day(subject: Subject, on: datetime.date | None = None) -> StockDay:
+    """The latest monthly snapshot at or before `on` (default today): one indexed look-up of its
+    marker; pass the result to several readings of the same date to look it up once."""
+    on = on or timezone.localdate()
+    since = (
+        DailyFact.objects.filter(subject=subject.name + SNAPSHOT, area_path="", dim="", day__lte=on)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    return StockDay(on, since)
+
+
+def _stock_facts(subject: Subject, on: datetime.date | StockDay | None) -> models.QuerySet:
+    """The rows whose sum is the stock as of the end of `on`: the latest monthly snapshot at or before
+    it and the deltas from that snapshot's day to `on`."""
+    snap = subject.name + SNAPSHOT
+    day = on if isinstance(on, StockDay) else stock_day(subject, on)
+    on, since = day.on, day.since
+    if since is None:
+        return DailyFact.objects.filter(subject=subject.name, day__lte=on).order_by()
+    return DailyFact.objects.filter(
+        Q(subject=subject.name, day__gte=since, day__lte=on) | Q(subject=snap, day=since)
+    ).order_by()
+
+
+def stock_cells(
+    subject: Subject,
+    path: str,
+    *,
+    on: datetime.date | StockDay | None = None,
+    children: bool = False,
+    depth: int | None = None,
+    paths: Iterable[str] | None = None,
+    dim: str = "",
+    dim_prefix: str | None = None,
+) -> dict[tuple[str, str], Measures]:
+    """A stock as of the end of `on` (a date, default today, or a StockDay), keyed (node path, dim): at
+    the node itself ("" : every root), or (`children`) at each of its children (or at each node of
+    `depth` under it, or at each of the nodes `paths`); the total (dim "") by default, or every value
+    of one dimension kind (`dim_prefix`, e.g. "kind:"). One query, and one for the snapshot unless
+    `on` is a StockDay."""
+    qs = _stock_facts(subject, on)
+    qs = qs.filter(dim__startswith=dim_prefix) if dim_prefix is not None else qs.filter(dim=dim)
+    if paths is not None:
+        qs = qs.filter(area_path__in=list(paths))
+    elif children or depth is not None:
+        qs = qs.filter(depth=depth if depth is not None else len(path) // STEP + 1)
+        if path:
+            qs = qs.filter(subtree_q("area_path", path))
+    else:
+        qs = _at(qs, path)
+    rows = qs.values("area_path", "dim").annotate(**_sums(subject))
+    return {(row["area_path"], row["dim"]): _measures(subject, row) for row in rows}
+
+
+def stock_total(subject: Subject, path: str, *, on: datetime.date | StockDay | None = None, dim: str = "") -> Measures:
+    """A stock at one node ("" : everything) as of the end of `on` (default today)."""
+    return _measures(subject, _at(_stock_facts(subject, on).filter(dim=dim), path).aggregate(**_sums(subject)))

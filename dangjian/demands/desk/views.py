@@ -139,6 +139,25 @@ def demand_mine(request):
 # --- the desk ---------------------------------------------------------------------------
 
 
+DESK_DEFERRED = ("description", "done_note", "community__boundary", "community__pinyin", "community__pinyin_full")
+_ANY_ID = "00000000-0000-4000-8000-000000000000"
+
+
+def _desk_rows(demands: list[Demand]) -> list[Demand]:
+    """What a desk row prints beside the demand's columns: the masked phone, the status and kind labels
+    and the demand's URL, the labels and URL once a page (get_X_display translates every choice of the
+    field on each call; reverse() walks the URL patterns each time)."""
+    statuses = {value: str(label) for value, label in Demand._meta.get_field("status").flatchoices}
+    kinds = {value: str(label) for value, label in Demand._meta.get_field("kind").flatchoices}
+    detail = reverse("demands:detail", args=[_ANY_ID])
+    for demand in demands:
+        demand.masked_phone = mask_mobile(demand.requester_phone)
+        demand.status_label = statuses.get(demand.status, demand.status)
+        demand.kind_label = kinds.get(demand.kind, demand.kind)
+        demand.url = detail.replace(_ANY_ID, str(demand.public_id))
+    return demands
+
+
 @require_roles(DESK_ROLES)
 @replica_view
 def demand_desk(request):
@@ -147,6 +166,8 @@ def demand_desk(request):
     tab = request.GET.get("tab", "submitted")
     tab = tab if tab in selectors.TABS or tab in selectors.QUEUES or tab == "all" else "submitted"
     demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q)
+    # The page prints neither long texts nor a place's boundary (a large JSON document per row).
+    demands = demands.defer(*DESK_DEFERRED)
     counts = selectors.tab_counts(request.user)
     page = keyset_page(
         demands,
@@ -159,8 +180,7 @@ def demand_desk(request):
         count_cap=selectors.COUNT_CAP,
         count=None if q else counts.get(tab),  # a tab's list is its count's rows
     )
-    for demand in page.object_list:
-        demand.masked_phone = mask_mobile(demand.requester_phone)
+    _desk_rows(page.object_list)
     context = {
         "page": page,
         "form": form,

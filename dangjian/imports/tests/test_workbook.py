@@ -116,6 +116,9 @@ def test_cells_without_references_and_every_cell_type_read_as_openpyxl_reads_the
 <row><c t="str"><f>A1</f><v>姓名</v></c><c s="1"><v>38534.5</v></c><c t="e"><v>#DIV/0!</v></c></row>
 <row r="5"><c r="B5" t="d"><v>2020-07-01T00:00:00</v></c><c r="C5"><v>1.5E3</v></c><c r="D5" t="s"/></row>
 <row r="6"><c r="A6" t="inlineStr"><is><t>内联</t></is></c><c r="C6" t="b"><v>0</v></c></row>
+<row r="7"><c r="A7" t="inlineStr"><is><r><t>张</t></r><r><t>三</t></r><rPh sb="0" eb="1"><t>zhang</t></rPh></is></c>\
+<c r="B7" t="inlineStr"><is><t>李四</t><rPh sb="0" eb="1"><t>li</t></rPh></is></c>\
+<c r="C7" t="inlineStr"><is/></c></row>
 """
     content = excel_style_file(dimension=None, rows=rows)
     ours = our_rows(content)
@@ -126,6 +129,7 @@ def test_cells_without_references_and_every_cell_type_read_as_openpyxl_reads_the
         (),
         (None, datetime.datetime(2020, 7, 1), 1500.0),
         ("内联", None, False),
+        ("张三", "李四", ""),  # runs joined, phonetic runs left out, an empty inline string
     ]
     assert trimmed(ours) == trimmed(openpyxl_rows(content))
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.core.scoping import acting_user
-from dangjian.core.text import pinyin_initials
+from dangjian.core.tasks import facts_record_bulk, pk_ranges
+from dangjian.core.text import pinyin_initials, pinyin_initials_many
 from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
 from dangjian.imports.engine import RecordChange, Writer
 from dangjian.imports.resolvers import chunked
@@ -442,20 +443,21 @@ def member_reveal_for_edit(*, actor: Any, member: Member, ip: str | None = None)
 def members_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
     """Add the checked rows of a member import at bulk speed (COPY on PostgreSQL), in batches, inside
     the import's transaction: every row or none. The rows are named in the import's one 导入 audit
-    row (by primary-key ranges, `imports.selectors.import_of`)."""
-    pinyin: dict[str, str] = {}
+    row (by primary-key ranges, `imports.selectors.import_of`). The COPY sends no signals: the
+    figures store's stocks (members by organization, units' members on record, 双报到) of the new
+    members are recorded on the queue once the import commits (`core.tasks.facts_record_bulk`; the
+    uploader does not wait for them, and the nightly check corrects them should the task be lost)."""
+    pinyin = pinyin_initials_many(r["name"] for r in rows)
+    written: list[int] = []
     done = 0
     for chunk in chunked(rows, writer.batch_size):
         values = []
         for r in chunk:
             name, number = r["name"], r["id_number"]
-            initials = pinyin.get(name)
-            if initials is None:
-                initials = pinyin[name] = pinyin_initials(name)
             values.append(
                 {
                     "name": name,
-                    "pinyin": initials,
+                    "pinyin": pinyin[name],
                     "sex": citizen_id_sex(number),
                     "birth_date": citizen_id_birth_date(number),
                     "id_number": number,
@@ -470,9 +472,11 @@ def members_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
                     "home_estate_id": r.get("home_estate_id"),
                 }
             )
-        writer.insert(Member, values)
+        written.extend(writer.insert(Member, values))
         done += len(chunk)
         writer.progress(done / len(rows))
+    ranges = pk_ranges(written)
+    transaction.on_commit(lambda: facts_record_bulk(Member._meta.label_lower, ranges))
     return done
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from ..models import (
 )
 from ..permissions import LIAISON_ADMIN_ROLES, MEMBER_ROLES
 from ..services import accounts as accounts_services
-from .common import PER_PAGE, managed_member
+from .common import managed_member, page_of
 
 # --- a member's sign-in account ------------------------------------------------------------
 
@@ -100,7 +99,7 @@ def member_account_cancel(request, public_id):
 @login_required
 def account_requests(request):
     """关联请求: records a worker asked to link to the signed-in account, for its holder to accept or decline."""
-    page = Paginator(selectors.account_requests_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.account_requests_for(request.user), selectors.ACCOUNT_REQUEST_ORDER)
     return render(request, "people/account_requests.html", {"page": page, "active_nav": "home"})
 
 

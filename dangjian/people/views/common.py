@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
+
+from dangjian.core.keyset import KeysetPage, keyset_page
 
 from .. import selectors
 from ..models import Member
@@ -11,7 +16,22 @@ from ..models import Member
 PER_PAGE = 25
 
 
-def page_of(request, queryset):
+def page_of(request, queryset: QuerySet, ordering: Sequence[str]) -> KeysetPage:
+    """One page of a list in `ordering` (stored columns an index serves, the last one unique): the first
+    pages by number, deeper pages by cursor, the count exact up to core.keyset.COUNT_CAP."""
+    return keyset_page(
+        queryset,
+        ordering,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PER_PAGE,
+    )
+
+
+def numbered_page_of(request, queryset):
+    """A page by number with an exact count: for the household register, whose order (estate and building
+    names) lies in joined tables no keyset can follow; its scopes are a grid's or a community's buildings."""
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 

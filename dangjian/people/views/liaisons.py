@@ -42,7 +42,7 @@ def liaison_list(request):
     node = lookup(Area, user, request.GET.get("node", ""), strict=False)
     liaisons = selectors.liaison_list(user, query=query, level=level, state=state, node=node)
     context = {
-        "page": page_of(request, liaisons),
+        "page": page_of(request, liaisons, selectors.LIAISON_ORDER),
         "q": query,
         "level": level,
         "state": state,

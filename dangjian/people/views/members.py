@@ -56,7 +56,7 @@ def member_list(request):
     filters = MemberFilter.parse(user, request.GET)
     members = filters.members(user)
     context = {
-        "page": page_of(request, members),
+        "page": page_of(request, members, selectors.MEMBER_ORDER),
         "q": filters.query,
         "status": filters.status,
         "category": filters.category,
@@ -207,7 +207,8 @@ def member_floating(request):
     """流动 / 口袋党员 of an organization's subtree (or of the whole scope), to bring under management."""
     user = request.user
     org = lookup(PartyOrg, user, request.GET.get("org", ""), strict=False)
-    page = page_of(request, selectors.unmanaged_members(user, org=org))
+    page = page_of(request, selectors.unmanaged_members(user, org=org, notes=False), selectors.FLOATING_ORDER)
+    selectors.attach_status_notes(page.object_list)
     for member in page.object_list:
         member.managed = selectors.member_managed_by(user, member)
     context = {
@@ -287,7 +288,7 @@ def _transfer_filters(request) -> dict[str, Any]:
 def transfer_list(request):
     """组织关系转接记录: every move in the user's scope, into or out of their organizations."""
     filters = _transfer_filters(request)
-    page = page_of(request, selectors.transfer_list(request.user, **filters))
+    page = page_of(request, selectors.transfer_list(request.user, **filters), selectors.TRANSFER_ORDER)
     ids = [t.member_id for t in page.object_list]
     # A member moved away may no longer be visible here: their name shows, without a link.
     visible = set(Member.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))

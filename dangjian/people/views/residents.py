@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..permissions import RESIDENT_ROLES
 from ..services import residents as residents_services
-from .common import page_of
+from .common import numbered_page_of
 
 # --- the household register ----------------------------------------------------------------
 
@@ -45,9 +45,9 @@ def resident_home(request):
     filters = ResidentFilter.parse(request.GET)
     query, tag = filters.query, filters.tag
     if tag:
-        page = page_of(request, filters.residents(user))
+        page = numbered_page_of(request, filters.residents(user))
     else:
-        page = page_of(request, selectors.register_buildings(user, query=query))
+        page = numbered_page_of(request, selectors.register_buildings(user, query=query))
         selectors.register_counts(page.object_list)
     context = {
         "page": page,

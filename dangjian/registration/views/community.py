@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core.keyset import capped_counts, keyset_page
 from dangjian.core.scoping import active_role
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area
@@ -89,15 +90,25 @@ def unregistered(request, public_id):
     if query:
         members = members.filter(name__icontains=query)
         units = units.filter(name__icontains=query)
-    page = Paginator(members if tab == "members" else units, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Both tabs' counts in one query, each exact up to core.keyset.COUNT_CAP (a community holds fewer).
+    counts = capped_counts({"members": members, "units": units}, orderings={"members": selectors.UNREGISTERED_ORDER})
+    page = keyset_page(
+        members if tab == "members" else units,
+        selectors.UNREGISTERED_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+        count=counts[tab],
+    )
     context = {
         "area": area,
         "tab": "unregistered",
         "list_tab": tab,
         "q": query,
         "page": page,
-        "members_count": members.count() if tab == "units" else page.paginator.count,
-        "units_count": units.count() if tab == "members" else page.paginator.count,
+        "members_count": counts["members"],
+        "units_count": counts["units"],
         "querystring": querystring_without_page(request),
         "active_nav": NAV,
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.accounts.roles import Role, active_assignment
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
+from dangjian.core.keyset import keyset_page
 from dangjian.core.scoping import active_role
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -60,8 +60,14 @@ def _desk_filters(request) -> tuple:
 def desk(request):
     community, filters = _desk_filters(request)
     registrations = selectors.desk_registrations(request.user, community=community, **filters)
-    page = Paginator(registrations.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.registrations_in_order(list(page.object_list))
+    page = keyset_page(
+        registrations.select_related(*selectors.DESK_RELATED),
+        selectors.DESK_ORDER,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PAGE_SIZE,
+    )
     for reg in page.object_list:
         reg.out_of_home = selectors.is_out_of_home(reg)
     role = active_role(request.user)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from dangjian.core.figures import facts
 from dangjian.orgs import services as org_services
 from dangjian.people.models import Member
 from dangjian.units.models import ResidentUnit
@@ -80,6 +81,9 @@ def cov(world):
     o(actor=None, org_type="branch", name="海虹物业党支部", parent=w.cc3, area=w.c3, unit=units["U14"])
     for unit in units.values():
         unit.refresh_from_db()
+    # The formations above are written with update() (no signals), like a bulk load: the figures
+    # store is rebuilt from the rows, as after one.
+    facts.rebuild(["units", "units_org"])
     return SimpleNamespace(world=w, units=units, j1=j1, j2=j2)
 
 

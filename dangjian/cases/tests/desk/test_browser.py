@@ -77,3 +77,23 @@ def test_it_routes_handles_and_calls_back_a_case_across_three_people(world, new_
         assert word in timeline
     phone.assert_fits()
     phone.shot("cases-desk-called-back")
+
+
+def test_more_filters_fetch_the_places_when_opened_and_filter_by_one(world, new_browser):
+    u = world.users
+    near, far = submit(world), submit(world, place={"lat": 22.305, "lng": 113.605}, description="海虹花园噪音扰民")
+    desk = new_browser("desktop")
+    desk.sign_in(u.district_admin.username, PASSWORD)
+    desk.open_nav("cases_desk")
+    page = desk.page
+    assert page.locator("select[name=area] option").count() == 1  # closed: only 全部属地
+    page.click(".case-filters summary")
+    page.wait_for_function("() => document.querySelectorAll('select[name=area] option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('select[name=department] option').length > 1")
+    page.locator("select[name=area]").select_option(label=world.c3.name)
+    page.click(".case-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    rows = page.inner_text("[data-testid=case-table]")
+    assert far.number in rows and near.number not in rows
+    assert page.locator("details[open] select[name=area] option:checked").inner_text() == world.c3.name
+    desk.shot("cases-desk-more-filters")

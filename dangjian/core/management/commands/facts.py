@@ -3,6 +3,9 @@
 --rebuild recomputes the figures store from raw rows (after a bulk load, an import that bypassed the
 signals, or a change of what a subject counts); --check recomputes one cohort day (default:
 yesterday), prints every difference from the stored facts and, with --repair, replaces them.
+A stock subject (units, members) is rebuilt whole (each row as it is now, from the day it was
+created; its monthly snapshots after) and checked whole, as of now: --repair writes the differences
+as a correcting delta on today, keeping the history.
 """
 
 from __future__ import annotations

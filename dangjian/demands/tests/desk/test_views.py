@@ -117,7 +117,7 @@ def test_it_lists_the_desk_with_tabs_search_and_bounded_queries(world, client, c
     board = count_queries(u.member, reverse("demands:board"))
     for i in range(12):
         published(world, title=f"更多{i}", estate=world.estate, building=world.building)
-    assert count_queries(u.community_worker, reverse("demands:desk") + "?tab=all") == few
+    assert count_queries(u.community_worker, reverse("demands:desk") + "?tab=all") == few <= 7
     assert count_queries(u.member, reverse("demands:board")) == board
 
 
