@@ -79,11 +79,11 @@ lock:
 vendor:
 	scripts/vendor_static.sh
 
-# Every bench (bench/*.py but the shared helpers) at --size small on SQLite, each on its own
+# Every bench (bench/*.py but the shared helpers and the Open311 profiler) at --size small on SQLite, each on its own
 # database under $(VAR_DIR)/, one figure a line; the larger sizes are run by hand on PostgreSQL
 # (docs/scaling.md). Within 10 minutes: the schema is migrated once into a template that a bench
 # copies when its own database file does not exist yet (bench/_setup.py, BENCH_SQLITE_TEMPLATE).
-BENCHES = $(sort $(filter-out bench/_setup.py bench/open311_settings.py bench/open311_urls.py,$(wildcard bench/*.py)))
+BENCHES = $(sort $(filter-out bench/_setup.py bench/open311_settings.py bench/open311_urls.py bench/open311_profile.py,$(wildcard bench/*.py)))
 BENCH_TEMPLATE = $(abspath $(VAR_DIR))/bench_template.sqlite3
 bench: $(DEV_STAMP)
 	@set -e; start=$$(date +%s); mkdir -p $(VAR_DIR); \
