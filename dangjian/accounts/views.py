@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.audit.services import Action, audit_record
-from dangjian.core.keyset import keyset_page
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 
 from . import services, throttle
@@ -123,9 +123,7 @@ def user_list(request):
             "role_assignments__org",
         ),
         USER_LIST_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=20,
     )
     # Listed is not managed: actions are offered only on the accounts this admin may act on.

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from dangjian.core.keyset import keyset_page
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 
 from .changes import describe
@@ -17,9 +17,7 @@ def audit_list(request):
     page = keyset_page(
         events.order_by(*LIST_ORDER),
         LIST_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PER_PAGE,
     )
     describe(page.object_list)

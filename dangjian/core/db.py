@@ -127,3 +127,14 @@ class ReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return not db.startswith(REPLICA_PREFIX)  # replicas follow the primary; never migrate them
+
+
+def pk_runs(pks) -> list[tuple[int, int]]:  # noqa: ANN001 - any iterable of ints
+    """Primary keys as sorted inclusive (first, last) runs: a bulk write's consecutive pks in a few pairs."""
+    out: list[tuple[int, int]] = []
+    for pk in sorted(pks):
+        if out and pk == out[-1][1] + 1:
+            out[-1] = (out[-1][0], pk)
+        else:
+            out.append((pk, pk))
+    return out

@@ -313,6 +313,11 @@ def _page_number(page: str | int | None, count: CappedCount, per_page: int) -> i
     return min(number, max(1, -(-int(count) // per_page)))
 
 
+def page_params(request) -> dict[str, str | None]:
+    """A list page's page=, after= and before= from its query string, as keyset_page takes them."""
+    return {name: request.GET.get(name) for name in ("page", "after", "before")}
+
+
 def keyset_page(
     parts: QuerySet | Sequence[QuerySet],
     ordering: Sequence[str],

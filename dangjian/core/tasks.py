@@ -61,14 +61,3 @@ def facts_record_bulk(model_label: str, ranges: list[tuple[int, int]]) -> int:
         with transaction.atomic():
             facts.record_bulk(model, pks[start : start + 5000])
     return len(pks)
-
-
-def pk_ranges(pks: list[int]) -> list[tuple[int, int]]:
-    """Sorted pks as inclusive (low, high) runs: an import's consecutive pks in a few pairs."""
-    out: list[tuple[int, int]] = []
-    for pk in sorted(pks):
-        if out and pk == out[-1][1] + 1:
-            out[-1] = (out[-1][0], pk)
-        else:
-            out.append((pk, pk))
-    return out

@@ -21,6 +21,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from dangjian.core.db import pk_runs
+
 # Values the database drivers take as they are; other fields go through the field's own conversion.
 _PLAIN_TYPES = {
     "AutoField",
@@ -76,19 +78,9 @@ def _filler(field: models.Field, now: Any) -> Callable[[], Any]:
     return lambda: value
 
 
-def _ranges(pks: Sequence[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for pk in sorted(pks):
-        if out and pk == out[-1][1] + 1:
-            out[-1] = (out[-1][0], pk)
-        else:
-            out.append((pk, pk))
-    return out
-
-
 def pk_ranges(pks: Iterable[int]) -> list[list[int]]:
     """Primary keys as [[first, last], ...]: what an import keeps to name every row it wrote."""
-    return [[a, b] for a, b in _ranges(list(pks))]
+    return [[a, b] for a, b in pk_runs(pks)]
 
 
 def ranges_text(ranges: Iterable[Sequence[int]]) -> str:

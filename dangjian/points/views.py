@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import Role
-from dangjian.core.keyset import KeysetPage, keyset_page
+from dangjian.core.keyset import KeysetPage, keyset_page, page_params
 from dangjian.core.scoping import active_role
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
@@ -54,9 +54,7 @@ def _entries_page(request, member, year: int) -> KeysetPage:
     return keyset_page(
         selectors.entries_for(member, year),
         selectors.ENTRY_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
     )
 

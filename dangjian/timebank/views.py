@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import active_assignment
-from dangjian.core.keyset import keyset_page
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -109,9 +109,7 @@ def _community_page(request, community: Area, *, grant_form=None):
     page = keyset_page(
         journals,
         selectors.JOURNAL_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
     )
     rows = [

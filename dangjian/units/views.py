@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from dangjian.accounts.roles import Role
 from dangjian.core.db import replica_view
 from dangjian.core.figures import facts
-from dangjian.core.keyset import KeysetPage, keyset_page
+from dangjian.core.keyset import KeysetPage, keyset_page, page_params
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.imports.exports import export_response
@@ -57,9 +57,7 @@ def _page(request, queryset, ordering) -> KeysetPage:
     return keyset_page(
         queryset,
         ordering,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
     )
 

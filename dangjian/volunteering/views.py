@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.centers.models import SignUp, SignUpStatus
 from dangjian.centers.permissions import MANAGE_ROLES
 from dangjian.centers.services import activities as center_services
-from dangjian.core.keyset import keyset_page
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
 
@@ -114,9 +114,7 @@ def team_detail(request, public_id):
     members = keyset_page(
         selectors.team_members(team),
         selectors.TEAM_MEMBER_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
     )
     context = {

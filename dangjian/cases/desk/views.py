@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.roles import Role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
+from dangjian.core.keyset import page_params
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
@@ -116,9 +117,7 @@ def case_list(request):
     scopes = selectors.list_scopes(request.user, check_owned=False)
     page = selectors.case_page(
         request.user,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
         scopes=scopes,
         with_tab_counts=True,  # one query counts the page's list and every quick tab

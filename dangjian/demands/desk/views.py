@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
-from dangjian.core.keyset import capped_count, keyset_page
+from dangjian.core.keyset import capped_count, keyset_page, page_params
 from dangjian.core.photos import photo_response
 from dangjian.core.scoping import active_scope
 from dangjian.core.text import mask_mobile
@@ -172,9 +172,7 @@ def demand_desk(request):
     page = keyset_page(
         demands,
         selectors.DESK_ORDERING,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
         numbered_pages=FIRST_PAGES,
         count_cap=selectors.COUNT_CAP,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
+from dangjian.core.db import pk_runs
 from dangjian.core.scoping import acting_user
-from dangjian.core.tasks import facts_record_bulk, pk_ranges
+from dangjian.core.tasks import facts_record_bulk
 from dangjian.core.text import pinyin_initials, pinyin_initials_many
 from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
 from dangjian.imports.engine import RecordChange, Writer
@@ -475,7 +476,7 @@ def members_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
         written.extend(writer.insert(Member, values))
         done += len(chunk)
         writer.progress(done / len(rows))
-    ranges = pk_ranges(written)
+    ranges = pk_runs(written)
     transaction.on_commit(lambda: facts_record_bulk(Member._meta.label_lower, ranges))
     return done
 

@@ -43,14 +43,15 @@ def test_after_an_import_the_stored_member_counts_equal_the_rows(
 
 
 def test_the_queued_recording_is_safe_to_run_twice_and_covers_every_range(world):
-    from dangjian.core.tasks import facts_record_bulk, pk_ranges
+    from dangjian.core.db import pk_runs
+    from dangjian.core.tasks import facts_record_bulk
     from dangjian.people.models import Member
 
-    assert pk_ranges([7, 3, 4, 5, 9, 10]) == [(3, 5), (7, 7), (9, 10)]
+    assert pk_runs([7, 3, 4, 5, 9, 10]) == [(3, 5), (7, 7), (9, 10)]
     org = world.eb
     made = Member.objects.bulk_create([Member(name=f"批量{k}", org=org, status="in_service") for k in range(5)])
     assert member_counts(org) != member_counts_from_rows(org)  # bulk_create sent no signal
-    ranges = pk_ranges([m.pk for m in made])
+    ranges = pk_runs([m.pk for m in made])
     assert facts_record_bulk.call_local("people.member", ranges) == 5
     assert member_counts(org) == member_counts_from_rows(org)
     facts_record_bulk.call_local("people.member", ranges)  # a second run adds nothing

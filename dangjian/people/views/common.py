@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 
-from dangjian.core.keyset import KeysetPage, keyset_page
+from dangjian.core.keyset import KeysetPage, keyset_page, page_params
 
 from .. import selectors
 from ..models import Member
@@ -22,9 +22,7 @@ def page_of(request, queryset: QuerySet, ordering: Sequence[str]) -> KeysetPage:
     return keyset_page(
         queryset,
         ordering,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PER_PAGE,
     )
 

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.core.keyset import capped_counts, keyset_page
+from dangjian.core.keyset import capped_counts, keyset_page, page_params
 from dangjian.core.scoping import active_role
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area
@@ -95,9 +95,7 @@ def unregistered(request, public_id):
     page = keyset_page(
         members if tab == "members" else units,
         selectors.UNREGISTERED_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
         count=counts[tab],
     )

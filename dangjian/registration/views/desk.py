@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.accounts.roles import Role, active_assignment
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
-from dangjian.core.keyset import keyset_page
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.scoping import active_role
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -63,9 +63,7 @@ def desk(request):
     page = keyset_page(
         registrations.select_related(*selectors.DESK_RELATED),
         selectors.DESK_ORDER,
-        page=request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        **page_params(request),
         per_page=PAGE_SIZE,
     )
     for reg in page.object_list:
