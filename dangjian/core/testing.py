@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -51,3 +52,25 @@ def formula_cells(content: bytes) -> list[str]:
         if cell.data_type == "f"
         or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START) and not cell.quotePrefix)
     ]
+
+
+NEXT_LINK = re.compile(r'<a href="\?([^"]*)" rel="next">')
+
+
+def walk_pages(client, url: str, params: str = "") -> tuple[list, list[str]]:  # noqa: ANN001 - a test client
+    """Follow a keyset list's 下一页 links from its first page (core/_pagination.html): every row of
+    every page (the view's `page` context), and each next link's query string as the page wrote it."""
+    from html import unescape
+
+    rows: list = []
+    links: list[str] = []
+    query = params
+    while True:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        rows += list(response.context["page"].object_list)
+        found = NEXT_LINK.search(response.content.decode())
+        if not found:
+            return rows, links
+        query = unescape(found.group(1))
+        links.append(query)

@@ -5,8 +5,6 @@ and on PostgreSQL an index walk in the page's order at 100,000 events (no sequen
 from __future__ import annotations
 
 import datetime
-import re
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -16,8 +14,7 @@ from django.utils import timezone
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.selectors import LIST_ORDER, filter_events
 from dangjian.core.keyset import COUNT_CAP, seek_q
-
-NEXT = re.compile(r'<a href="\?([^"]*)" rel="next">')
+from dangjian.core.testing import walk_pages
 
 
 def bulk_events(world, n: int, *, action: str = "update", path: str | None = None, label: str = "对象") -> None:
@@ -42,19 +39,8 @@ def bulk_events(world, n: int, *, action: str = "update", path: str | None = Non
 
 
 def walk(client, params: str = "") -> tuple[list[int], list[str]]:
-    url = reverse("audit:list")
-    ids: list[int] = []
-    links: list[str] = []
-    query = params
-    while True:
-        response = client.get(f"{url}?{query}")
-        assert response.status_code == 200
-        ids += [e.pk for e in response.context["page"].object_list]
-        found = NEXT.search(response.content.decode())
-        if not found:
-            return ids, links
-        query = unescape(found.group(1))
-        links.append(query)
+    rows, links = walk_pages(client, reverse("audit:list"), params)
+    return [e.pk for e in rows], links
 
 
 def test_every_event_is_reached_once_newest_first_with_the_filters_kept(world, login):

@@ -12,10 +12,9 @@ from django.db import connection
 from django.urls import reverse
 
 from dangjian.core.keyset import COUNT_CAP
+from dangjian.core.testing import walk_pages
 from dangjian.people import selectors
 from dangjian.people.models import Member, MemberTransfer
-
-NEXT = re.compile(r'<a href="\?([^"]*)" rel="next">')
 
 
 def bulk_members(n: int, *, org, home_community, status: str = "in_service", prefix: str = "批量党员") -> None:
@@ -30,18 +29,8 @@ def bulk_members(n: int, *, org, home_community, status: str = "in_service", pre
 
 def walk(client, url: str, params: str = "") -> tuple[list[str], list[str]]:
     """Follow the 下一页 links from the first page: the names of every row, and each link's query."""
-    names: list[str] = []
-    links: list[str] = []
-    query = params
-    while True:
-        response = client.get(f"{url}?{query}")
-        assert response.status_code == 200
-        names += [m.name for m in response.context["page"].object_list]
-        found = NEXT.search(response.content.decode())
-        if not found:
-            return names, links
-        query = unescape(found.group(1))
-        links.append(query)
+    rows, links = walk_pages(client, url, params)
+    return [m.name for m in rows], links
 
 
 def test_every_member_is_reached_once_in_order_through_numbered_and_cursor_pages(people, world, login):

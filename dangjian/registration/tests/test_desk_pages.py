@@ -5,17 +5,15 @@ desk order following each decision."""
 from __future__ import annotations
 
 import datetime
-import re
 from html import unescape
 
 from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.keyset import COUNT_CAP
+from dangjian.core.testing import NEXT_LINK, walk_pages
 from dangjian.people.models import Member
 from dangjian.registration.models import Registration
-
-NEXT = re.compile(r'<a href="\?([^"]*)" rel="next">')
 
 
 def bulk_registrations(world, n: int, *, confirmed_every: int = 3) -> list[Registration]:
@@ -40,19 +38,7 @@ def bulk_registrations(world, n: int, *, confirmed_every: int = 3) -> list[Regis
 
 
 def walk(client, params: str = "") -> tuple[list[Registration], list[str]]:
-    url = reverse("registration:desk")
-    rows: list[Registration] = []
-    links: list[str] = []
-    query = params
-    while True:
-        response = client.get(f"{url}?{query}")
-        assert response.status_code == 200
-        rows += list(response.context["page"].object_list)
-        found = NEXT.search(response.content.decode())
-        if not found:
-            return rows, links
-        query = unescape(found.group(1))
-        links.append(query)
+    return walk_pages(client, reverse("registration:desk"), params)
 
 
 def expected_order(rows: list[Registration]) -> list[int]:
@@ -91,6 +77,6 @@ def test_the_desk_count_is_capped_and_a_deep_page_costs_what_the_first_does(reg_
     assert page.count.capped and str(page.count) == f"{COUNT_CAP}+"
     assert client.get(reverse("registration:desk"), {"status": "rejected"}).context["page"].count.exact
     url = reverse("registration:desk")
-    deep = f"{url}?{unescape(NEXT.search(client.get(url, {'page': 5}).content.decode()).group(1))}"
+    deep = f"{url}?{unescape(NEXT_LINK.search(client.get(url, {'page': 5}).content.decode()).group(1))}"
     assert "after=" in deep
     assert count_queries(worker, deep) == count_queries(worker, url)

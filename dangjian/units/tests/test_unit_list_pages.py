@@ -3,32 +3,16 @@ row with its formation and effective members as before, a count capped at core.k
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from django.urls import reverse
 
 from dangjian.core.keyset import COUNT_CAP
+from dangjian.core.testing import walk_pages
 from dangjian.units import selectors
 from dangjian.units.models import ResidentUnit
 
-NEXT = re.compile(r'<a href="\?([^"]*)" rel="next">')
-
 
 def walk(client, params: str = "") -> tuple[list[ResidentUnit], list[str]]:
-    url = reverse("units:list")
-    rows: list[ResidentUnit] = []
-    links: list[str] = []
-    query = params
-    while True:
-        response = client.get(f"{url}?{query}")
-        assert response.status_code == 200
-        rows += list(response.context["page"].object_list)
-        found = NEXT.search(response.content.decode())
-        if not found:
-            return rows, links
-        query = unescape(found.group(1))
-        links.append(query)
+    return walk_pages(client, reverse("units:list"), params)
 
 
 def test_every_unit_is_reached_once_by_name_with_its_facts_and_the_filters_kept(cov, login):
