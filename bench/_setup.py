@@ -174,3 +174,21 @@ class Server:
                     raise RuntimeError(f"{path}: HTTP {response.status}")
             times.append((time.perf_counter() - start) * 1000)
         return times
+
+
+def page_query_count(user, path):
+    """How many SQL queries the page takes, counted in this process (Django's test client, DEBUG off),
+    the second time the signed-in user opens it."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(path).status_code
+    return len(ctx.captured_queries) if status == 200 else f"not measured (status {status})"

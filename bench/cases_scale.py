@@ -27,7 +27,18 @@ from __future__ import annotations
 import argparse
 import time
 
-from _setup import Server, add_size_argument, describe_db, line, median, percentile, quiet_debug, setup_django, sized
+from _setup import (
+    Server,
+    add_size_argument,
+    describe_db,
+    line,
+    median,
+    page_query_count,
+    percentile,
+    quiet_debug,
+    setup_django,
+    sized,
+)
 
 PASSWORD = "Bench-pass-2026"
 ACCOUNTS = {"bench_qu": "district_admin", "bench_sq": "community_worker"}
@@ -95,24 +106,6 @@ def ensure_accounts(district, community):
 def report(label, timings, goal=None):
     beside = f", goal p95 <= {goal} ms" if goal else ""
     line(label, f"median {median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms (n={len(timings)}){beside}")
-
-
-def page_query_count(user, path):
-    """How many SQL queries the page takes, counted in this process (Django's test client, DEBUG off),
-    the second time the signed-in user opens it."""
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    client = Client()
-    client.force_login(user)
-    client.get(path)
-    with CaptureQueriesContext(connection) as ctx:
-        status = client.get(path).status_code
-    return len(ctx.captured_queries) if status == 200 else f"not measured (status {status})"
 
 
 def timed(fn, calls):
