@@ -12,7 +12,8 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
 # Every services module (top level, in sub-packages, or a services/ package) and the core engines.
 MYPY_FILES = $(shell find dangjian -path '*/tests' -prune -o -path '*/migrations' -prune -o \
 	\( -name 'services*.py' -o -path '*/services/*.py' \) -print | sort) \
-	dangjian/core/workflow.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py
+	dangjian/core/workflow.py dangjian/core/tree.py dangjian/core/scoping.py dangjian/territory/geo.py \
+	dangjian/core/idempotency.py dangjian/core/locks.py dangjian/core/cache.py dangjian/core/integrity.py
 # `make run` serves plain http on this machine, as a district would try it: DEBUG off unless asked
 # (make run DEBUG=1), no HTTPS-only settings, a key kept in var/, static files through whitenoise.
 RUN_ENV = DEBUG=$(DEBUG) DANGJIAN_HTTPS=0 SECRET_KEY_FILE=$(VAR_DIR)/secret_key ALLOWED_HOSTS=$(ALLOWED_HOSTS)
@@ -69,7 +70,7 @@ lint: $(DEV_STAMP)
 test-deps: $(DEV_STAMP) browser-deps
 
 test: lint test-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 lock:
 	$(BIN)/pip install --quiet pip-tools
@@ -79,11 +80,11 @@ lock:
 vendor:
 	scripts/vendor_static.sh
 
-# Every bench (bench/*.py but the shared helpers and the Open311 profiler) at --size small on SQLite, each on its own
+# Every bench (bench/*.py but the shared helpers, the soak's modules and the Open311 profiler) at --size small on SQLite, each on its own
 # database under $(VAR_DIR)/, one figure a line; the larger sizes are run by hand on PostgreSQL
 # (docs/scaling.md). Within 10 minutes: the schema is migrated once into a template that a bench
 # copies when its own database file does not exist yet (bench/_setup.py, BENCH_SQLITE_TEMPLATE).
-BENCHES = $(sort $(filter-out bench/_setup.py bench/open311_settings.py bench/open311_urls.py bench/open311_profile.py,$(wildcard bench/*.py)))
+BENCHES = $(sort $(filter-out bench/_setup.py bench/open311_settings.py bench/open311_urls.py bench/open311_profile.py bench/soak_%.py,$(wildcard bench/*.py)))
 BENCH_TEMPLATE = $(abspath $(VAR_DIR))/bench_template.sqlite3
 bench: $(DEV_STAMP)
 	@set -e; start=$$(date +%s); mkdir -p $(VAR_DIR); \

@@ -39,6 +39,8 @@ def main() -> None:
     os.environ.setdefault("DANGJIAN_HTTPS", "0")
     os.environ["HUEY_FILE"] = "bench-open311-huey.sqlite3"
     os.environ["HUEY_NAME"] = "bench-open311"
+    if args.size != "small":  # as bench/open311_throughput.py: the queue in Redis, as deployed
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
     os.environ["DEBUG"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "open311_settings"
     sys.path[:0] = [str(REPO), str(REPO / "bench")]

@@ -14,11 +14,14 @@ Django JSON view behind the same middleware), and this process drives it from `-
 threads, one new connection per request (no keep-alive), for `--duration` seconds per phase after a
 warm-up:
 
-1. POST /bench/ceiling.json, form-encoded like an Open311 post (the anchor);
+1. POST /bench/ceiling.json, form-encoded like an Open311 post (the anchor), then POST
+   /bench/one_row.json, which commits one ORM row (an audit row) and answers the same: the least any
+   write can do, a second anchor;
 2. POST /open311/v2/requests.json: a new case each time (random category and a point inside a
    random grid, an Idempotency-Key), through case_submit: check, place, number, write, log, audit;
-   the duplicate search is queued for the Huey workers (a queue of the bench's own: HUEY_FILE /
-   HUEY_NAME bench-open311; no consumer runs during the phase, the backlog is printed);
+   the duplicate search is queued for the Huey workers (a queue of the bench's own, HUEY_NAME
+   bench-open311: in Redis at city and province as deployed, REDIS_URL or redis://127.0.0.1:6379/13;
+   a SQLite file at small; no consumer runs during the phase, the backlog is printed);
 3. GET /open311/v2/requests.json with filters (a service_code, status, a 30-day window, 100 a page).
 
 Prints requests/s, p50 and p95 per phase and the ratio Open311 POST / bare view with its anchor
@@ -28,6 +31,7 @@ Prints requests/s, p50 and p95 per phase and the ratio Open311 POST / bare view 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -41,6 +45,7 @@ import uuid
 from _setup import REPO, add_size_argument, line, median, percentile, sized
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/dj_bench311"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 
 
 def ensure_database(url: str) -> None:
@@ -160,8 +165,41 @@ def request(host: str, port: int, method: str, path: str, body: bytes | None = N
         conn.close()
 
 
-def drive(port: int, make, *, concurrency: int, duration: float, warmup: float, seed: int) -> dict:
-    """Run `make() -> (method, path, body, headers)` from `concurrency` threads; time what ends after warm-up."""
+def server_cpu(server: subprocess.Popen, database: str) -> tuple[float, float]:
+    """CPU seconds so far of the gunicorn master and workers, and of the PostgreSQL backends serving
+    `database` (none on SQLite): what requests cost the machine whatever else runs on it."""
+    import psutil
+
+    def used(processes: list) -> float:
+        total = 0.0
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
+
+    app: list = []
+    with contextlib.suppress(psutil.NoSuchProcess):
+        master = psutil.Process(server.pid)
+        app = [master, *master.children(recursive=True)]
+    backends: list = []
+    if database:
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+            ).fetchall()
+        for (pid,) in rows:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                backends.append(psutil.Process(pid))
+    return used(app), used(backends)
+
+
+def drive(port: int, make, *, concurrency: int, duration: float, warmup: float, seed: int, cpu=None) -> dict:
+    """Run `make() -> (method, path, body, headers)` from `concurrency` threads; time what ends after warm-up.
+
+    `cpu()`, when given, is read at the start and the end of the measured window (`cpu_seconds`)."""
     start = time.monotonic()
     measure_from, stop_at = start + warmup, start + warmup + duration
     latencies: list[float] = []
@@ -189,15 +227,30 @@ def drive(port: int, make, *, concurrency: int, duration: float, warmup: float, 
                 else:
                     failures.append(f"{status} {content[:200]!r}")
 
+    cpu_seconds: list[tuple[float, float]] = []
+
+    def sample() -> None:
+        for moment in (measure_from, stop_at):
+            time.sleep(max(0.0, moment - time.monotonic()))
+            cpu_seconds.append(cpu())
+
     threads = [threading.Thread(target=worker, args=(seed * 1000 + n,)) for n in range(concurrency)]
+    if cpu is not None:
+        threads.append(threading.Thread(target=sample))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"latencies": latencies, "failures": failures, "seconds": duration}
+    used = (
+        tuple(end - start for start, end in zip(cpu_seconds[0], cpu_seconds[1], strict=True))
+        if len(cpu_seconds) == 2
+        else None
+    )
+    return {"latencies": latencies, "failures": failures, "seconds": duration, "cpu_seconds": used}
 
 
-def report(label: str, result: dict) -> float:
+def report(label: str, result: dict) -> tuple[float, float | None]:
+    """Print a phase's figures; return its requests/s and the server CPU seconds per request."""
     ok = result["latencies"]
     rate = len(ok) / result["seconds"]
     line(f"{label}: requests/s", f"{rate:.1f}")
@@ -205,9 +258,15 @@ def report(label: str, result: dict) -> float:
         line(f"{label}: p50", f"{median(ok) * 1000:.1f}", "ms")
         line(f"{label}: p95", f"{percentile(ok, 95) * 1000:.1f}", "ms")
     line(f"{label}: ok / failed", f"{len(ok)} / {len(result['failures'])}")
+    cpu = None
+    if result.get("cpu_seconds") is not None and ok:
+        app, db = (seconds / len(ok) for seconds in result["cpu_seconds"])
+        cpu = app + db
+        split = f"gunicorn {app * 1000:.2f}, PostgreSQL {db * 1000:.2f}"
+        line(f"{label}: server CPU per request", f"{cpu * 1000:.2f} ms ({split})")
     for failure in result["failures"][:3]:
         line(f"{label}: failure", failure)
-    return rate
+    return rate, cpu
 
 
 def main() -> None:
@@ -245,6 +304,10 @@ def main() -> None:
     # A queue of the bench's own: the queued duplicate searches never reach a real deployment's workers.
     os.environ["HUEY_FILE"] = "bench-open311-huey.sqlite3"
     os.environ["HUEY_NAME"] = "bench-open311"
+    if args.size != "small":
+        # As deployed from the first stage on (docs/scaling.md): the queue and the cache in Redis, a
+        # database of the bench's own (REDIS_URL to change it).
+        os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
     os.environ["DJANGO_SETTINGS_MODULE"] = "open311_settings"
     sys.path[:0] = [str(REPO), str(REPO / "bench")]
     if os.environ["DATABASE_URL"].startswith("postgres"):
@@ -259,6 +322,7 @@ def main() -> None:
     line("cases in the database", f"{info['cases']:,}")
     line("grids", info["grid_count"])
     line("server", f"gunicorn, {args.workers} sync workers, 127.0.0.1:{args.port}, DEBUG off")
+    line("queue and cache", os.environ.get("REDIS_URL") or "SQLite queue file, per-process cache")
     line("client", f"{args.concurrency} threads, one connection per request, {args.duration:.0f} s per phase")
     line("cpus", os.cpu_count())
 
@@ -299,6 +363,10 @@ def main() -> None:
             method, _path, body, headers = open311_post(rng)
             return method, "/bench/ceiling.json", body, headers
 
+        def one_row_post(rng: random.Random):
+            method, _path, body, headers = open311_post(rng)
+            return method, "/bench/one_row.json", body, headers
+
         now = time.time()
 
         def filtered_get(rng: random.Random):
@@ -318,13 +386,37 @@ def main() -> None:
             )
             return "GET", f"/open311/v2/requests.json?{query}", None, {}
 
-        kwargs = {"concurrency": args.concurrency, "duration": args.duration, "warmup": args.warmup, "seed": args.seed}
-        ceiling = report("bare Django JSON view POST (the anchor)", drive(args.port, ceiling_post, **kwargs))
-        posted = report("Open311 POST requests.json", drive(args.port, open311_post, **kwargs))
+        database = os.environ["DATABASE_URL"].rsplit("/", 1)[-1] if args.size != "small" else ""
+        kwargs = {
+            "concurrency": args.concurrency,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "cpu": lambda: server_cpu(server, database),
+        }
+        ceiling, ceiling_cpu = report(
+            "bare Django JSON view POST (the anchor)", drive(args.port, ceiling_post, **kwargs)
+        )
+        one_row, one_row_cpu = report(
+            "one committed ORM row POST (second anchor)", drive(args.port, one_row_post, **kwargs)
+        )
+        posted, posted_cpu = report("Open311 POST requests.json", drive(args.port, open311_post, **kwargs))
         line(
             "Open311 POST / bare view",
             f"{posted / ceiling:.3f} (anchor: bare view {ceiling:.1f} requests/s; goal ≥ 0.5)" if ceiling else "n/a",
         )
+        line(
+            "one committed row / bare view",
+            f"{one_row / ceiling:.3f} (what the goal would leave a write: the least any POST that commits can do)"
+            if ceiling
+            else "n/a",
+        )
+        line("Open311 POST / one committed row", f"{posted / one_row:.3f}" if one_row else "n/a")
+        # Requests/s depend on what else the machine runs; the server's CPU per request does not, so
+        # their ratio is what the throughput ratio would be on a machine of its own (CPU-bound server).
+        if ceiling_cpu and posted_cpu and one_row_cpu:
+            line("by server CPU per request: bare view ÷ Open311 POST", f"{ceiling_cpu / posted_cpu:.3f}")
+            line("by server CPU per request: one committed row ÷ Open311 POST", f"{one_row_cpu / posted_cpu:.3f}")
         line("duplicate searches queued for the workers", HUEY.pending_count())
         report(
             "Open311 GET requests.json (code, status, 30-day window, 100 a page)",

@@ -122,7 +122,9 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# CONN_HEALTH_CHECKS: a kept connection is checked before the first query of each request or task,
+# so one that died with a PostgreSQL restart is replaced instead of failing that request.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -139,13 +141,23 @@ if DATABASE_REPLICA_URLS.strip():
     from dangjian.core.db import ROUTER, replica_settings
 
     DATABASES.update(replica_settings(DATABASE_REPLICA_URLS, DATABASES["default"]))
+    for _replica in DATABASES.values():
+        _replica["CONN_HEALTH_CHECKS"] = True
     DATABASE_ROUTERS = [ROUTER]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and task queue ---------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is down or restarting, reads miss and writes are skipped (logged), pages go on
+    # (dangjian.core.cache); short socket timeouts so a Redis that hangs does not hang the pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "dangjian.core.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "health_check_interval": 30},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangjian"}}
 

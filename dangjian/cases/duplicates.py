@@ -8,6 +8,10 @@ a dispatcher decides whether to merge.
 
 The search runs on the queue, after the case is committed (`check_after_commit` queues
 tasks.case_duplicate_check, which calls `flag_possible_duplicate`): a poster never waits for jieba.
+A search that ran (found or not) stamps `Case.duplicates_checked_at`; one lost from the queue (a
+consumer killed while running it, Redis restarted without persistence, a queue that refused it) is
+found by `requeue_unchecked`, which the periodic tasks.case_duplicate_sweep runs: recent cases still
+unstamped after a few minutes are queued again. Running the search twice is harmless.
 """
 
 from __future__ import annotations
@@ -127,10 +131,42 @@ def find_possible_duplicate(case: Case, *, policy: CasePolicy) -> Match | None:
     return best
 
 
+# The sweep: cases received between these two ages whose search has not run are queued again.
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_WITHIN = timedelta(days=1)
+SWEEP_BATCH = 500
+
+
 def flag_possible_duplicate(case_id: int) -> Match | None:
     """Search the duplicates of a case already written, flag the best one and tell the dispatcher
-    (a log row only they see). Idempotent: a case already flagged, finished or gone is left alone,
-    so a retried task writes nothing twice."""
+    (a log row only they see), then stamp the case as searched. Idempotent: a case already flagged,
+    finished or gone is left alone, so a retried or re-queued task writes nothing twice."""
+    match = _search_and_flag(case_id)
+    Case.objects.filter(pk=case_id, duplicates_checked_at__isnull=True).update(duplicates_checked_at=timezone.now())
+    return match
+
+
+def requeue_unchecked(*, now=None) -> int:
+    """Queue again the duplicate search of recent cases whose search never ran (at most SWEEP_BATCH,
+    oldest first); returns how many were queued."""
+    from .tasks import case_duplicate_check
+
+    now = now or timezone.now()
+    ids = list(
+        Case.objects.filter(
+            duplicates_checked_at__isnull=True, received_at__lt=now - SWEEP_AFTER, received_at__gte=now - SWEEP_WITHIN
+        )
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for case_id in ids:
+        case_duplicate_check(case_id)
+    if ids:
+        logger.warning("re-queued the duplicate search of %s case(s) lost from the queue", len(ids))
+    return len(ids)
+
+
+def _search_and_flag(case_id: int) -> Match | None:
     case = (
         Case.objects.filter(pk=case_id, possible_duplicate_of__isnull=True, status__in=OPEN_STATUSES)
         .only("pk", "number", "status", "grid_id", "district_id", "description", "lat", "lng")

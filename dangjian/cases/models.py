@@ -433,6 +433,9 @@ class Case(models.Model):
     possible_duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="possible_duplicates"
     )
+    # When the duplicate search ran (found or not); empty while it is still due (duplicates.py: the
+    # sweep re-queues a recent case whose search was lost from the queue).
+    duplicates_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Open311 clients that posted it, and their retry key.
     client = models.ForeignKey(
         "open311.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"

@@ -30,7 +30,7 @@ from .models import (
     ExtensionStatus,
     epoch_micros,
 )
-from .workflow import OPEN_STATUSES
+from .workflow import DONE_STATUSES, OPEN_STATUSES
 
 # The workbench's quick tabs: a department's inbox is the first three on its own cases.
 TABS = ("todo", "accepted", "dispatched", "handling", "closed", "overdue", "supervised", "mine")
@@ -523,6 +523,22 @@ def claim_community_id(user: Any) -> int | None:
     if assignment.role == Role.UNIT_CONTACT and assignment.unit is not None:
         return assignment.unit.community_id
     return None
+
+
+MINE_ORDER = ("-received_at", "-pk")  # 我的诉求: the reporter's own cases (reporter_id index), newest first
+
+
+def reporter_cases(user: Any, *, q: str = "", state: str = "") -> QuerySet[Case]:
+    """我的诉求: the cases `user` reported, searched by number, description or address; state "open" or
+    "done" narrows them. Paged by core.keyset in MINE_ORDER."""
+    cases = Case.objects.filter(reporter=user).select_related("category")
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
+    if state == "open":
+        cases = cases.exclude(status__in=DONE_STATUSES)
+    elif state == "done":
+        cases = cases.filter(status__in=DONE_STATUSES)
+    return cases.order_by(*MINE_ORDER)
 
 
 def claimable_cases(user: Any, *, include_taken: bool = False) -> QuerySet[Case]:

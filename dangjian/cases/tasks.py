@@ -1,16 +1,22 @@
 """Case work on the queue: the deadline scans every few minutes, archiving every hour, and the
-duplicate search of each new case (queued by intake after its commit).
+duplicate search of each new case (queued by intake after its commit), with a sweep that queues again
+the searches lost from the queue.
 
-Each scan is idempotent and bounded (deadlines.py), so two workers running one at the same time,
-or a run that overlaps the next, do no harm: a case another run or a person changed is skipped. No
-task lock: a lock left behind by a killed worker would stop the scans, and they need none.
+Each scan is idempotent and bounded (deadlines.py), so a run that overlaps the next would do no harm;
+still, each periodic task takes its own lock (core.locks.single_run) so that two consumers never do
+the same work twice: a second run at the same time is skipped. The lock cannot be left behind by a
+killed worker: it is a PostgreSQL session advisory lock (or a file flock on SQLite), dropped when the
+holder's connection (or process) dies.
 """
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from dangjian.core.locks import single_run
+
 
 @db_periodic_task(crontab(minute="*/5"))
+@single_run
 def case_deadline_scan() -> dict:
     """Every five minutes: unaccepted reminders, warnings before deadlines, overdue marks, escalation."""
     from .deadlines import scan_all
@@ -19,6 +25,7 @@ def case_deadline_scan() -> dict:
 
 
 @db_periodic_task(crontab(minute="41"))
+@single_run
 def case_archive_scan() -> dict:
     """Every hour: called-back cases past the district's archive_after_days are archived."""
     from .deadlines import scan_archive
@@ -33,3 +40,12 @@ def case_duplicate_check(case_id: int) -> str:
 
     match = flag_possible_duplicate(case_id)
     return match.case.number if match is not None else ""
+
+
+@db_periodic_task(crontab(minute="2-59/5"))
+@single_run
+def case_duplicate_sweep() -> int:
+    """Every five minutes: queue again the duplicate searches lost from the queue (duplicates.py)."""
+    from .duplicates import requeue_unchecked
+
+    return requeue_unchecked()

@@ -183,8 +183,14 @@ def week_calendar(center: ServiceCenter, monday: datetime.date, user) -> list[di
     return days
 
 
+# The list orders (core.keyset pages): stored columns, pk the unique tiebreaker the old orders lacked.
+MY_BOOKINGS_ORDER = ("-start", "-pk")  # the booker's own (booked_by_id index)
+PENDING_BOOKINGS_ORDER = ("start", "pk")  # bookings awaiting approval in the scope
+ACTIVITY_ORDER = ("start", "pk")  # upcoming activities (centers_activity_center_start within a centre)
+
+
 def my_bookings(user):
-    return Booking.objects.filter(booked_by=user).select_related("room__center").order_by("-start")
+    return Booking.objects.filter(booked_by=user).select_related("room__center").order_by(*MY_BOOKINGS_ORDER)
 
 
 def my_signups(user):
@@ -201,7 +207,7 @@ def pending_bookings(user):
         Booking.objects.visible_to(user)
         .filter(status=BookingStatus.PENDING)
         .select_related("room__center", "booked_by", "unit", "org")
-        .order_by("start")
+        .order_by(*PENDING_BOOKINGS_ORDER)
     )
 
 
@@ -244,7 +250,7 @@ def upcoming_activities(user, *, center: ServiceCenter | None = None, kind: str 
         qs = qs.filter(center=center)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("start")
+    return qs.order_by(*ACTIVITY_ORDER)
 
 
 # -- the ten-minute circle --------------------------------------------------------------------------

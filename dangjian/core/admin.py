@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.dispatch import Signal
 from django.forms.models import model_to_dict
 
-from .models import DailyFact, FactMark, Heartbeat, Version
+from .models import DailyFact, FactMark, Heartbeat, IdempotentRequest, Version
 
 # Sent after the admin wrote a row: sender=the model, actor, obj, action ("create", "update" or
 # "delete"), before and after (plain dicts of the row's values; empty for a delete), area_path.
@@ -157,3 +157,11 @@ class DailyFactAdmin(SystemAdmin):
 class FactMarkAdmin(SystemAdmin):
     list_display = ("subject", "object_id", "day")
     list_filter = ("subject",)
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(SystemAdmin):
+    """Writes sent with an idempotency key and the answers replayed to retries (core/idempotency.py)."""
+
+    list_display = ("user", "key", "path", "status", "created_at")
+    search_fields = ("key", "path")

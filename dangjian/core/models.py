@@ -256,3 +256,30 @@ class FactMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} #{self.object_id}"
+
+
+class IdempotentRequest(models.Model):
+    """A write a signed-in person sent with an idempotency key, and the answer it got (core.idempotency).
+
+    The row is inserted before the write, in the write's transaction: a retry with the same key waits on
+    the unique index while the first runs, then finds the row and gets the same answer. A write that
+    failed leaves no row, so the key can be sent again. Rows older than a week are dropped nightly.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    path = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    location = models.CharField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "幂等请求"
+        verbose_name_plural = "幂等请求"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotent_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} → {self.status}"

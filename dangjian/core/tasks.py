@@ -2,6 +2,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .locks import single_run
 from .models import Heartbeat
 
 QUEUE_HEARTBEAT = "queue"
@@ -15,21 +16,27 @@ def record_heartbeat(name: str = QUEUE_HEARTBEAT) -> str:
 
 
 @db_periodic_task(crontab(minute="*"))
+@single_run
 def queue_heartbeat() -> str:
     """Every minute: proves that the consumer runs periodic tasks (read by /healthz)."""
     return record_heartbeat.call_local(QUEUE_HEARTBEAT)
 
 
 @db_periodic_task(crontab(minute="17", hour="3"))
+@single_run
 def nightly_housekeeping() -> dict:
-    """Every night: drop expired sessions (each app declares its own nightly tasks in its tasks.py)."""
+    """Every night: drop expired sessions and week-old idempotency keys (each app declares its own
+    nightly tasks in its tasks.py)."""
     from django.contrib.sessions.models import Session
 
+    from .idempotency import purge
+
     sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return {"sessions": sessions}
+    return {"sessions": sessions, "idempotency_keys": purge()}
 
 
 @db_periodic_task(crontab(minute="37", hour="2"))
+@single_run
 def nightly_facts_check() -> dict:
     """Every night: recompute yesterday's figures facts from raw rows (a stock subject: its stock as
     of now), log any drift and repair it, then store any missing monthly snapshot of the stocks;
@@ -61,3 +68,27 @@ def facts_record_bulk(model_label: str, ranges: list[tuple[int, int]]) -> int:
         with transaction.atomic():
             facts.record_bulk(model, pks[start : start + 5000])
     return len(pks)
+
+
+@db_periodic_task(crontab(minute="7", hour="4"))
+@single_run
+def nightly_integrity() -> dict:
+    """Every night, after the facts check: run the integrity checks (core/integrity.py: states and logs,
+    ledgers, duplicated writes, figures of the last two days), log every finding and return the counts
+    per check. Read-only: an operator reads the log (or runs `manage.py integrity`) and acts."""
+    import logging
+
+    from . import integrity
+
+    logger = logging.getLogger("dangjian.integrity")
+    results = integrity.run()
+    for result in results:
+        if result.error:
+            logger.error("integrity %s: check failed: %s", result.check.name, result.error)
+        elif result.count:
+            logger.warning("integrity %s: %d findings", result.check.name, result.count)
+            for found in result.findings[:20]:
+                logger.warning("integrity %s: %s", result.check.name, found.as_dict())
+    failed = [r.check.name for r in results if not r.ok]
+    logger.info("integrity: %d checks, %d failed %s", len(results), len(failed), failed)
+    return {r.check.name: (-1 if r.error else r.count) for r in results}

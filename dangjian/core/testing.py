@@ -74,3 +74,24 @@ def walk_pages(client, url: str, params: str = "") -> tuple[list, list[str]]:  #
             return rows, links
         query = unescape(found.group(1))
         links.append(query)
+
+
+def integrity_findings(check: str) -> dict[str, set]:
+    """What the integrity check `check` (an app or a check name, core/integrity.py) finds: finding code ->
+    the pks it names. A check that raised fails the test."""
+    from dangjian.core import integrity
+
+    out: dict[str, set] = {}
+    for result in integrity.run([check]):
+        assert not result.error, result.error
+        for f in result.findings:
+            out.setdefault(f.code, set()).add(f.pk)
+    return out
+
+
+def query_plan(qs) -> str:  # noqa: ANN001 - a queryset
+    """The database's plan of a queryset's query (EXPLAIN), as text: tests assert an index serves it."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())

@@ -4,7 +4,7 @@ from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -71,8 +71,24 @@ def require_roles(roles):
     return decorator
 
 
+def _error_text(exc: BaseException) -> str:
+    """An error for monitors: the exception's class and its message, ASCII only, short."""
+    text = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    return text.encode("ascii", "replace").decode()[:200]
+
+
 def healthz(request):
-    """Database, cache and queue: 200 when all answer, 503 otherwise. No personal data."""
+    """Each piece of the deployment, named, for monitors (machine JSON, English, no personal data):
+
+    - database: a query answers; cache: a key is written and read back (a cache that is down does
+      not fail the pages, core.cache, but it is reported here);
+    - queue: the queue's storage (Redis or the SQLite file) answers, with its pending task count;
+    - consumer: the age of the heartbeat the consumer's periodic task writes every minute. A stale
+      heartbeat counts as down when the queue has pending work (nothing is being done); with an
+      empty queue it is reported (alive false) but not down.
+
+    200 when nothing is down, 503 otherwise; `down` lists the pieces that are. A piece that cannot be
+    told (the consumer while the database is down) has "ok": null and is not listed."""
     checks: dict[str, dict] = {}
     try:
         with connection.cursor() as cursor:
@@ -80,28 +96,43 @@ def healthz(request):
             cursor.fetchone()
         checks["database"] = {"ok": True, "vendor": connection.vendor}
     except Exception as exc:  # a health check reports, it does not raise
-        checks["database"] = {"ok": False, "error": str(exc)[:200]}
+        checks["database"] = {"ok": False, "error": _error_text(exc)}
+    backend = caches["default"]
     try:
-        key = "healthz:probe"
-        cache.set(key, "1", 10)
-        checks["cache"] = {"ok": cache.get(key) == "1", "backend": cache.__class__.__name__}
+        probe = getattr(backend, "probe", None)
+        if probe is not None:
+            answered = probe()
+        else:
+            backend.set("healthz:probe", "1", 10)
+            answered = backend.get("healthz:probe") == "1"
+        checks["cache"] = {"ok": bool(answered), "backend": backend.__class__.__name__}
     except Exception as exc:
-        checks["cache"] = {"ok": False, "error": str(exc)[:200]}
+        checks["cache"] = {"ok": False, "backend": backend.__class__.__name__, "error": _error_text(exc)}
+    pending = None
     try:
         pending = HUEY.pending_count()
+        checks["queue"] = {"ok": True, "backend": HUEY.__class__.__name__, "pending": pending}
+    except Exception as exc:
+        checks["queue"] = {"ok": False, "backend": HUEY.__class__.__name__, "error": _error_text(exc)}
+    try:
         beat = Heartbeat.objects.filter(name=QUEUE_HEARTBEAT).values_list("at", flat=True).first()
-        checks["queue"] = {
-            "ok": True,
-            "backend": HUEY.__class__.__name__,
-            "pending": pending,
+        age = (timezone.now() - beat).total_seconds() if beat else None
+        alive = age is not None and age < HEARTBEAT_STALE_AFTER.total_seconds()
+        checks["consumer"] = {
+            "ok": alive or pending == 0,
+            "alive": alive,
             "last_heartbeat": beat.isoformat() if beat else None,
-            # The consumer is alive when its periodic task has run lately.
-            "consumer_alive": bool(beat and timezone.now() - beat < HEARTBEAT_STALE_AFTER),
+            "heartbeat_age_seconds": None if age is None else int(age),
+            "stale_after_seconds": int(HEARTBEAT_STALE_AFTER.total_seconds()),
         }
     except Exception as exc:
-        checks["queue"] = {"ok": False, "error": str(exc)[:200]}
-    ok = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+        # The heartbeat is in the database: with the database down, the consumer is unknown (null).
+        checks["consumer"] = {"ok": None if not checks["database"]["ok"] else False, "alive": None}
+        checks["consumer"]["error"] = _error_text(exc)
+    down = [name for name, check in checks.items() if check["ok"] is False]
+    return JsonResponse(
+        {"status": "error" if down else "ok", "down": down, "checks": checks}, status=503 if down else 200
+    )
 
 
 def querystring_without_page(request) -> str:

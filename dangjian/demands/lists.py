@@ -19,6 +19,10 @@ from .workflow import SERVED_STATUSES
 
 ROWS = "demands/insight/lists/"
 RELATED = ("category", "assigned_member", "assigned_unit", "assigned_team", "assigned_user")
+# Each list's order (core.keyset), an index range of its community: demands_c_sub, demands_c_done, demands_c_rated.
+DEMANDS_ORDER = ("-submitted_at", "-pk")
+SERVICES_ORDER = ("-done_at", "-pk")
+EVALUATIONS_ORDER = ("-rated_at", "-pk")
 
 
 def community_demands(community: Area) -> QuerySet:
@@ -27,7 +31,7 @@ def community_demands(community: Area) -> QuerySet:
         Demand.objects.filter(community=community)
         .exclude(status=DemandStatus.WITHDRAWN)
         .select_related(*RELATED)
-        .order_by("-submitted_at", "-pk")
+        .order_by(*DEMANDS_ORDER)
     )
 
 
@@ -36,7 +40,7 @@ def community_services(community: Area) -> QuerySet:
     return (
         Demand.objects.filter(community=community, status__in=sorted(SERVED_STATUSES))
         .select_related(*RELATED)
-        .order_by("-done_at", "-pk")
+        .order_by(*SERVICES_ORDER)
     )
 
 
@@ -45,7 +49,7 @@ def community_evaluations(community: Area) -> QuerySet:
     return (
         Demand.objects.filter(community=community, rating__isnull=False)
         .select_related(*RELATED)
-        .order_by("-rated_at", "-pk")
+        .order_by(*EVALUATIONS_ORDER)
     )
 
 
@@ -63,6 +67,7 @@ def register() -> None:
                 (_("承接方"), "hide-phone"),
                 (_("提交日期"), "hide-phone"),
             ),
+            DEMANDS_ORDER,
         ),
     )
     register_list_source(
@@ -77,6 +82,7 @@ def register() -> None:
                 (_("完成日期"), "hide-phone"),
                 (_("状态"), "hide-phone"),
             ),
+            SERVICES_ORDER,
         ),
     )
     register_list_source(
@@ -91,6 +97,7 @@ def register() -> None:
                 (_("评价内容"), "hide-phone"),
                 (_("评价日期"), "hide-phone"),
             ),
+            EVALUATIONS_ORDER,
         ),
     )
 

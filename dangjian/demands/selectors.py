@@ -160,17 +160,26 @@ def claim_communities(user: Any) -> list[int]:
     return sorted(ids)
 
 
+# The board's, my done tasks' and my demands' orders (core.keyset pages): stored columns, the last unique.
+CLAIMABLE_ORDER = ("step_due_at", "pk")  # demands_status_due; a published demand is always due (workflow.due_for)
+DONE_TASK_ORDER = ("-pk",)  # a served demand owes no step (step_due_at is None): (step_due_at, -pk) was -pk
+MY_DEMANDS_ORDER = ("-submitted_at", "-pk")  # the requester's own rows (requester_id index), sorted
+
+
 def claimable_demands(user: Any) -> QuerySet[Demand]:
     return (
         Demand.objects.filter(status=S.PUBLISHED, community_id__in=claim_communities(user))
         .select_related("community", "estate", "category")
-        .order_by("step_due_at", "pk")
+        .order_by(*CLAIMABLE_ORDER)
     )
 
 
 def task_q(user: Any) -> Q:
     """Demands `user` does: given to them, to their unit (as its contact) or to a team they lead."""
-    q = Q(assigned_user_id=user.pk) | Q(assigned_team__leader_id=user.pk)
+    # The teams' ids read first (a user leads few): a join to the team inside the OR would make the
+    # planner read every demand; ids keep it a BitmapOr of the assignee indexes.
+    teams = list(Team.objects.filter(leader_id=user.pk).values_list("pk", flat=True))
+    q = Q(assigned_user_id=user.pk) | Q(assigned_team_id__in=teams)
     if active_role(user) == Role.UNIT_CONTACT and active_scope(user).unit_id:
         q |= Q(assigned_unit_id=active_scope(user).unit_id)
     return q
@@ -189,7 +198,7 @@ def my_tasks(user: Any, *, done: bool = False, show: str = "") -> QuerySet[Deman
         tasks = tasks.filter(status=show)
     return tasks.select_related(
         "community", "estate", "building", "category", "assigned_team", "assigned_unit"
-    ).order_by("step_due_at", "-pk")
+    ).order_by(*(DONE_TASK_ORDER if done else ("step_due_at", "-pk")))
 
 
 def task_for_user(user: Any, public_id: Any) -> Demand | None:
@@ -200,7 +209,7 @@ def my_demands(user: Any) -> QuerySet[Demand]:
     return (
         Demand.objects.filter(requester=user)
         .select_related("category", "estate", "building")
-        .order_by("-submitted_at", "-pk")
+        .order_by(*MY_DEMANDS_ORDER)
     )
 
 

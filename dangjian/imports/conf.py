@@ -20,6 +20,9 @@ DEFAULTS = {
     "IMPORT_RETENTION_DAYS": 14,
     # A check or import with no news for this long is taken as lost (its worker died).
     "IMPORT_STALE_MINUTES": 120,
+    # Work queued this long ago and not started (lost from the queue) is queued again; one started
+    # that nobody runs any more (its worker died) is marked failed (services.jobs_recover).
+    "IMPORT_REQUEUE_MINUTES": 5,
     # Names listed for dropdowns in a downloaded template (beyond this: no dropdown, a note).
     "IMPORT_TEMPLATE_OPTIONS": 3000,
     "EXPORT_MAX_ROWS": 300_000,

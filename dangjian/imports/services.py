@@ -22,6 +22,7 @@ from huey.contrib.djhuey import HUEY
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import active_assignment
 from dangjian.audit.services import Action, audit_record
+from dangjian.core.locks import held, is_free
 from dangjian.core.scoping import Scope, acting_user, active_role
 
 from . import registry
@@ -214,8 +215,21 @@ def _enqueue(job: ImportJob, task: Any) -> None:
         _fail(job, _("无法提交后台任务（任务队列不可用），未写入任何数据。请稍后重新检查。"))
 
 
+def job_lock_name(job_id: int) -> str:
+    """The lock a run of the job holds while it checks or imports (core.locks: freed if it dies)."""
+    return f"imports.job:{job_id}"
+
+
 def job_check_run(job_id: int) -> ImportJob:
-    """The check: every row, every cell; names and duplicates in bulk. Writes only the job."""
+    """The check: every row, every cell; names and duplicates in bulk. Writes only the job. A run
+    that finds another one running the job leaves it alone."""
+    with held(job_lock_name(job_id)) as acquired:
+        if not acquired:
+            return ImportJob.objects.get(pk=job_id)
+        return _job_check_run(job_id)
+
+
+def _job_check_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not transition(job, S.CHECKING, progress=0, message=""):
         return job  # someone else is checking it, or it moved on
@@ -301,7 +315,20 @@ def job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 def job_import_run(job_id: int) -> ImportJob:
-    """Check again, then write every row in one transaction — or, on any failure, nothing."""
+    """Check again, then write every row in one transaction — or, on any failure, nothing. One run
+    at a time (the job's lock); the DONE step is written in the same transaction as the rows, so a
+    run queued twice writes once. The run marks its start (progress 1) so that jobs_recover can tell
+    an import lost from the queue (re-queued) from one whose worker died (failed)."""
+    with held(job_lock_name(job_id)) as acquired:
+        if not acquired:
+            return ImportJob.objects.get(pk=job_id)
+        ImportJob.objects.filter(pk=job_id, status=S.IMPORTING, progress=0).update(
+            progress=1, updated_at=timezone.now()
+        )
+        return _job_import_run(job_id)
+
+
+def _job_import_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != S.IMPORTING:
         return job
@@ -440,3 +467,43 @@ def jobs_housekeeping(*, now: datetime.datetime | None = None) -> dict[str, int]
     keep_after = now - datetime.timedelta(days=setting("IMPORT_RETENTION_DAYS"))
     dropped, _detail = ImportUpload.objects.filter(job__created_at__lt=keep_after).delete()
     return {"stale_jobs": lost, "files_deleted": dropped}
+
+
+def jobs_recover(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Work lost from the queue, found again from the jobs' own rows (every few minutes):
+
+    - a job uploaded but never checked, or confirmed but whose import never started, for more than
+      IMPORT_REQUEUE_MINUTES: its check / import is queued again (running one twice is harmless:
+      the job's lock and its conditional steps let one run do the work);
+    - a check or import that started but that nobody runs any more (its lock is free: the worker
+      died mid-way) is marked failed. Nothing was written (the import writes in one transaction);
+      the uploader checks again and confirms. It is not re-run by itself: a file that kills its
+      worker would otherwise do it again and again.
+    """
+    from .tasks import check_job_task, import_job_task
+
+    now = now or timezone.now()
+    before = now - datetime.timedelta(minutes=setting("IMPORT_REQUEUE_MINUTES"))
+    counts = {"requeued_checks": 0, "requeued_imports": 0, "lost_runs": 0}
+    old = ImportJob.objects.filter(updated_at__lt=before)
+    for job in old.filter(status=S.UPLOADED):
+        if is_free(job_lock_name(job.pk)):
+            check_job_task(job.pk)
+            counts["requeued_checks"] += 1
+    for job in old.filter(status=S.IMPORTING, progress=0):
+        if is_free(job_lock_name(job.pk)):
+            import_job_task(job.pk)
+            counts["requeued_imports"] += 1
+    for job in old.filter(status__in=[S.CHECKING, S.IMPORTING]).exclude(status=S.IMPORTING, progress=0):
+        if is_free(job_lock_name(job.pk)) and transition(
+            job,
+            S.FAILED,
+            note="worker lost",
+            message=_("后台处理中断（处理它的进程已停止），未写入任何数据。请重新检查。"),
+            finished_at=now,
+        ):
+            _clear_live_progress(job)
+            counts["lost_runs"] += 1
+    if any(counts.values()):
+        logger.warning("import jobs recovered: %s", counts)
+    return counts

@@ -102,6 +102,12 @@ class Registration(models.Model):
             # The desk's order (selectors.DESK_ORDER), within a community and across a scope.
             models.Index(fields=["community", "desk_rank", "-submitted_at", "-id"], name="registration_desk_community"),
             models.Index(fields=["desk_rank", "-submitted_at", "-id"], name="registration_desk_order"),
+            # The five lists' 报到清单 of a community (selectors.CONFIRMED_ORDER).
+            models.Index(
+                fields=["community", "kind", "-decided_at", "-id"],
+                condition=Q(status="confirmed"),
+                name="registration_confirmed_list",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

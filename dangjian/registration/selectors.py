@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.keyset import capped_counts
 from dangjian.core.scoping import prefix_q
 from dangjian.core.tree import STEP
 from dangjian.people.models import Member, MemberStatus
@@ -267,6 +268,8 @@ class SectionSource:
     items: Callable[[Area], QuerySet]
     row_template: str
     columns: tuple[tuple[Any, str], ...] = ()  # (heading, CSS class) per column
+    # The list's order (core.keyset): stored columns an index serves with the community, the last unique.
+    ordering: tuple[str, ...] = ("-pk",)
 
 
 @dataclass
@@ -276,8 +279,9 @@ class ListSection:
     items: QuerySet | None  # None: the list is not there yet (its module has not landed)
     row_template: str = ""
     columns: tuple[tuple[Any, str], ...] = ()
-    count: int | None = None
+    count: int | None = None  # a CappedCount: exact up to core.keyset.COUNT_CAP
     empty_text: str = ""
+    ordering: tuple[str, ...] = ("-pk",)
 
     @property
     def available(self) -> bool:
@@ -302,15 +306,20 @@ def register_list_source(key: str, source: SectionSource) -> None:
     _SOURCES[key] = source
 
 
+DOCUMENT_ORDER = ("-published_on", "-pk")
+CONFIRMED_ORDER = ("kind", "-decided_at", "-pk")  # registration_confirmed_list
+
+
 def _documents(community: Area) -> QuerySet:
-    return CommunityDocument.objects.filter(community=community).order_by("-published_on", "-pk")
+    return CommunityDocument.objects.filter(community=community).order_by(*DOCUMENT_ORDER)
 
 
 def _confirmed(community: Area) -> QuerySet:
+    # A decision always stamps decided_at (services), so the keyset's column holds no null here.
     return (
         Registration.objects.filter(community=community, status=S.CONFIRMED)
         .select_related("member", "org", "unit")
-        .order_by("kind", "-decided_at", "-pk")
+        .order_by(*CONFIRMED_ORDER)
     )
 
 
@@ -320,6 +329,7 @@ register_list_source(
         _documents,
         "registration/lists/_document_row.html",
         ((gettext_lazy("标题"), ""), (gettext_lazy("发布日期"), ""), ("", "")),
+        DOCUMENT_ORDER,
     ),
 )
 register_list_source(
@@ -333,6 +343,7 @@ register_list_source(
             (gettext_lazy("服务意向"), "hide-phone"),
             (gettext_lazy("报到日期"), "hide-phone"),
         ),
+        CONFIRMED_ORDER,
     ),
 )
 
@@ -340,25 +351,31 @@ PENDING_TEXT = gettext_lazy("群众点单、社区派单、党员接单上线后
 
 
 def community_five_lists(community: Area, *, with_counts: bool = True) -> list[ListSection]:
-    """The five lists of a community, in the seeds' order; those not yet available have items None."""
+    """The five lists of a community, in the seeds' order; those not yet available have items None.
+    `with_counts`: every list's count, exact up to core.keyset.COUNT_CAP, all in one query."""
     sections = []
     for key, title in FIVE_LISTS:
         source = _SOURCES.get(key)
         if source is None:
             sections.append(ListSection(key, str(title), None, empty_text=str(PENDING_TEXT) % {"list": title}))
             continue
-        items = source.items(community)
         sections.append(
             ListSection(
                 key,
                 str(title),
-                items,
+                source.items(community),
                 source.row_template,
                 source.columns,
-                items.count() if with_counts else None,
+                None,
                 _("%(list)s暂无内容。") % {"list": title},
+                tuple(source.ordering),
             )
         )
+    if with_counts:
+        listed = [(s, s.items) for s in sections if s.items is not None]
+        counts = capped_counts({s.key: items for s, items in listed}, orderings={s.key: s.ordering for s, _i in listed})
+        for s, _items in listed:
+            s.count = counts[s.key]
     return sections
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.centers.models import SignUp, SignUpStatus
 from dangjian.centers.permissions import MANAGE_ROLES
 from dangjian.centers.services import activities as center_services
+from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
@@ -92,6 +93,7 @@ def _create_in_community(request, form_class, create, *, done, page):
 
 
 @require_roles(MANAGE_ROLES)
+@idempotent
 def team_create(request):
     def create(community, data):
         return services.team_create(
@@ -192,6 +194,7 @@ def team_member_remove(request, public_id, user_id):
 
 
 @require_roles(MANAGE_ROLES)
+@idempotent
 def activity_create(request, public_id):
     team = selectors.team_for(request.user, public_id)
     if not manages(request.user, team.area):
@@ -315,6 +318,7 @@ def correct(request, kind, public_id):
 
 
 @login_required
+@idempotent
 def scan(request, token):
     """The page a scanned code opens on the volunteer's phone: what it is, and one button to check in/out."""
     now = timezone.now()
@@ -361,6 +365,7 @@ def mine(request):
 
 
 @require_roles(MANAGE_ROLES)
+@idempotent
 def post_create(request):
     def create(community, data):
         return services.post_create(actor=request.user, community=community, **data)
@@ -375,6 +380,7 @@ def post_create(request):
 
 
 @require_roles(VOLUNTEERING_ROLES)
+@idempotent
 def post_detail(request, public_id):
     post = selectors.post_for(request.user, public_id)
     manager = manages(request.user, post.area)
@@ -418,6 +424,7 @@ def post_qr(request, public_id):
 
 @require_roles(VOLUNTEERING_ROLES)
 @require_POST
+@idempotent
 def shift_signup(request, public_id):
     shift = Shift.objects.select_related("post").get_for_user(request.user, public_id)
     try:

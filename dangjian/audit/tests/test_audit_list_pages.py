@@ -14,6 +14,7 @@ from django.utils import timezone
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.selectors import LIST_ORDER, filter_events
 from dangjian.core.keyset import COUNT_CAP, seek_q
+from dangjian.core.testing import query_plan as plan
 from dangjian.core.testing import walk_pages
 
 
@@ -76,13 +77,6 @@ def test_the_count_is_capped_and_a_deep_page_costs_what_the_first_does(world, lo
 
 
 # -- PostgreSQL: the plans at 100,000 events -------------------------------------------------------
-
-
-def plan(qs) -> str:
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")

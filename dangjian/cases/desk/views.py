@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.roles import Role
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
+from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import page_params
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.text import mask_mobile
@@ -288,6 +289,7 @@ def claim_board(request):
 
 @require_roles(CLAIM_ROLES)
 @require_POST
+@idempotent
 def claim(request, public_id):
     case = selectors.claimable_cases(request.user, include_taken=True).filter(public_id=public_id).first()
     if case is None:

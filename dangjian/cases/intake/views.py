@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dangjian.accounts.roles import active_assignment
+from dangjian.core.idempotency import idempotent
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.photos import photo_response
 from dangjian.core.scoping import active_role, active_scope, prefix_q
 from dangjian.core.views import client_ip, require_roles
@@ -31,8 +33,8 @@ from .. import services
 from ..desk.forms import CallbackForm
 from ..models import Case, CaseLog, CasePhoto, CaseStatus, Channel
 from ..permissions import DISPATCH_ROLES, PATROL_ROLES, REPORTER_ROLES
-from ..selectors import cases_in_scope, workbench_cases
-from ..workflow import DONE_STATUSES, STATUS_HINTS, Step
+from ..selectors import MINE_ORDER, cases_in_scope, reporter_cases, workbench_cases
+from ..workflow import STATUS_HINTS, Step
 from .forms import DeskForm, PatrolForm, ReportForm, TrackForm
 from .services import case_submit, check_photos
 
@@ -134,6 +136,7 @@ def locate(request):
 
 
 @require_roles(REPORTER_ROLES)
+@idempotent
 def report(request):
     """我要反映: category, words, photos, a pin (or an address in the resident's own community)."""
     user = request.user
@@ -209,17 +212,11 @@ def receipt(request, public_id):
 @require_roles(REPORTER_ROLES)
 def mine(request):
     """我的诉求: the resident's own cases, newest first, with search and a status filter."""
-    cases = Case.objects.filter(reporter=request.user).select_related("category")
     q = (request.GET.get("q") or "").strip()
     state = request.GET.get("state") or ""
-    if q:
-        cases = cases.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
-    if state == "open":
-        cases = cases.exclude(status__in=DONE_STATUSES)
-    elif state == "done":
-        cases = cases.filter(status__in=DONE_STATUSES)
-    page = Paginator(cases.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("state", state)) if v)
+    cases = reporter_cases(request.user, q=q, state=state)
+    page = keyset_page(cases, MINE_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    query = urlencode([(k, v) for k, v in (("q", q), ("state", state)) if v])
     context = {
         "page": page,
         "q": q,
@@ -361,6 +358,7 @@ def _own_grid(user: Any) -> Area | None:
 
 
 @require_roles(PATROL_ROLES)
+@idempotent
 def patrol(request):
     """巡查上报: what the grid worker found, where they stand; accepted at once with them as owner."""
     user = request.user
@@ -420,6 +418,7 @@ def _desk_areas(user: Any) -> tuple[Area | None, list[Area]]:
 
 
 @require_roles(DISPATCH_ROLES)
+@idempotent
 def desk_new(request):
     """热线 / 民意接待厅登记: accepted at once, the operator is the owner (首问负责制)."""
     node, areas = _desk_areas(request.user)

@@ -7,13 +7,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core.idempotency import idempotent
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.scoping import scope_for
 from dangjian.core.views import querystring_without_page, require_roles
 
@@ -31,7 +32,7 @@ from .common import PAGE_SIZE, form_errors, nav_for
 def activity_list(request):
     kind = request.GET.get("kind", "")
     qs = selectors.upcoming_activities(request.user, kind=kind if kind in ActivityKind.values else "")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(qs, selectors.ACTIVITY_ORDER, **page_params(request), per_page=PAGE_SIZE)
     selectors.activity_counts(page.object_list)
     context = {
         "page": page,
@@ -44,6 +45,7 @@ def activity_list(request):
 
 
 @require_roles(MANAGE_ROLES)
+@idempotent
 def activity_create(request, public_id):
     center = ServiceCenter.objects.get_for_user(request.user, public_id)
     rooms = list(center.rooms.filter(is_active=True))
@@ -102,6 +104,7 @@ def activity_detail(request, public_id):
 
 @login_required
 @require_POST
+@idempotent
 def signup(request, public_id):
     activity = Activity.objects.get_for_user(request.user, public_id)
     try:
@@ -134,6 +137,7 @@ def signup_cancel(request, public_id):
 
 @require_roles(MANAGE_ROLES)
 @require_POST
+@idempotent
 def check_in(request, public_id):
     signup_obj = SignUp.objects.select_related("activity").get_for_user(request.user, public_id)
     try:

@@ -7,12 +7,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.idempotency import idempotent
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 
 from .. import selectors
@@ -28,6 +29,7 @@ from .common import PAGE_SIZE, form_errors, nav_for
 
 
 @require_roles(BOOK_ROLES)
+@idempotent
 def book(request, room_id):
     room = (
         Room.objects.visible_to(request.user)
@@ -73,10 +75,11 @@ def book(request, room_id):
 
 @login_required
 def my_bookings(request):
-    bookings = Paginator(selectors.my_bookings(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = selectors.my_bookings(request.user)
+    page = keyset_page(mine, selectors.MY_BOOKINGS_ORDER, **page_params(request), per_page=PAGE_SIZE)
     signups = list(selectors.my_signups(request.user)[:30])
     context = {
-        "page": bookings,
+        "page": page,
         "signups": signups,
         "querystring": querystring_without_page(request),
         "active_nav": "bookings",
@@ -129,7 +132,8 @@ def booking_action(request, public_id, action):
 
 @require_roles(MANAGE_ROLES)
 def approvals(request):
-    page = Paginator(selectors.pending_bookings(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = selectors.pending_bookings(request.user)
+    page = keyset_page(pending, selectors.PENDING_BOOKINGS_ORDER, **page_params(request), per_page=PAGE_SIZE)
     return render(
         request,
         "centers/approvals.html",

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
+from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import capped_count, keyset_page, page_params
 from dangjian.core.photos import photo_response
 from dangjian.core.scoping import active_scope
@@ -63,6 +63,7 @@ def _communities_for(user: Any) -> list[Area]:
 
 
 @require_roles(NEW_ROLES)
+@idempotent
 def demand_new(request):
     for_someone = is_desk(request.user)
     communities = _communities_for(request.user)
@@ -131,7 +132,8 @@ def _balance(user: Any) -> Any:
 
 @login_required
 def demand_mine(request):
-    page = Paginator(selectors.my_demands(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = selectors.my_demands(request.user)
+    page = keyset_page(mine, selectors.MY_DEMANDS_ORDER, **page_params(request), per_page=PAGE_SIZE)
     context = {"page": page, "querystring": querystring_without_page(request), "active_nav": "demand_mine"}
     return render(request, "demands/public/mine.html", context)
 
@@ -338,7 +340,8 @@ def reveal_phone(request, public_id):
 def demand_board(request):
     if not may_use_board(request.user):
         raise Http404
-    page = Paginator(selectors.claimable_demands(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    claimable = selectors.claimable_demands(request.user)
+    page = keyset_page(claimable, selectors.CLAIMABLE_ORDER, **page_params(request), per_page=PAGE_SIZE)
     teams = list(Team.objects.filter(leader=request.user, is_active=True).select_related("area").order_by("name"))
     for demand in page.object_list:
         demand.my_teams = [t for t in teams if t.area.path.startswith(demand.community.path)]
@@ -348,6 +351,7 @@ def demand_board(request):
 
 @login_required
 @require_POST
+@idempotent
 def demand_claim(request, public_id):
     if not may_use_board(request.user):
         raise Http404
@@ -394,7 +398,8 @@ def demand_tasks(request):
     for demand in open_tasks:
         demand.actions = actions_for(request.user, demand)
         demand.masked_phone = mask_mobile(demand.requester_phone)
-    done = Paginator(selectors.my_tasks(request.user, done=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    done_qs = selectors.my_tasks(request.user, done=True)
+    done = keyset_page(done_qs, selectors.DONE_TASK_ORDER, **page_params(request), per_page=PAGE_SIZE)
     context = {
         "my_links": _my_links(),
         "open_tasks": open_tasks,

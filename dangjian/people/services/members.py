@@ -477,7 +477,9 @@ def members_import(*, rows: list[dict[str, Any]], writer: Writer) -> int:
         done += len(chunk)
         writer.progress(done / len(rows))
     ranges = pk_runs(written)
-    transaction.on_commit(lambda: facts_record_bulk(Member._meta.label_lower, ranges))
+    # robust: a queue that cannot take it (Redis restarting) costs the figures until the nightly
+    # check repairs them, never the committed import.
+    transaction.on_commit(lambda: facts_record_bulk(Member._meta.label_lower, ranges), robust=True)
     return done
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from dangjian.core.keyset import COUNT_CAP
+from dangjian.core.testing import query_plan as plan
 from dangjian.core.testing import walk_pages
 from dangjian.people import selectors
 from dangjian.people.models import Member, MemberTransfer
@@ -102,13 +103,6 @@ def test_a_foreign_or_broken_cursor_opens_the_first_page(people, world, login):
 
 
 # -- PostgreSQL: the plans at 100,000 members ------------------------------------------------------
-
-
-def plan(qs) -> str:
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def fill(world, n: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -119,7 +118,11 @@ def five_lists(request, public_id):
     sections = selectors.community_five_lists(area)
     by_key = {s.key: s for s in sections}
     active = by_key.get(request.GET.get("list", ""), sections[0])
-    page = Paginator(active.items, PAGE_SIZE).get_page(request.GET.get("page")) if active.available else None
+    page = None
+    if active.available:  # the list's count was read with the others (one query)
+        page = keyset_page(
+            active.items, active.ordering, **page_params(request), per_page=PAGE_SIZE, count=active.count
+        )
     context = {
         "area": area,
         "tab": "lists",

@@ -10,6 +10,7 @@ from django.db import connection
 from dangjian.cases import selectors
 from dangjian.cases.models import Case, due_key_expression
 from dangjian.core import keyset
+from dangjian.core.testing import query_plan as plan
 from dangjian.demo.bulk_cases import make_case
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
@@ -62,13 +63,6 @@ def fill(world, template: Case) -> None:
     Case.objects.update(due_key=due_key_expression())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_case")
-
-
-def plan(qs) -> str:
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_every_list_page_reads_its_keys_from_an_index(world):
