@@ -205,6 +205,23 @@ def test_it_lets_members_and_units_claim_from_their_board(world, login):
     assert login(u.unit_contact).get(detail_url(case)).status_code == 200
 
 
+def test_a_case_without_grid_or_community_shows_on_the_board_the_list_and_its_page(world, login):
+    # A case filed by address alone (or a pin outside every grid) has no grid, perhaps no community:
+    # the pages name what is known and never fail on what is not (a missing name inside a filter's
+    # argument used to raise and answer 500 for the whole board).
+    u = world.users
+    case = services.case_publish(actor=u.community_worker, case=accepted(world, address="拱北口岸广场东侧"))
+    Case.objects.filter(pk=case.pk).update(grid=None)
+    board = login(u.member).get(reverse("cases:claim_board"))
+    assert board.status_code == 200 and "拱北口岸广场东侧" in board.content.decode()
+    Case.objects.filter(pk=case.pk).update(community=None, address="")
+    assert login(u.member).get(reverse("cases:claim_board")).status_code == 200
+    listed = login(u.district_admin).get(LIST)
+    assert listed.status_code == 200 and case.number in listed.content.decode()
+    page = login(u.district_admin).get(detail_url(case))
+    assert page.status_code == 200 and "待定位" in page.content.decode()
+
+
 def test_it_bounds_the_queries_of_the_list(world, count_queries):
     u = world.users
     for _n in range(3):
