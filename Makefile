@@ -18,7 +18,7 @@ MYPY_FILES = $(shell find dangjian -path '*/tests' -prune -o -path '*/migrations
 # (make run DEBUG=1), no HTTPS-only settings, a key kept in var/, static files through whitenoise.
 RUN_ENV = DEBUG=$(DEBUG) DANGJIAN_HTTPS=0 SECRET_KEY_FILE=$(VAR_DIR)/secret_key ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 
-.PHONY: run test test-deps lint check-python browser-deps migrate demo lock vendor bench clean
+.PHONY: run test test-deps lint check-python browser-deps pdf-deps migrate demo lock vendor bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本 / Python >= 3.11 is required")'
@@ -42,7 +42,7 @@ demo: migrate
 	DEBUG=1 $(BIN)/python manage.py demo_district
 
 # Serve the demo district on http://$(HOST):$(PORT) with the task queue's consumer beside it.
-run: demo
+run: demo pdf-deps
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@$(RUN_ENV) $(BIN)/python manage.py demo_accounts --host $(HOST) --port $(PORT)
 	@trap 'kill $$QUEUE_PID 2>/dev/null' EXIT INT TERM; \
@@ -59,6 +59,17 @@ browser-deps:
 		echo "浏览器测试需要 chromium 与 fonts-noto-cjk：sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
 	fi
 
+# Pango and CJK fonts for the printable PDF records (WeasyPrint); without them the rest of the
+# product runs and the print buttons say what is missing.
+pdf-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing pango and fonts-noto-cjk from Debian (PDF records)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null; \
+	else \
+		echo "打印 PDF 需要 pango 与中文字体：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"; \
+	fi
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -67,7 +78,7 @@ lint: $(DEV_STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # What the suite needs besides the code: the dev packages, Chromium and the CJK fonts.
-test-deps: $(DEV_STAMP) browser-deps
+test-deps: $(DEV_STAMP) browser-deps pdf-deps
 
 test: lint test-deps
 	$(BIN)/python -m pytest --durations=25

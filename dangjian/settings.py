@@ -7,6 +7,7 @@ SECRET_KEY    required when DEBUG is off (or SECRET_KEY_FILE); in development a 
 DANGJIAN_HTTPS  on by default when DEBUG is off: HTTPS only (redirect, HSTS, secure cookies).
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -64,12 +65,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",
+    "captcha",
     "dangjian.core",
     "dangjian.accounts",
+    "dangjian.notifications",
     "dangjian.territory",
     "dangjian.units",
     "dangjian.orgs",
     "dangjian.people",
+    "dangjian.meetings",
     "dangjian.registration",
     "dangjian.imports",
     "dangjian.centers",
@@ -78,9 +83,12 @@ INSTALLED_APPS = [
     "dangjian.demands",
     "dangjian.timebank",
     "dangjian.points",
+    "dangjian.notices",
+    "dangjian.deliberation",
     "dangjian.open311",
     "dangjian.audit",
     "dangjian.dashboard",
+    "dangjian.api",
     "dangjian.demo",
 ]
 
@@ -303,3 +311,43 @@ LOGGING = {
 # Seconds between two reads of the grid version token by a process (0: on every lookup). A grid
 # write in the same process is seen at once; with REDIS_URL other processes hear of it at once too.
 GRID_INDEX_CHECK_SECONDS = float(os.environ.get("GRID_INDEX_CHECK_SECONDS", "5"))
+
+# --- reaching people: channels (notifications/channels/) and phone codes (accounts/phone/) ---
+# The console backends print each message and append it to VAR_DIR/outbox.log, so the demo works
+# offline (a sign-up code is read there); production names the Tencent Cloud and WeChat backends.
+NOTIFY_BACKENDS = {
+    "sms": os.environ.get("NOTIFY_SMS_BACKEND", "dangjian.notifications.channels.console.ConsoleSmsBackend"),
+    "wechat": os.environ.get("NOTIFY_WECHAT_BACKEND", "dangjian.notifications.channels.console.ConsoleWechatBackend"),
+}
+TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_APP_ID = os.environ.get("TENCENT_SMS_APP_ID", "")
+TENCENT_SMS_SIGN = os.environ.get("TENCENT_SMS_SIGN", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+TENCENT_SMS_SCHEME = os.environ.get("TENCENT_SMS_SCHEME", "https")
+# "event=template id" pairs, comma-separated: TENCENT_SMS_TEMPLATES=verify_code=123456,cases.case.dispatch=234567
+TENCENT_SMS_TEMPLATES = dict(
+    pair.split("=", 1) for pair in os.environ.get("TENCENT_SMS_TEMPLATES", "").split(",") if "=" in pair
+)
+WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+WECHAT_PAGE = os.environ.get("WECHAT_PAGE", "")
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_MESSAGE_KIND = os.environ.get("WECHAT_MESSAGE_KIND", "subscribe")  # or "template"
+WECHAT_TEMPLATES = json.loads(os.environ.get("WECHAT_TEMPLATES", "{}"))
+# Messages go out on these channels to people who have not chosen (notifications/delivery.py); with
+# NOTIFY_OUTSIDE_CHANNELS=0 only the in-app inbox is used. A failed send is tried again after each
+# backoff (seconds) up to NOTIFY_MAX_ATTEMPTS times.
+NOTIFY_DEFAULT_CHANNELS = ("sms", "wechat")
+NOTIFY_OUTSIDE_CHANNELS = env_bool("NOTIFY_OUTSIDE_CHANNELS", True)
+NOTIFY_MAX_ATTEMPTS = 5
+NOTIFY_BACKOFF = (60, 300, 1800, 7200)
+PHONE_CODE_TTL_SECONDS = 300
+PHONE_CODE_MAX_TRIES = 5
+PHONE_CODE_GAP_SECONDS = 60
+PHONE_CODE_MOBILE_PER_HOUR = 5
+PHONE_CODE_IP_PER_HOUR = 20
+PHONE_CODE_CAPTCHA_AFTER = 3  # requests within an hour (by IP or by mobile) before a picture captcha
+PHONE_CODE_VERIFIED_SECONDS = 1800
+CAPTCHA_IMAGE_SIZE = (150, 50)

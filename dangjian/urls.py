@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from dangjian.core.views import healthz
 
@@ -10,6 +11,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("dangjian.dashboard.urls")),
     path("healthz", healthz, name="healthz"),
+    path("accounts/signup/", RedirectView.as_view(pattern_name="people:signup", permanent=False)),
     path("accounts/", include("dangjian.accounts.urls")),
     path("territory/", include("dangjian.territory.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
@@ -26,5 +28,11 @@ urlpatterns = [
     path("points/", include("dangjian.points.urls")),
     path("open311/v2/", include("dangjian.open311.urls")),
     path("audit/", include("dangjian.audit.urls")),
+    path("messages/", include("dangjian.notifications.urls")),
+    path("notices/", include("dangjian.notices.urls")),
+    path("meetings/", include("dangjian.meetings.urls")),
+    path("deliberation/", include("dangjian.deliberation.urls")),
+    path("api/", include("dangjian.api.urls")),
+    path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.admin import ScopedAdmin, SystemAdmin
+from dangjian.core.text import mask_mobile
 
-from .models import LoginFailure, RoleAssignment, User
+from .models import LoginFailure, PhoneCode, RoleAssignment, User
 from .permissions import can_manage_account, manageable_users
 
 # Fields that hand out the admin site itself: superusers only.
@@ -64,6 +65,17 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(SystemAdmin):
     list_display = ("identifier", "ip", "at")
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(SystemAdmin):
+    list_display = ("masked_mobile", "purpose", "created_at", "tries", "verified_at", "redeemed_at")
+    list_filter = ("purpose",)
+    exclude = ("code_hash",)
+
+    @admin.display(description=gettext_lazy("手机号"))
+    def masked_mobile(self, code: PhoneCode) -> str:
+        return mask_mobile(code.mobile)
 
 
 @admin.register(RoleAssignment)

@@ -29,6 +29,18 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     # When an administrator's reset gave the temporary password; it expires TEMP_PASSWORD_MAX_AGE_HOURS later.
     temporary_password_at = models.DateTimeField(_("临时密码生成时间"), null=True, blank=True, editable=False)
+    # The WeChat openid messages reach this person at (notifications' wechat channel), once they bind it.
+    wechat_openid = models.CharField(_("微信 openid"), max_length=64, null=True, blank=True, unique=True)
+    # The household-register row a resident's self sign-up matched (by mobile and name). Named, not
+    # imported: people sit a layer above accounts.
+    resident = models.OneToOneField(
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        verbose_name=_("户籍登记居民"),
+    )
 
     objects = UserManager()  # type: ignore[misc]  # AbstractUser declares a plain UserManager
 
@@ -185,3 +197,37 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhoneCodePurpose(models.TextChoices):
+    SIGNUP = "signup", _("注册")
+    RESET = "reset", _("找回密码")
+
+
+class PhoneCode(models.Model):
+    """One verification code sent by SMS. Rows are the throttle's memory too (per mobile, per address)."""
+
+    mobile = models.CharField(_("手机号"), max_length=11)
+    purpose = models.CharField(_("用途"), max_length=16, choices=PhoneCodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Minutes since the epoch: unique with the mobile, so two requests racing in one minute send one code.
+    minute = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # When the sign-up or reset the verified code allowed was done; a code allows one.
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        constraints = [models.UniqueConstraint(fields=["mobile", "minute"], name="accounts_phonecode_one_per_minute")]
+        indexes = [
+            models.Index(fields=["mobile", "created_at"], name="accounts_phonecode_mobile_at"),
+            models.Index(fields=["ip", "created_at"], name="accounts_phonecode_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{mask_mobile(self.mobile)} {self.get_purpose_display()} @ {self.created_at:%Y-%m-%d %H:%M}"

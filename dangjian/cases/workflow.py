@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
@@ -89,6 +90,15 @@ class CaseWorkflow(Workflow):
     def describe(self, obj: Any) -> str:
         return str(_("事件 %(n)s") % {"n": obj.number})
 
+    def recipients(self, obj: Any, name: str, actor: Any) -> Any:
+        """Who a step's `notify` names mean for the case (notifications resolves them to messages)."""
+        return _case_recipients(obj, name)
+
+    def object_url(self, obj: Any, name: str = "") -> str:
+        if name == RESIDENT_NAME:  # the reporter reads the case on 我的诉求, not the desk
+            return reverse("cases:mine_detail", args=[obj.public_id])
+        return obj.get_absolute_url()
+
     def lock(self, obj: Any) -> Any:
         # `of`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
         return Case.objects.select_for_update(of=("self",)).select_related("duty_item", "assigned_area").get(pk=obj.pk)
@@ -119,6 +129,46 @@ class CaseWorkflow(Workflow):
         if case.status == CaseStatus.PUBLISHED and _may_claim(case, role, scope):
             parties.add(Party.CLAIMANT)
         return parties
+
+
+# --- who is told (StepSpec notify=...) --------------------------------------------------------------
+
+RESIDENT_NAME = "resident"  # the reporter
+OWNER_NAME = "owner"  # 首问负责人
+RECEIVER_NAME = "receiver"  # whoever holds the case now: the department's staff, the grid worker...
+DESK_NAME = "desk"  # the owner, or the community's workers while no one owns it
+SUMMONED_NAME = "summoned"  # the staff of the departments the latest whistle called
+SUPERVISORS_NAME = "supervisors"  # the admins above the case's community
+
+
+def _case_recipients(case: Case, name: str) -> list[int]:
+    from dangjian.notifications import recipients as who
+
+    if name == RESIDENT_NAME:
+        return who.users(case.reporter_id)
+    if name == OWNER_NAME:
+        return who.users(case.owner_id)
+    if name == DESK_NAME:
+        return who.users(case.owner_id) or who.community_workers(case.community.path if case.community else None)
+    if name == RECEIVER_NAME:
+        kind = case.assignee_kind
+        if kind == "department":
+            return who.department_staff(case.assigned_department_id)
+        if kind == "unit":
+            return who.unit_contacts(case.assigned_unit_id)
+        if case.assigned_user_id or kind == "member":
+            return who.users(case.assigned_user_id)
+        if kind in ("grid", "community") and case.assigned_area is not None:
+            return who.area_staff(case.assigned_area.path, [Role.GRID_WORKER, Role.COMMUNITY_WORKER])
+        return []
+    if name == SUMMONED_NAME:
+        whistle = case.whistles.order_by("-blown_at", "-pk").first()
+        if whistle is None:
+            return []
+        return who.departments_staff(whistle.summonses.values_list("department_id", flat=True))
+    if name == SUPERVISORS_NAME:
+        return who.admins_above(case.community.path if case.community else case.area_path)
+    raise LookupError(f"cases.case: no recipients named {name!r}")
 
 
 def _own_patrol_report(case: Case, role: str, user: Any) -> bool:
@@ -226,6 +276,7 @@ STEPS = (
         service=f"{SERVICES}.case_accept",
         form=f"{FORMS}.NoteOnlyForm",
         done_message=_("已受理，您是该事件的首问负责人。"),
+        notify=("resident",),
     ),
     StepSpec(
         Step.REJECT,
@@ -236,9 +287,14 @@ STEPS = (
         note_message=_("请填写不予受理的原因。"),
         warning=_("不予受理后该事件结束，反映人可看到原因。"),
         done_message=_("已不予受理，反映人可看到原因。"),
+        notify=("resident",),
     ),
     StepSpec(
-        Step.DISPATCH, service=f"{SERVICES}.case_dispatch", form=f"{FORMS}.DispatchForm", done_message=_("已派单。")
+        Step.DISPATCH,
+        service=f"{SERVICES}.case_dispatch",
+        form=f"{FORMS}.DispatchForm",
+        done_message=_("已派单。"),
+        notify=("receiver",),
     ),
     StepSpec(
         Step.PUBLISH,
@@ -251,9 +307,14 @@ STEPS = (
         service=f"{SERVICES}.case_claim",
         form=f"{FORMS}.NoteOnlyForm",
         done_message=_("认领成功，请尽快处置并记录进展。"),
+        notify=("owner",),
     ),
     StepSpec(
-        Step.TAKE, service=f"{SERVICES}.case_take", form=f"{FORMS}.NoteOnlyForm", done_message=_("已签收，请按期办结。")
+        Step.TAKE,
+        service=f"{SERVICES}.case_take",
+        form=f"{FORMS}.NoteOnlyForm",
+        done_message=_("已签收，请按期办结。"),
+        notify=("owner",),
     ),
     StepSpec(
         Step.RECALL,
@@ -269,6 +330,7 @@ STEPS = (
         note_label=_("退回原因"),
         warning=_("退回后事件回到首问负责人，退回次数将被记录。"),
         done_message=_("已退回首问负责人。"),
+        notify=("owner",),
     ),
     StepSpec(
         Step.NOTE,
@@ -284,12 +346,13 @@ STEPS = (
         note_label=_("办理结果"),
         warning=_("办结后将进入回访，请确认已处置完毕。"),
         done_message=_("已办结，等待回访。"),
+        notify=("resident", "owner"),
     ),
     StepSpec(
         Step.CALLBACK, service=f"{SERVICES}.case_callback", form=f"{FORMS}.CallbackForm", done_message=_("已记录回访。")
     ),
     # Taken by an unsatisfied callback (the callback form's rating), never offered on its own.
-    StepSpec(Step.REOPEN, service=f"{SERVICES}.case_callback", done_message=_("已记录回访。")),
+    StepSpec(Step.REOPEN, service=f"{SERVICES}.case_callback", done_message=_("已记录回访。"), notify=("owner",)),
     StepSpec(
         Step.ARCHIVE,
         service=f"{SERVICES}.case_archive",
@@ -303,6 +366,7 @@ STEPS = (
         form=f"{FORMS}.MergeForm",
         warning=_("合并后本事件不再单独办理，随主事件办结。"),
         done_message=_("已合并到主事件。"),
+        notify=("resident",),
     ),
     StepSpec(Step.ROUTE, service=f"{SERVICES}.case_route", form=f"{FORMS}.RouteForm", done_message=_("已调整。")),
     StepSpec(
@@ -313,24 +377,29 @@ STEPS = (
         note_required=True,
         note_message=_("请填写督办意见。"),
         done_message=_("已督办。"),
+        notify=("owner", "receiver"),
     ),
     StepSpec(
         Step.EXTEND_ASK,
         service=f"{SUPERVISION}.extension_ask",
         form=f"{FORMS}.ExtendAskForm",
         done_message=_("已提交延期申请，等待上级审批。"),
+        notify=("supervisors",),
     ),
     StepSpec(
         Step.EXTEND_DECIDE,
         service=f"{SUPERVISION}.extension_decide",
         form=f"{FORMS}.ExtendDecideForm",
         done_message=_("已审批延期申请。"),
+        notify=("receiver", "owner"),
     ),
-    StepSpec(Step.WHISTLE, service=f"{WHISTLE}.whistle_blow", done_message=_("已吹哨。")),
-    StepSpec(Step.REPORT, service=f"{WHISTLE}.summons_report", done_message=_("已报到。")),
-    StepSpec(Step.ESCALATE, service=f"{WHISTLE}.whistle_escalate", done_message=_("已上报区级。")),
-    StepSpec(Step.WARN, manual=False),
-    StepSpec(Step.OVERDUE, manual=False),
+    StepSpec(Step.WHISTLE, service=f"{WHISTLE}.whistle_blow", done_message=_("已吹哨。"), notify=("summoned",)),
+    StepSpec(Step.REPORT, service=f"{WHISTLE}.summons_report", done_message=_("已报到。"), notify=("desk",)),
+    StepSpec(
+        Step.ESCALATE, service=f"{WHISTLE}.whistle_escalate", done_message=_("已上报区级。"), notify=("summoned",)
+    ),
+    StepSpec(Step.WARN, manual=False, notify=("receiver", "desk")),
+    StepSpec(Step.OVERDUE, manual=False, notify=("receiver", "desk")),
 )
 
 OPEN = (S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.PUBLISHED, S.HANDLING)

@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,6 +61,24 @@ class BookingWorkflow(Workflow):
     def area_path(self, obj: Any) -> str:
         return obj.room.center.area.path
 
+    def recipients(self, obj: Any, name: str, actor: Any) -> list[int]:
+        """Who a step's `notify` names mean: the booker, the workers of the centre's area."""
+        from dangjian.notifications import recipients as who
+
+        if name == "booker":
+            return who.users(obj.booked_by_id)
+        if name == "managers":
+            return who.community_workers(obj.room.center.area.path)
+        raise LookupError(f"centers.booking: no recipients named {name!r}")
+
+    def notice_text(self, obj: Any, step: str, note: str) -> tuple[str, str]:
+        title = _("%(room)s %(day)s 的预约：%(step)s") % {
+            "room": obj.room.name,
+            "day": f"{timezone.localtime(obj.start):%m-%d %H:%M}",
+            "step": self.step_label(step),
+        }
+        return title, note
+
     def check(self, obj: Any, *, actor: Any, step: str, version: int | None = None) -> Any:
         # Who may act is asked before the status, as the booking pages have always answered.
         parties = self.parties_for(actor, obj)
@@ -89,6 +108,7 @@ FLOW = BookingWorkflow(
             form="dangjian.centers.forms.NoteForm",
             question=gettext_lazy("确认批准这次预约？"),
             done_message=gettext_lazy("已%(a)s。"),
+            notify=("booker",),
         ),
         StepSpec(
             Step.REJECT,
@@ -99,6 +119,7 @@ FLOW = BookingWorkflow(
             note_required=True,
             note_message=gettext_lazy("请填写不批准的原因。"),
             done_message=gettext_lazy("已%(a)s。"),
+            notify=("booker",),
         ),
         StepSpec(
             Step.CANCEL,
@@ -106,6 +127,7 @@ FLOW = BookingWorkflow(
             form="dangjian.centers.forms.NoteForm",
             question=gettext_lazy("确认取消这次预约？取消后该时段可被他人预约。"),
             done_message=gettext_lazy("已%(a)s。"),
+            notify=("booker", "managers"),
         ),
     ],
     moves=[

@@ -78,6 +78,9 @@ class StepSpec:
     warning: Text = ""  # shown beside the step's form
     done_message: Text = ""  # shown once the step is taken
     manual: bool = True  # False: only the system takes it (scans, imports); no service needed
+    # Who is told once the step is taken: names the Workflow's `recipients` resolves to users
+    # (the notifications app writes their messages; core only declares).
+    notify: tuple[str, ...] = ()
 
 
 KEEP = ""  # a move's target that leaves the status as it is (a progress note, a supervision...)
@@ -89,12 +92,21 @@ class Move:
     step: str
     target: str  # KEEP for a step that does not move the status
     parties: frozenset[str]
+    notify: tuple[str, ...]  # who is told when the step is taken by this move (besides the StepSpec's)
 
-    def __init__(self, sources: str | Iterable[str], step: str, target: str, parties: Iterable[str]):
+    def __init__(
+        self,
+        sources: str | Iterable[str],
+        step: str,
+        target: str,
+        parties: Iterable[str],
+        notify: Iterable[str] = (),
+    ):
         object.__setattr__(self, "sources", (sources,) if isinstance(sources, str) else tuple(sources))
         object.__setattr__(self, "step", step)
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "parties", frozenset(parties))
+        object.__setattr__(self, "notify", tuple(notify))
 
 
 class Workflow:
@@ -119,6 +131,7 @@ class Workflow:
     msg_party: ClassVar[Text] = gettext_lazy("您不能对%(obj)s执行「%(step)s」（需由%(who)s操作）。")
     msg_stale: ClassVar[Text] = gettext_lazy("%(obj)s已被 %(who)s 更新（%(step)s），请刷新后再操作。")
     msg_note: ClassVar[Text] = gettext_lazy("请填写%(what)s。")
+    msg_notice: ClassVar[Text] = gettext_lazy("%(obj)s：%(step)s")
 
     def __init__(self, *, states: Iterable[State], steps: Iterable[StepSpec], moves: Iterable[Move]):
         self.states: dict[str, State] = {s.code: s for s in states}
@@ -176,6 +189,22 @@ class Workflow:
                 steps.append(move.step)
         return steps
 
+    def notify_names(self, step: str, from_status: str) -> tuple[str, ...]:
+        """Who is told when `step` is taken from `from_status`: the step's names, then the move's."""
+        spec = self.steps.get(step)
+        move = self.move(from_status, step)
+        names = (spec.notify if spec is not None else ()) + (move.notify if move is not None else ())
+        return tuple(dict.fromkeys(names))
+
+    def notify_declarations(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Every (source status, step, names) that tells someone: what the tests walk."""
+        return [
+            (source, move.step, names)
+            for move in self.moves
+            for source in move.sources
+            if (names := self.notify_names(move.step, source))
+        ]
+
     def service(self, step: str) -> Callable[..., Any]:
         spec = self.steps[step]
         if not spec.service:
@@ -190,6 +219,25 @@ class Workflow:
     def describe(self, obj: Any) -> str:
         """The object as messages name it, e.g. 「事件 C2026…」."""
         return str(obj)
+
+    def recipients(self, obj: Any, name: str, actor: Any) -> Iterable[Any]:
+        """The users (or user ids) a `notify` name of a step means for `obj`, e.g. "resident"."""
+        raise NotImplementedError(f"{self.name}: recipients() does not know {name!r}")
+
+    def object_url(self, obj: Any, name: str = "") -> str:
+        """Where a message about `obj` links the people `name` means (a resident's page may differ
+        from the desk's)."""
+        get = getattr(obj, "get_absolute_url", None)
+        return get() if get is not None else ""
+
+    def object_key(self, obj: Any) -> str:
+        """What messages about `obj` collapse on, e.g. "cases.case:<public id>"."""
+        return f"{self.name}:{getattr(obj, 'public_id', None) or obj.pk}"
+
+    def notice_text(self, obj: Any, step: str, note: str) -> tuple[str, str]:
+        """The title and body of the message a step's recipients get."""
+        title = str(self.msg_notice) % {"obj": self.describe(obj), "step": self.step_label(step)}
+        return title, note
 
     def area_path(self, obj: Any) -> str:
         return getattr(obj, "area_path", "")
@@ -415,6 +463,9 @@ def check_declaration(flow: Workflow) -> list[str]:
                 import_string(spec.form)
             except ImportError as exc:
                 problems.append(f"{flow.name}: step {code} form {spec.form}: {exc}")
+        for name in spec.notify:
+            if not isinstance(name, str) or not name:
+                problems.append(f"{flow.name}: step {code} notifies a bad name {name!r}")
         if spec.note_required and not (spec.note_label or spec.note_message):
             problems.append(f"{flow.name}: step {code} requires a note but names none")
     return problems

@@ -21,6 +21,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.notifications.receivers import tell
+
 from .models import Demand, DemandLog, DemandPolicy
 from .workflow import DEMAND_FLOW, ESCALATE, OPEN_DEMAND_STATUSES, REMIND
 
@@ -110,6 +112,8 @@ def scan_remind(now: datetime.datetime | None = None, limit: int | None = None) 
         DEMAND_FLOW.log(
             demand, actor=None, step=REMIND, from_status=demand.status, to_status=demand.status, note=note, public=False
         )
+        # Whoever holds the step is told; a later lateness of the same demand re-surfaces that message.
+        tell(DEMAND_FLOW, demand, step=REMIND, names=("handler",), note=note)
 
     for pk, version, status in _candidates(qs, limit or scan_limit()):
         if _step(pk, version, status, write):
@@ -149,6 +153,7 @@ def scan_escalate(now: datetime.datetime | None = None, limit: int | None = None
                 note=note,
                 public=False,
             )
+            tell(DEMAND_FLOW, demand, step=ESCALATE, names=("workers",), note=note)
 
     for pk, version, status in _candidates(qs, limit or scan_limit()):
         if _step(pk, version, status, write):

@@ -113,6 +113,23 @@ class DemandWorkflow(Workflow):
     def describe(self, obj: Demand) -> str:
         return str(_("需求「%(t)s」") % {"t": obj.title})
 
+    def recipients(self, obj: Demand, name: str, actor: Any) -> list[int]:
+        """Who a step's `notify` names mean: the requester, whoever holds it, the community's workers."""
+        from dangjian.notifications import recipients as who
+
+        if name == "requester":
+            return who.users(obj.requester_id)
+        if name == "workers":
+            return who.community_workers(obj.community.path)
+        if name == "handler":  # whoever the current step waits for: the assignee, else the community
+            return self.recipients(obj, "assignee" if obj.status in (S.DISPATCHED, S.TAKEN) else "workers", actor)
+        if name == "assignee":
+            if obj.assignee_kind == "unit":
+                return who.unit_contacts(obj.assigned_unit_id)
+            team = obj.assigned_team
+            return who.users(obj.assigned_user_id, team.leader_id if team is not None else None)
+        raise LookupError(f"demands.demand: no recipients named {name!r}")
+
     def lock(self, obj: Demand) -> Demand:
         # `of`: PostgreSQL refuses FOR UPDATE on the nullable side of outer joins.
         return (
@@ -149,6 +166,7 @@ DEMAND_FLOW = DemandWorkflow(
             service=SERVICES + "demand_accept",
             form=FORMS + "NoteForm",
             done_message=_("已受理，请发布认领或派单。"),
+            notify=("requester",),
         ),
         StepSpec(
             Step.DECLINE,
@@ -158,6 +176,7 @@ DEMAND_FLOW = DemandWorkflow(
             note_message=_("请填写不予受理的原因，点单人会看到。"),
             warning=_("不予受理后该需求结束，点单人可看到原因。"),
             done_message=_("已不予受理，点单人可看到原因。"),
+            notify=("requester",),
         ),
         StepSpec(
             Step.WITHDRAW,
@@ -165,6 +184,7 @@ DEMAND_FLOW = DemandWorkflow(
             form=FORMS + "WithdrawForm",  # a worker withdrawing for the requester says why
             warning=_("撤回后该需求不再办理，预付的时间币将退回。"),
             done_message=_("需求已撤回。"),
+            notify=("requester", "workers"),
         ),
         StepSpec(
             Step.PUBLISH,
@@ -178,16 +198,21 @@ DEMAND_FLOW = DemandWorkflow(
             form=FORMS + "DispatchForm",
             warning=_("已有承接方时，改派后原承接方不能再办理。"),
             done_message=_("已派单。"),
+            notify=("assignee",),
         ),
         # Claimed on the board (its own form), not on the demand's page.
         StepSpec(
-            Step.CLAIM, service=SERVICES + "demand_claim", done_message=_("认领成功，请尽快联系点单人并完成服务。")
+            Step.CLAIM,
+            service=SERVICES + "demand_claim",
+            done_message=_("认领成功，请尽快联系点单人并完成服务。"),
+            notify=("requester",),
         ),
         StepSpec(
             Step.TAKE,
             service=SERVICES + "demand_take",
             form=FORMS + "NoteForm",
             done_message=_("已接单，请按期完成并登记。"),
+            notify=("requester",),
         ),
         StepSpec(
             Step.REFUSE,
@@ -197,6 +222,7 @@ DEMAND_FLOW = DemandWorkflow(
             note_message=_("请填写不能接单的原因。"),
             warning=_("拒绝后需求退回社区重新派单。"),
             done_message=_("已拒绝，需求退回社区。"),
+            notify=("workers",),
         ),
         StepSpec(
             Step.RECALL,
@@ -213,18 +239,21 @@ DEMAND_FLOW = DemandWorkflow(
             note_message=_("请填写放弃的原因。"),
             warning=_("放弃后需求退回社区重新派单。"),
             done_message=_("已放弃，需求退回社区。"),
+            notify=("workers",),
         ),
         StepSpec(
             Step.DONE,
             service=SERVICES + "demand_done",
             form=FORMS + "DoneForm",
             done_message=_("已登记完成，等待点单人评价。"),
+            notify=("requester",),
         ),
         StepSpec(
             Step.RATE,
             service=SERVICES + "demand_rate",
             form=FORMS + "RateForm",
             done_message=_("感谢评价！服务时长和积分已记给服务者。"),
+            notify=("assignee",),
         ),
         StepSpec(
             Step.CLOSE,
@@ -232,6 +261,7 @@ DEMAND_FLOW = DemandWorkflow(
             form=FORMS + "NoteForm",
             warning=_("关闭后将按登记的服务时长记入时间银行和积分，不能再评价。"),
             done_message=_("已关闭，服务时长和积分已记入。"),
+            notify=("assignee",),
         ),
     ],
     moves=[

@@ -162,6 +162,9 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.cases.build",
     "dangjian.demo.demands.build",
     "dangjian.demo.volunteering.build",
+    "dangjian.demo.notices.build",
+    "dangjian.demo.deliberation.build",
+    "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.centers.services import activities as center_services
 from dangjian.territory.models import Area, Level
-from dangjian.volunteering import attendance, services, tokens
+from dangjian.volunteering import attendance, services
 from dangjian.volunteering.models import FixedGroup, Team
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _attend(public_id, kind: str, user, start: datetime.datetime, length: int, l
     checked_in = start + datetime.timedelta(minutes=late)
     checked_out = start + datetime.timedelta(hours=length, minutes=5)
     for step, now in (("check_in", checked_in), ("check_out", checked_out)):
-        token = tokens.make_token(
+        token = attendance.CHECKIN.make(
             kind=kind, public_id=public_id, rotate_minutes=services.settings_for(Area(path="")).rotate_minutes, now=now
         )
         attendance.scan(actor=user, token=token, expected=step, now=now)

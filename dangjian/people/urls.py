@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import accounts, liaisons, members, residents
 
@@ -44,4 +44,5 @@ urlpatterns = [
     path("liaisons/new/", liaisons.liaison_create, name="liaison_create"),
     path("liaisons/<uuid:public_id>/end/", liaisons.liaison_end, name="liaison_end"),
     path("liaisons/<uuid:public_id>/account/", liaisons.liaison_account, name="liaison_account"),
+    path("signup/", include("dangjian.people.signup.urls")),
 ]

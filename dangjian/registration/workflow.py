@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,6 +74,29 @@ class RegistrationWorkflow(Workflow):
     def area_path(self, obj: Any) -> str:
         return obj.community.path
 
+    def recipients(self, obj: Any, name: str, actor: Any) -> list[int]:
+        """Who a step's `notify` names mean: the registrant (the member, or the unit's contacts), the
+        community's workers."""
+        from dangjian.notifications import recipients as who
+
+        if name == "registrant":
+            member = obj.member
+            return who.users(member.user_id if member is not None else None) or who.unit_contacts(obj.unit_id)
+        if name == "community":
+            return who.community_workers(obj.community.path)
+        raise LookupError(f"registration.registration: no recipients named {name!r}")
+
+    def object_url(self, obj: Any, name: str = "") -> str:
+        return (
+            reverse("registration:mine")
+            if name == "registrant"
+            else reverse("registration:detail", args=[obj.public_id])
+        )
+
+    def notice_text(self, obj: Any, step: str, note: str) -> tuple[str, str]:
+        title = _("到「%(c)s」的双报到：%(step)s") % {"c": obj.community.name, "step": self.step_label(step)}
+        return title, note
+
     def handled_by(self, obj: Any) -> str:
         last = obj.log.select_related("actor").order_by("-at", "-pk").first()
         if last is not None and last.actor is not None:
@@ -107,6 +131,7 @@ FLOW = RegistrationWorkflow(
             question=gettext_lazy("确认「%(who)s」到「%(c)s」报到？"),
             note_label=gettext_lazy("确认意见（选填）"),
             done_message=gettext_lazy("已确认「%(who)s」的报到。"),
+            notify=("registrant",),
         ),
         StepSpec(
             Step.REJECT,
@@ -116,6 +141,7 @@ FLOW = RegistrationWorkflow(
             note_required=True,
             note_message=gettext_lazy("请填写驳回原因（报到人可以看到）。"),
             done_message=gettext_lazy("已驳回「%(who)s」的报到，报到人可看到驳回原因。"),
+            notify=("registrant",),
         ),
         StepSpec(
             Step.WITHDRAW,
@@ -125,6 +151,7 @@ FLOW = RegistrationWorkflow(
             note_label=gettext_lazy("撤回说明（报到人可以看到）"),
             note_message=gettext_lazy("请填写撤回说明（报到人可以看到）。"),
             done_message=gettext_lazy("已撤回「%(who)s」的报到。"),
+            notify=("registrant", "community"),
         ),
     ],
     moves=[

@@ -1,75 +1,47 @@
-"""The time bank's integrity checks (core/integrity.py) on its double-entry ledger (models.py): every
-journal's entries sum to zero, no account that may not be negative is, the issuance account is never
-positive, each community's escrow holds exactly its unsettled holds, and a settlement moves exactly
-the hours its hold held. Each is one SQL aggregate."""
+"""The time bank's integrity checks (core/integrity.py) on its double-entry ledger (models.py): the
+engine's (core/ledger: every journal's entries sum to zero, each stored balance is the sum of its
+entries, no account is below its floor), the issuance account is never positive, each community's
+escrow holds exactly its unsettled holds, and a settlement moves exactly the hours its hold held. Each
+is one SQL aggregate."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core import integrity
 from dangjian.core.integrity import Finding, Options, finding, rows
+from dangjian.core.ledger.checks import register_checks
 
-from .models import NON_NEGATIVE_KINDS, Account, AccountKind, Entry, Journal, JournalKind
+from .models import LEDGER, Account, AccountKind, Entry, Journal, JournalKind
 
 ZERO = Decimal(0)
 
 
-@integrity.register("timebank.journals", gettext_lazy("时间银行每笔记账借贷平衡"))
-def journals(options: Options) -> Iterator[Finding]:
-    unbalanced = (
-        Entry.objects.order_by().values("journal_id").annotate(total=Sum("amount"), n=Count("pk")).exclude(total=0)
+def positive_issuance(options: Options) -> Iterator[Finding]:
+    """The issuance account has no floor, but it only ever gives: its entries never sum above zero."""
+    totals = Account.objects.filter(kind=AccountKind.ISSUANCE).annotate(
+        total=Coalesce(Sum("entries__amount"), ZERO, output_field=Entry._meta.get_field("amount"))
     )
-    for total in unbalanced.iterator(chunk_size=2000):
-        journal: Mapping[str, Any] = (
-            Journal.objects.filter(pk=total["journal_id"]).values("pk", "public_id", "key", "kind").first() or {}
-        )
-        yield finding(
-            Journal,
-            journal,
-            "unbalanced_journal",
-            _("记账的分录合计为 %(t)s 小时（应为 0）") % {"t": total["total"]},
-            total=total["total"],
-            entries=total["n"],
-            key=journal.get("key", ""),
-            kind=journal.get("kind", ""),
-        )
-    empty = Journal.objects.filter(~Exists(Entry.objects.filter(journal=OuterRef("pk"))))
-    for row in rows(empty, "key", "kind"):
-        yield finding(Journal, row, "empty_journal", _("记账没有分录"), key=row["key"], kind=row["kind"])
-
-
-@integrity.register("timebank.balances", gettext_lazy("时间银行账户余额"))
-def balances(options: Options) -> Iterator[Finding]:
-    totals = Account.objects.annotate(
-        balance=Coalesce(Sum("entries__amount"), ZERO, output_field=Entry._meta.get_field("amount"))
-    )
-    negative = totals.filter(kind__in=sorted(NON_NEGATIVE_KINDS), balance__lt=0)
-    for row in rows(negative, "kind", "balance"):
-        yield finding(
-            Account,
-            row,
-            "negative_balance",
-            _("账户余额为负数：%(b)s 小时") % {"b": row["balance"]},
-            kind=row["kind"],
-            balance=row["balance"],
-        )
-    for row in rows(totals.filter(kind=AccountKind.ISSUANCE, balance__gt=0), "kind", "balance"):
+    for row in rows(totals.filter(total__gt=0), "kind", "total"):
         yield finding(
             Account,
             row,
             "positive_issuance",
-            _("发行账户余额为正数：%(b)s 小时（只能为负或零）") % {"b": row["balance"]},
+            _("发行账户余额为正数：%(b)s 小时（只能为负或零）") % {"b": row["total"]},
             kind=row["kind"],
-            balance=row["balance"],
+            balance=row["total"],
         )
+
+
+# timebank.journals (balanced, not empty) and timebank.balances (stored = sum of entries, no account
+# below its floor, reported as negative_balance since every floor here is zero) come from the engine.
+register_checks(LEDGER, floor_code="negative_balance", more_balances=[positive_issuance])
 
 
 def _escrow_entry(journal_ref: str):

@@ -1,9 +1,10 @@
-"""The time bank: an append-only double-entry ledger of service hours.
+"""The time bank: an append-only double-entry ledger of service hours, on the core ledger engine.
 
-Every movement is a Journal whose Entries sum to zero. Nothing is ever edited or deleted: a mistake is
-undone by a correcting journal that reverses it. Balances are derived (SUM of an account's entries):
-there is no stored balance to drift, and the index (account, id, amount) answers one account's sum,
-and its statement page, from the index alone.
+Every movement is a Journal whose Entries sum to zero (core/ledger `post`). Nothing is ever edited
+or deleted: a mistake is undone by a correcting journal that reverses it. Each account keeps its
+balance in its row, moved by `post` under the account's lock; the integrity check `timebank.balances`
+compares it with the SUM of the account's entries (the index (account, id, amount) answers that sum,
+and a statement page, from the index alone).
 
 Accounts: a person's own account (never negative), and per community a pool (donated hours the
 community grants on; never negative), an issuance account (where verified service hours are minted
@@ -11,16 +12,15 @@ from; it goes negative by exactly the hours ever issued, which is the rule that 
 escrow account (hours held for demands until released to the doer or refunded).
 """
 
-import uuid
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
+from dangjian.core.ledger import Ledger, LedgerAccount, LedgerEntry, LedgerJournal, amount_field
+from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.territory.models import Area
 
 HOURS_DIGITS = 12
@@ -49,38 +49,10 @@ class JournalKind(models.TextChoices):
     POOL = "pool", _("互助池")
 
 
-class AppendOnlyQuerySet(ScopedQuerySet):
-    """Bulk update and delete are refused: the ledger only grows."""
+class Account(LedgerAccount):
+    """One ledger account: a person's, or one of a community's three. Only the issuance account has
+    no floor (it goes negative by exactly the hours ever issued); every other may not go below zero."""
 
-    def update(self, **kwargs):
-        raise ValidationError(gettext("时间银行账目只能追加，不能修改。"))
-
-    def delete(self):
-        raise ValidationError(gettext("时间银行账目只能追加，不能删除。"))
-
-
-AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once: saving an existing row or deleting one is refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(gettext("时间银行账目只能追加，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(gettext("时间银行账目只能追加，不能删除。"))
-
-
-class Account(models.Model):
-    """One ledger account: a person's, or one of a community's three."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("类型"), max_length=16, choices=AccountKind.choices)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,7 +71,10 @@ class Account(models.Model):
         verbose_name=_("社区"),
         limit_choices_to={"level": "community"},
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    balance = amount_field(_("余额"), digits=HOURS_DIGITS, places=HOURS_PLACES, default=Decimal(0))
+    floor = amount_field(
+        _("余额下限"), digits=HOURS_DIGITS, places=HOURS_PLACES, null=True, blank=True, default=Decimal(0)
+    )
 
     objects = ScopedManager()
 
@@ -122,6 +97,11 @@ class Account(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.kind not in NON_NEGATIVE_KINDS:
+            self.floor = None
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         if self.kind == AccountKind.PERSON:
             return f"{self.owner} · {self.get_kind_display()}"
@@ -136,11 +116,9 @@ class Account(models.Model):
         return NOTHING
 
 
-class Journal(AppendOnlyModel):
+class Journal(LedgerJournal):
     """One movement of hours. Its entries sum to zero; `key` makes a retried call write nothing."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key = models.CharField(_("幂等键"), max_length=200, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=JournalKind.choices)
     # The community the movement belongs to (none for a transfer between two people).
     community = models.ForeignKey(
@@ -151,25 +129,6 @@ class Journal(AppendOnlyModel):
         related_name="timebank_journals",
         verbose_name=_("社区"),
     )
-    memo = models.CharField(_("摘要"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="timebank_journals",
-        verbose_name=_("经办人"),
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    # A correction reverses one journal, and a journal is reversed at most once.
-    reverses = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-        verbose_name=_("冲正的记录"),
-    )
     # A release or refund settles one hold, and a hold is settled at most once.
     settles = models.OneToOneField(
         "self",
@@ -179,8 +138,6 @@ class Journal(AppendOnlyModel):
         related_name="settled_by",
         verbose_name=_("结清的托管"),
     )
-
-    objects = AppendOnlyManager()
 
     class Meta:
         verbose_name = _("时间银行记账")
@@ -215,14 +172,12 @@ class Journal(AppendOnlyModel):
         return NOTHING
 
 
-class Entry(AppendOnlyModel):
+class Entry(LedgerEntry):
     """One side of a journal: a signed amount of hours on one account."""
 
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries", verbose_name=_("记账"))
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("账户"))
-    amount = models.DecimalField(_("时数"), max_digits=HOURS_DIGITS, decimal_places=HOURS_PLACES)
-
-    objects = AppendOnlyManager()
+    amount = amount_field(_("时数"), digits=HOURS_DIGITS, places=HOURS_PLACES)
 
     class Meta:
         verbose_name = _("时间银行分录")
@@ -244,3 +199,16 @@ class Entry(AppendOnlyModel):
         if scope.area_path:
             return prefix_q("journal__community__path", scope.area_path)
         return NOTHING
+
+
+LEDGER = Ledger(
+    name="timebank",
+    account=Account,
+    journal=Journal,
+    entry=Entry,
+    quantum=Decimal("0.1"),
+    label=_("时间银行"),
+    unit=_("小时"),
+    amount_label=_("时数"),
+    max_amount=Decimal("1000"),
+)

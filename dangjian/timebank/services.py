@@ -1,17 +1,18 @@
-"""Writing to the time bank. Every write is one journal whose entries sum to zero.
+"""Writing to the time bank. Every write is one journal whose entries sum to zero, posted by the core
+ledger engine (core/ledger `post`), which this module words and audits.
 
 All writes are idempotent on `key`: a second call with a key already used returns the first journal and
-writes nothing. A person's account never goes negative: every write that takes hours from a person (or
-from a community pool) first locks that account row, so two spends at once are serialized and the
-second sees the first. The issuance account is the one account allowed below zero: it is where
-verified service hours are minted from, so its balance is minus the hours ever issued.
-Nothing is edited or deleted; `correct` posts the reversing journal.
+writes nothing. A person's account never goes negative: `post` locks every account of the journal in
+one order, so two spends at once are serialized and the second sees the first, and refuses a journal
+that takes an account below its floor. The issuance account is the one account without a floor: it is
+where verified service hours are minted from, so its balance is minus the hours ever issued.
+Nothing is edited or deleted; `correct` posts the reversing journal (core.ledger `reverse`).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,16 +20,16 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record
-from dangjian.core.scoping import acting_user
+from dangjian.core import ledger
 from dangjian.territory.models import Area
 
-from .models import NON_NEGATIVE_KINDS, Account, AccountKind, Entry, Journal, JournalKind
+from .models import LEDGER, Account, AccountKind, Entry, Journal, JournalKind
 from .permissions import check_worker, covers_everything
 
-ONE_PLACE = Decimal("0.1")
+ONE_PLACE = LEDGER.quantum
 ZERO = Decimal("0.0")
-# The most one journal may move: a guard against a mistyped figure, not a policy.
-MAX_HOURS = Decimal("1000")
+# The most one journal may move: a guard against a mistyped figure, not a policy (models.LEDGER).
+MAX_HOURS = LEDGER.max_amount
 # Journals that may be reversed by a correction. Holds and their settlements follow the demand
 # (refund on decline/withdraw); a correction is not reversed again (post a new movement instead).
 CORRECTABLE_KINDS = {JournalKind.DEPOSIT, JournalKind.TRANSFER, JournalKind.POOL}
@@ -39,26 +40,11 @@ CORRECTABLE_KINDS = {JournalKind.DEPOSIT, JournalKind.TRANSFER, JournalKind.POOL
 
 def clean_hours(hours: Any) -> Decimal:
     """Positive hours with at most one decimal place, or a Chinese refusal."""
-    try:
-        value = Decimal(str(hours))
-    except (InvalidOperation, ValueError, TypeError) as exc:
-        raise ValidationError(_("时数格式不正确。")) from exc
-    if not value.is_finite() or value <= 0:
-        raise ValidationError(_("时数必须大于零。"))
-    if value != value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP):
-        raise ValidationError(_("时数最多保留一位小数。"))
-    if value > MAX_HOURS:
-        raise ValidationError(_("单笔时数不能超过 %(max)s 小时。") % {"max": MAX_HOURS})
-    return value.quantize(ONE_PLACE)
+    return ledger.clean_amount(LEDGER, hours)
 
 
 def _clean_key(key: str) -> str:
-    key = (key or "").strip()
-    if not key:
-        raise ValidationError(_("缺少记账幂等键。"))
-    if len(key) > 200:
-        raise ValidationError(_("记账幂等键过长。"))
-    return key
+    return ledger.clean_key(key)
 
 
 def _community(community: Area) -> Area:
@@ -80,28 +66,36 @@ def community_account(community: Area, kind: str) -> Account:
 
 
 def account_balance(account_id: int) -> Decimal:
-    total = Entry.objects.filter(account_id=account_id).aggregate(total=Sum("amount"))["total"]
-    return Decimal(total or 0).quantize(ONE_PLACE)
-
-
-def _lock(accounts: list[Account]) -> None:
-    """Lock the rows of the accounts that are about to be debited, in one order (no deadlocks)."""
-    ids = sorted({a.pk for a in accounts})
-    if ids:
-        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return ledger.balance(LEDGER, account_id)
 
 
 def _existing(key: str, kind: str) -> Journal | None:
-    journal = Journal.objects.filter(key=key).first()
-    if journal is not None and journal.kind != kind:
-        raise ValidationError(_("该记账幂等键已用于另一类记账。"))
-    return journal
+    return cast(Journal | None, ledger.existing(LEDGER, key, kind))
 
 
 def _short_message(account: Account) -> str:
     if account.kind == AccountKind.POOL:
         return _("社区互助池时数不足。")
     return _("时间银行余额不足。")
+
+
+def _audit(actor: Any, community: Area | None):
+    """The audit row of a journal just written (the engine calls it only for a new journal)."""
+
+    def record(journal: Journal, lines) -> None:
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=journal,
+            changes={
+                "kind": [None, str(journal.get_kind_display())],
+                "entries": [None, [f"{a} {amt:+}" for a, amt in lines]],
+                "memo": [None, journal.memo],
+            },
+            area_path=community.path if community is not None else "",
+        )
+
+    return record
 
 
 def _post(
@@ -112,53 +106,29 @@ def _post(
     community: Area | None,
     memo: str,
     actor: Any,
-    reverses: Journal | None = None,
     settles: Journal | None = None,
 ) -> Journal:
-    """Write one balanced journal. The caller holds the locks of the accounts it debits."""
-    if sum((amount for _a, amount in lines), ZERO) != 0:
-        raise ValidationError(_("记账借贷不平。"))  # a programming error, never a user's
-    existing = _existing(key, kind)
-    if existing is not None:
-        return existing
-    # Checked under the caller's locks: nothing can spend these hours between the check and the write.
-    for account, amount in lines:
-        if amount < 0 and account.kind in NON_NEGATIVE_KINDS and account_balance(account.pk) + amount < 0:
-            raise ValidationError(_short_message(account))
+    """Write one balanced journal through the engine, worded and audited for the time bank."""
     try:
-        with transaction.atomic():
-            journal = Journal.objects.create(
-                key=key,
+        return cast(
+            Journal,
+            ledger.post(
+                LEDGER,
                 kind=kind,
+                key=key,
+                lines=lines,
+                memo=memo,
+                actor=actor,
+                short=_short_message,
+                on_create=_audit(actor, community),
                 community=community,
-                memo=(memo or "")[:200],
-                created_by=acting_user(actor),
-                reverses=reverses,
                 settles=settles,
-            )
+            ),
+        )
     except IntegrityError:
-        # A concurrent call with the same key won; a settled hold or a reversed journal refuses.
-        existing = _existing(key, kind)
-        if existing is not None:
-            return existing
-        if settles is not None:
+        if settles is not None:  # a concurrent settlement of the same hold won
             raise ValidationError(_("该托管已结清。")) from None
-        if reverses is not None:
-            raise ValidationError(_("该记录已冲正过。")) from None
         raise
-    Entry.objects.bulk_create([Entry(journal=journal, account=a, amount=amt) for a, amt in lines])
-    audit_record(
-        actor=actor,
-        action=Action.CREATE,
-        obj=journal,
-        changes={
-            "kind": [None, str(journal.get_kind_display())],
-            "entries": [None, [f"{a} {amt:+}" for a, amt in lines]],
-            "memo": [None, journal.memo],
-        },
-        area_path=community.path if community is not None else "",
-    )
-    return journal
 
 
 # --- the interface other apps call ---------------------------------------------------------------
@@ -188,7 +158,6 @@ def escrow_hold(*, user, hours, community: Area, key: str, memo: str, actor=None
     """The requester pays for a demand: person -> the community's escrow, refused when short."""
     key, hours, community = _clean_key(key), clean_hours(hours), _community(community)
     person = person_account(user)
-    _lock([person])  # before the key check, so a concurrent retry sees the first journal
     escrow = community_account(community, AccountKind.ESCROW)
     return _post(
         kind=JournalKind.HOLD,
@@ -220,7 +189,6 @@ def _settle(*, kind: str, hold_key: str, to_user, key: str, memo: str, actor) ->
         to_user = hold.entries.get(account__kind=AccountKind.PERSON).account.owner
     hours = escrow_entry.amount
     escrow = escrow_entry.account
-    _lock([escrow])
     return _post(
         kind=kind,
         key=key,
@@ -255,7 +223,6 @@ def transfer(*, from_user, to_user, hours, key: str, memo: str, actor=None) -> J
     if not to_user.is_active:
         raise ValidationError(_("对方账号已停用。"))
     source = person_account(from_user)
-    _lock([source])
     return _post(
         kind=JournalKind.TRANSFER,
         key=key,
@@ -271,7 +238,6 @@ def donate_to_pool(*, user, community: Area, hours, key: str, memo: str = "", ac
     """A person gives hours to the community's mutual-aid pool."""
     key, hours, community = _clean_key(key), clean_hours(hours), _community(community)
     source = person_account(user)
-    _lock([source])
     return _post(
         kind=JournalKind.POOL,
         key=key,
@@ -292,7 +258,6 @@ def pool_grant(*, community: Area, to_user, hours, key: str, memo: str, actor) -
     if not (memo or "").strip():
         raise ValidationError(_("请填写发放事由。"))
     pool = community_account(community, AccountKind.POOL)
-    _lock([pool])
     return _post(
         kind=JournalKind.POOL,
         key=key,
@@ -316,38 +281,27 @@ def correct(*, journal: Journal, reason: str, actor, key: str | None = None) -> 
             raise ValidationError(_("个人之间的转赠只能由系统管理员冲正。"))
     else:
         check_worker(actor, journal.community)
-    key = _clean_key(key or f"correct:{journal.public_id}")
-    lines = [(e.account, -e.amount) for e in journal.entries.select_related("account")]
-    _lock([a for a, amount in lines if amount < 0 and a.kind in NON_NEGATIVE_KINDS])
-    existing = _existing(key, JournalKind.CORRECTION)
-    if existing is not None:
-        return existing
-    if Journal.objects.filter(reverses=journal).exists():
-        raise ValidationError(_("该记录已冲正过。"))
-    for account, amount in lines:
-        if amount < 0 and account.kind in NON_NEGATIVE_KINDS and account_balance(account.pk) + amount < 0:
-            raise ValidationError(_("冲正后%(account)s将为负数，不能冲正。") % {"account": account})
-    memo = _("冲正：%(reason)s") % {"reason": reason}
-    return _post(
+    corrected = ledger.reverse(
+        LEDGER,
+        journal,
         kind=JournalKind.CORRECTION,
-        key=key,
-        lines=lines,
-        community=journal.community,
-        memo=memo,
+        key=_clean_key(key or f"correct:{journal.public_id}"),
+        memo=_("冲正：%(reason)s") % {"reason": reason},
         actor=actor,
-        reverses=journal,
+        short=lambda account: _("冲正后%(account)s将为负数，不能冲正。") % {"account": account},
+        on_create=_audit(actor, journal.community),
+        community=journal.community,
     )
+    return cast(Journal, corrected)
 
 
 # --- reads used by the interface -----------------------------------------------------------------
 
 
 def balance(user) -> Decimal:
-    """A person's balance: the sum of their account's entries (0 when they have none)."""
-    total = Entry.objects.filter(account__kind=AccountKind.PERSON, account__owner=user).aggregate(total=Sum("amount"))[
-        "total"
-    ]
-    return Decimal(total or 0).quantize(ONE_PLACE)
+    """A person's balance, as stored in their account's row (0 when they have none)."""
+    total = Account.objects.filter(kind=AccountKind.PERSON, owner=user).aggregate(total=Sum("balance"))["total"]
+    return Decimal(total or 0).quantize(LEDGER.quantum)
 
 
 def statement(user, *, page: int | str = 1, per_page: int = 20, q: str = ""):

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from dangjian.audit.services import Action, audit_record, diff, snapshot
 from dangjian.centers.models import Activity, ActivityKind, ActivityStatus, SignUp, SignUpStatus
 from dangjian.centers.services import activities as center_services
+from dangjian.core.qrtokens import QrCodec, Scanned
 from dangjian.core.scoping import acting_user
 from dangjian.territory.models import Area
 
-from . import tokens
 from .models import (
     Attendance,
     AttendanceMethod,
@@ -33,6 +33,9 @@ from .permissions import require_manager
 from .services import ZERO, hours_between, settings_for
 
 # --- check-in and check-out ----------------------------------------------------------------------
+
+# The check-in codes on the worker's screen: an activity ("a") or a service post ("s").
+CHECKIN = QrCodec(salt="dangjian.volunteering.checkin", kinds={"a": "activity", "s": "post"})
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Target:
     can_sign_up: bool = False
 
 
-def resolve(*, user: Any, scanned: tokens.Scanned, now: datetime.datetime) -> Target:
+def resolve(*, user: Any, scanned: Scanned, now: datetime.datetime) -> Target:
     """Find what was scanned and this person's place in it; refuse with a Chinese message otherwise."""
     if scanned.kind == "activity":
         activity = (
@@ -63,7 +66,7 @@ def resolve(*, user: Any, scanned: tokens.Scanned, now: datetime.datetime) -> Ta
         )
         if activity is None or not hasattr(activity, "team_link"):
             raise ValidationError(_("二维码无效，请扫描现场屏幕上的二维码。"))
-        tokens.check_fresh(scanned, rotate_minutes=settings_for(activity.area).rotate_minutes, now=now)
+        CHECKIN.check_fresh(scanned, rotate_minutes=settings_for(activity.area).rotate_minutes, now=now)
         if activity.status != ActivityStatus.PUBLISHED:
             raise ValidationError(_("活动「%(t)s」已取消。") % {"t": activity.title})
         target = Target(
@@ -91,7 +94,7 @@ def resolve(*, user: Any, scanned: tokens.Scanned, now: datetime.datetime) -> Ta
     if not post.active:
         raise ValidationError(_("服务岗「%(p)s」已停用。") % {"p": post.name})
     rules = settings_for(post.area)
-    tokens.check_fresh(scanned, rotate_minutes=rules.rotate_minutes, now=now)
+    CHECKIN.check_fresh(scanned, rotate_minutes=rules.rotate_minutes, now=now)
     early, late = datetime.timedelta(minutes=rules.early_minutes), datetime.timedelta(minutes=rules.late_minutes)
     mine = list(
         ShiftSignUp.objects.filter(
@@ -156,7 +159,7 @@ def scan(*, actor: Any, token: str, expected: str, now: datetime.datetime | None
     now = now or timezone.now()
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise ValidationError(_("请先登录。"))
-    target = resolve(user=actor, scanned=tokens.read_token(token), now=now)
+    target = resolve(user=actor, scanned=CHECKIN.read(token), now=now)
     if target.kind == "activity":
         if target.signup is None:
             raise ValidationError(_("您没有报名「%(t)s」。") % {"t": target.title})

@@ -20,11 +20,12 @@ from dangjian.centers.permissions import MANAGE_ROLES
 from dangjian.centers.services import activities as center_services
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.qrtokens import seconds_to_next
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
 
 from . import attendance as attendance_services
-from . import selectors, services, tokens
+from . import selectors, services
 from .forms import CorrectionForm, MemberAddForm, PostForm, ShiftForm, TeamActivityForm, TeamForm
 from .models import ServicePost, Shift, ShiftSignUp, ShiftSignUpStatus
 from .permissions import VOLUNTEERING_ROLES, is_manager, manages
@@ -226,14 +227,14 @@ def activity_create(request, public_id):
 
 def _qr_context(request, *, kind: str, public_id, area: Area) -> dict:
     rules = services.settings_for(area)
-    token = tokens.make_token(kind=kind, public_id=public_id, rotate_minutes=rules.rotate_minutes)
+    token = attendance_services.CHECKIN.make(kind=kind, public_id=public_id, rotate_minutes=rules.rotate_minutes)
     url = request.build_absolute_uri(reverse("volunteering:scan", args=[token]))
     return {
         "scan_url": url,
         # A viewBox instead of a fixed size, so the code scales to the screen without clipping.
         "qr": mark_safe(segno.make(url, error="m").svg_inline(omitsize=True, dark="#1f2328", title=url)),  # noqa: S308
         "rotate_minutes": rules.rotate_minutes,
-        "refresh_seconds": min(60, tokens.seconds_to_next(None, rules.rotate_minutes)),
+        "refresh_seconds": min(60, seconds_to_next(None, rules.rotate_minutes)),
         "qr_url": reverse(
             "volunteering:activity_qr" if kind == "activity" else "volunteering:post_qr", args=[public_id]
         ),
@@ -324,7 +325,9 @@ def scan(request, token):
     now = timezone.now()
     context: dict = {"token": token, "active_nav": NAV}
     try:
-        target = attendance_services.resolve(user=request.user, scanned=tokens.read_token(token), now=now)
+        target = attendance_services.resolve(
+            user=request.user, scanned=attendance_services.CHECKIN.read(token), now=now
+        )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "volunteering/scan.html", context, status=400)

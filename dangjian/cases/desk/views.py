@@ -27,33 +27,18 @@ from dangjian.core.keyset import page_params
 from dangjian.core.scoping import active_role, scope_for
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
-from dangjian.territory.models import Area, Level
-from dangjian.units.models import Department
+from dangjian.territory.models import Area
 
 from .. import selectors, services
-from ..models import Case, CaseStatus, ExtensionStatus
+from ..models import Case, CaseStatus
 from ..permissions import CLAIM_ROLES, DESK_ROLES, is_desk, may_dispatch
 from ..workflow import CASE_FLOW, DESK_STEPS, Step
 from . import forms
+from .selectors import filter_choices, offered_steps
 
 PAGE_SIZE = 20
 NAV = "cases_desk"
 # --- the list -----------------------------------------------------------------------------
-
-
-def _filter_choices(user: Any) -> tuple[Any, Any]:
-    scope = scope_for(user)
-    levels = (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID)
-    areas = Area.objects.visible_to(user).filter(level__in=levels).order_by("path")
-    if scope.department_id:
-        departments = Department.objects.filter(pk=scope.department_id)
-    elif scope.everything:
-        departments = Department.objects.order_by("name")
-    elif scope.area_path:
-        departments = Department.objects.filter(area__path__startswith=scope.area_path[:4]).order_by("name")
-    else:
-        departments = Department.objects.none()
-    return areas, departments
 
 
 AREA_OPTIONS = 300  # the area filter offers at most this many places (a province has 50,000 grids)
@@ -95,7 +80,7 @@ def case_list_filter(request, field):
     """One place filter of the list, for htmx when 更多条件 is first opened: its options, none chosen."""
     if field not in ("area", "department"):
         raise Http404
-    areas, departments = _filter_choices(request.user)
+    areas, departments = filter_choices(request.user)
     context = {"field": field}
     if field == "area":
         context["area_options"] = _area_options_html(request.user, areas, "")
@@ -107,7 +92,7 @@ def case_list_filter(request, field):
 @require_roles(DESK_ROLES)
 @replica_view
 def case_list(request):
-    areas, departments = _filter_choices(request.user)
+    areas, departments = filter_choices(request.user)
     form = forms.CaseFilterForm(request.GET or None, user=request.user, areas=areas, departments=departments)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -162,21 +147,6 @@ def case_list(request):
 # --- the case page ------------------------------------------------------------------------
 
 
-def _offered_steps(user: Any, case: Case) -> list[str]:
-    parties = CASE_FLOW.parties_for(user, case)
-    steps = [s for s in CASE_FLOW.allowed_steps(case.status, parties) if s in DESK_STEPS]
-    # A receiver may close a case it has not signed for yet (case_close signs for it on the way).
-    if case.status == CaseStatus.DISPATCHED and "receiver" in parties and Step.CLOSE not in steps:
-        steps.append(Step.CLOSE)
-    if Step.EXTEND_DECIDE in steps and not case.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        steps.remove(Step.EXTEND_DECIDE)
-    if Step.EXTEND_ASK in steps and case.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        steps.remove(Step.EXTEND_ASK)
-    if Step.CALLBACK in steps and services.handled_by(case, user):
-        steps.remove(Step.CALLBACK)  # whoever handled it may not call it back
-    return steps
-
-
 def _step_form(request, case: Case, step: str, *args: Any) -> Any:
     """The step's form as the declaration names it (StepSpec.form), bound to `args` when given."""
     form_class = import_string(CASE_FLOW.steps[step].form)
@@ -208,7 +178,7 @@ def _actions(request, case: Case, steps: list[str]) -> list[dict[str, Any]]:
 def case_detail(request, public_id):
     case = selectors.get_case_for_user(request.user, public_id)
     internal = is_desk(request.user)
-    steps = _offered_steps(request.user, case)
+    steps = offered_steps(request.user, case)
     case.time_left = selectors.list_page_rows([case])[0].time_left
     extra = selectors.case_detail(case, internal=internal)
     for entry in extra["log"]:

@@ -15,7 +15,7 @@ from dangjian.core.validators import validate_mobile
 from dangjian.territory.models import Area, Level
 
 from ..models import CaseCategory, Channel
-from .services import MAX_PHOTOS
+from .services import MAX_PHOTOS, case_submit
 
 
 def category_choices() -> list[tuple[str, Any]]:
@@ -103,6 +103,23 @@ class ReportForm(CaseFormBase):
         if not self.has_point() and self.home is None:
             self.add_error("address", _("请在地图上标出问题所在位置。"))
         return data
+
+    def submit(self, *, actor: Any) -> Any:
+        """File the valid report as `actor` (the phone page and the API both call this)."""
+        data, point = self.cleaned_data, self.has_point()
+        return case_submit(
+            actor=actor,
+            channel=Channel.PHONE,
+            category=data["category"],
+            description=data["description"],
+            lat=data["lat"] if point else None,
+            lng=data["lng"] if point else None,
+            area=None if point else self.home,
+            address=data["address"],
+            reporter_phone=data["reporter_phone"],
+            photos=data["photos"],
+            is_public=not data["not_public"],
+        )
 
 
 class PatrolForm(CaseFormBase):

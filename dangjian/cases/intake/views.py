@@ -145,22 +145,8 @@ def report(request):
         request.POST or None, request.FILES or None, home=home, initial={"reporter_phone": user.mobile or ""}
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        point = form.has_point()
         try:
-            case = case_submit(
-                actor=user,
-                channel=Channel.PHONE,
-                category=data["category"],
-                description=data["description"],
-                lat=data["lat"] if point else None,
-                lng=data["lng"] if point else None,
-                area=None if point else home,
-                address=data["address"],
-                reporter_phone=data["reporter_phone"],
-                photos=data["photos"],
-                is_public=not data["not_public"],
-            )
+            case = form.submit(actor=user)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -13,10 +13,21 @@ APPS = {p.name for p in ROOT.iterdir() if (p / "apps.py").is_file()}
 # The layers, bottom up (docs/architecture.md). An app may import its own layer and those beneath it.
 LAYERS = [
     {"core"},
-    {"territory", "orgs", "accounts", "audit", "imports"},
-    {"people", "units"},
-    {"registration", "centers", "cases", "open311", "demands", "volunteering", "timebank", "points"},
-    {"dashboard"},
+    {"territory", "orgs", "accounts", "audit", "imports", "notifications"},
+    {"people", "units", "meetings"},
+    {
+        "registration",
+        "centers",
+        "cases",
+        "open311",
+        "demands",
+        "volunteering",
+        "timebank",
+        "points",
+        "notices",
+        "deliberation",
+    },
+    {"dashboard", "api"},
     {"demo"},
 ]
 RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}

@@ -20,12 +20,17 @@ ITEMS = {
     "demand_mine": ("我的需求", "demands:mine", "list"),
     "case_mine": ("我的诉求", "cases:mine", "message-square-text"),
     "whistles": ("吹哨报到", "cases:whistle_board", "megaphone"),
+    "notices": ("通知公告", "notices:list", "megaphone"),
+    "notice_mine": ("我的通知", "notices:mine", "list"),
     "registration": ("双报到", "registration:home", "user-check"),
     "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
+    "deliberation": ("议事协商", "deliberation:home", "landmark"),
+    "deliberation_topics": ("我要议事", "deliberation:topics", "message-square-text"),
     "timebank_mine": ("时间银行", "timebank:mine", "hourglass"),
     "timebank_community": ("时间银行", "timebank:community", "hourglass"),
     "points_manage": ("积分管理", "points:ranking", "award"),
     "demand_insight": ("服务清单", "demands:figures", "chart-column"),
+    "notice_figures": ("签收统计", "notices:figures", "chart-bar"),
     "cases_claim": ("认领事件", "cases:claim_board", "hand-helping"),
     "residents": ("居民", "people:resident_home", "users"),
     "members": ("党员", "people:member_list", "star"),
@@ -45,24 +50,44 @@ ITEMS = {
     "open311_clients": ("接口密钥", "open311:clients", "key-round"),
     "users": ("账号", "accounts:user_list", "user-cog"),
     "audit": ("审计", "audit:list", "shield-check"),
+    "messages": ("消息", "notifications:inbox", "message-square-text"),
+    "api_tokens": ("接口令牌", "api_tokens", "key-round"),
 }
 
 MENUS = {
-    "district_admin": "home cases_desk demands_desk whistles registration volunteering points_manage demand_insight "
-    "residents members territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
-    "case_figures open311_clients users audit",
-    "subdistrict_admin": "home cases_desk demands_desk whistles registration volunteering points_manage "
-    "demand_insight residents members territory orgs map units coverage weak_orgs liaisons centers imports "
-    "bookings duty case_figures users",
-    "community_worker": "home cases_desk demands_desk whistles registration volunteering timebank_community "
-    "points_manage demand_insight residents members territory orgs map units coverage weak_orgs liaisons centers "
-    "imports bookings duty case_figures",
-    "grid_worker": "home case_patrol cases_desk volunteering residents territory orgs map liaisons imports bookings",
-    "party_member": "home demand_board demand_tasks points_mine case_report registration volunteering "
-    "timebank_mine cases_claim my_member bookings",
-    "unit_contact": "home demand_board demand_tasks registration cases_claim units bookings",
-    "department_staff": "home cases_desk whistles bookings case_figures",
-    "resident": "home demand_new case_report demand_mine case_mine volunteering timebank_mine bookings",
+    "district_admin": (
+        "home cases_desk demands_desk whistles notices registration volunteering "
+        "deliberation points_manage demand_insight notice_figures residents members "
+        "territory orgs map units coverage weak_orgs liaisons centers imports bookings "
+        "duty case_figures open311_clients users audit messages api_tokens"
+    ),
+    "subdistrict_admin": (
+        "home cases_desk demands_desk whistles notices registration volunteering "
+        "deliberation points_manage demand_insight notice_figures residents members "
+        "territory orgs map units coverage weak_orgs liaisons centers imports bookings "
+        "duty case_figures users messages api_tokens"
+    ),
+    "community_worker": (
+        "home cases_desk demands_desk whistles notices notice_mine registration "
+        "volunteering deliberation timebank_community points_manage demand_insight "
+        "notice_figures residents members territory orgs map units coverage weak_orgs "
+        "liaisons centers imports bookings duty case_figures messages api_tokens"
+    ),
+    "grid_worker": (
+        "home case_patrol cases_desk volunteering deliberation_topics residents territory "
+        "orgs map liaisons imports bookings messages"
+    ),
+    "party_member": (
+        "home demand_board demand_tasks points_mine case_report notice_mine registration "
+        "volunteering deliberation_topics timebank_mine cases_claim my_member bookings "
+        "messages"
+    ),
+    "unit_contact": "home demand_board demand_tasks registration cases_claim units bookings messages",
+    "department_staff": "home cases_desk whistles bookings case_figures messages api_tokens",
+    "resident": (
+        "home demand_new case_report demand_mine case_mine volunteering "
+        "deliberation_topics timebank_mine bookings messages"
+    ),
     "superuser": " ".join(ITEMS),
 }
 

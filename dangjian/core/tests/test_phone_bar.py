@@ -15,4 +15,4 @@ def test_each_roles_phone_bar_leads_with_its_daily_work(world):
     assert bar(u.grid_worker) == ["home", "case_patrol", "cases_desk", "volunteering"]
     assert bar(u.unit_contact) == ["home", "demand_board", "demand_tasks", "registration"]
     # Five items fit without a 更多 button.
-    assert bar(u.department_staff) == ["home", "cases_desk", "whistles", "bookings", "case_figures"]
+    assert bar(u.department_staff) == ["home", "cases_desk", "whistles", "bookings"]

@@ -20,17 +20,16 @@ from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import capped_count, keyset_page, page_params
 from dangjian.core.photos import photo_response
-from dangjian.core.scoping import active_scope
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
-from dangjian.territory.models import Area
 from dangjian.volunteering.models import Team
 
 from .. import selectors, services
 from ..models import Demand
-from ..permissions import DESK_ROLES, NEW_ROLES, home_community_id, is_desk, is_worker, may_use_board
-from ..workflow import BACKWARD_STEPS, DEMAND_FLOW, HANDLING_STATUSES, PAGE_STEPS, Party, Step
+from ..permissions import DESK_ROLES, NEW_ROLES, is_desk, is_worker, may_use_board
+from ..workflow import DEMAND_FLOW, HANDLING_STATUSES, PAGE_STEPS, Party, Step
 from . import forms
+from .selectors import DESK_DEFERRED, communities_for, find_for_step, offered_steps
 
 PAGE_SIZE = 20
 FIRST_PAGES = 5  # the desk links pages 1-5 by number (an OFFSET of at most 100 rows), deeper ones by cursor
@@ -53,20 +52,11 @@ TAB_LABELS = [
 # --- 我要点单, 我的需求 ---------------------------------------------------------------------
 
 
-def _communities_for(user: Any) -> list[Area]:
-    if is_desk(user):
-        path = active_scope(user).area_path or ""
-        qs = Area.objects.filter(level="community").order_by("path")
-        return list(qs if user.is_superuser else qs.filter(path__startswith=path)) if path or user.is_superuser else []
-    home = home_community_id(user)
-    return list(Area.objects.filter(pk=home)) if home else []
-
-
 @require_roles(NEW_ROLES)
 @idempotent
 def demand_new(request):
     for_someone = is_desk(request.user)
-    communities = _communities_for(request.user)
+    communities = communities_for(request.user)
     form = forms.SubmitForm(
         request.POST or None, request.FILES or None, communities=communities, for_someone=for_someone
     )
@@ -117,7 +107,7 @@ def demand_new(request):
 def demand_place_fields(request):
     """The 社区/小区/楼栋 choices of 我要点单 narrowed to what was picked (htmx): buildings of the chosen estate."""
     for_someone = is_desk(request.user)
-    communities = _communities_for(request.user)
+    communities = communities_for(request.user)
     initial = {key: request.GET.get(key) for key in forms.SubmitForm.PLACE_FIELDS}
     form = forms.SubmitForm(initial=initial, communities=communities, for_someone=for_someone)
     home = communities[0] if communities and not for_someone else None
@@ -141,7 +131,6 @@ def demand_mine(request):
 # --- the desk ---------------------------------------------------------------------------
 
 
-DESK_DEFERRED = ("description", "done_note", "community__boundary", "community__pinyin", "community__pinyin_full")
 _ANY_ID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -206,12 +195,7 @@ def actions_for(user: Any, demand: Demand) -> list[dict[str, Any]]:
     """The steps `user` may take on `demand` as forms rendered at its current version."""
     parties = DEMAND_FLOW.parties_for(user, demand)
     actions = []
-    # The steps that move the demand on come first (the first is the primary button); those that
-    # end it or hand it back come last.
-    steps = sorted(DEMAND_FLOW.allowed_steps(demand.status, parties), key=lambda step: step in BACKWARD_STEPS)
-    for step in steps:
-        if step not in PAGE_STEPS:
-            continue
+    for step in offered_steps(user, demand, parties):
         label = DEMAND_FLOW.step_label(step)
         if step == Step.DISPATCH and demand.status in HANDLING_STATUSES:
             label = _("改派")
@@ -274,23 +258,12 @@ def photo(request, public_id):
     return photo_response(selectors.get_photo_for_user(request.user, public_id).file)
 
 
-def _find_for_step(user: Any, public_id: Any) -> Demand:
-    """In scope, or a task of the user's (a unit contact's unit demand is also in scope)."""
-    try:
-        return selectors.get_demand_for_user(user, public_id)
-    except Http404:
-        task = selectors.task_for_user(user, public_id)
-        if task is None:
-            raise
-        return task
-
-
 @login_required
 @require_POST
 def demand_step(request, public_id, step):
     if step not in PAGE_STEPS:
         raise Http404
-    demand = _find_for_step(request.user, public_id)
+    demand = find_for_step(request.user, public_id)
     form = _step_form(step, demand, DEMAND_FLOW.parties_for(request.user, demand), request.POST, request.FILES)
     back = request.POST.get("next") or demand.get_absolute_url()
     if not back.startswith("/") or back.startswith("//"):
@@ -318,7 +291,7 @@ def demand_step(request, public_id, step):
 @login_required
 @require_POST
 def reveal_phone(request, public_id):
-    demand = _find_for_step(request.user, public_id)
+    demand = find_for_step(request.user, public_id)
     parties = DEMAND_FLOW.parties_for(request.user, demand)
     if not ({Party.WORKER, Party.ASSIGNEE} & parties):
         raise Http404

@@ -118,6 +118,20 @@ class WeakCaseWorkflow(Workflow):
     def area_path(self, obj: Any) -> str:
         return obj.org.area.path
 
+    def recipients(self, obj: Any, name: str, actor: Any) -> list[int]:
+        """Who a step's `notify` names mean: the admins above the organization's area, the workers of
+        its community (who carry out the plan)."""
+        from dangjian.notifications import recipients as who
+
+        if name == "admins":
+            return who.admins_above(obj.org.area.path)
+        if name == "workers":
+            return who.community_workers(obj.org.area.path)
+        raise LookupError(f"orgs.weak_case: no recipients named {name!r}")
+
+    def notice_text(self, obj: Any, step: str, note: str) -> tuple[str, str]:
+        return _("软弱涣散整顿「%(org)s」：%(action)s") % {"org": obj.org.name, "action": self.step_label(step)}, note
+
     def refuse_state(self, obj: Any, step: str, version: int | None) -> str:
         return _("「%(org)s」当前为「%(status)s」，不能%(action)s（只有「%(source)s」时可以）。") % {
             "org": obj.org.name,
@@ -152,6 +166,7 @@ FLOW = WeakCaseWorkflow(
             question=gettext_lazy("确认批准整改方案？批准后各项整改措施开始计算时限。"),
             note_label=gettext_lazy("批准意见（可选）"),
             done_message=gettext_lazy("「%(org)s」：%(action)s，当前状态「%(status)s」。"),
+            notify=("workers",),
         ),
         StepSpec(
             Step.APPLY,
@@ -160,6 +175,7 @@ FLOW = WeakCaseWorkflow(
             question=gettext_lazy("确认整改已全部完成，申请摘帽？提交后由区级或街道管理员审批。"),
             note_label=gettext_lazy("整改成效（可选）"),
             done_message=gettext_lazy("「%(org)s」：%(action)s，当前状态「%(status)s」。"),
+            notify=("admins",),
         ),
         StepSpec(
             Step.SEND_BACK,
@@ -169,6 +185,7 @@ FLOW = WeakCaseWorkflow(
             note_label=gettext_lazy("退回原因"),
             note_required=True,
             done_message=gettext_lazy("「%(org)s」：%(action)s，当前状态「%(status)s」。"),
+            notify=("workers",),
         ),
         StepSpec(
             Step.DELIST,
@@ -178,6 +195,7 @@ FLOW = WeakCaseWorkflow(
             note_label=gettext_lazy("审批意见"),
             note_required=True,
             done_message=gettext_lazy("「%(org)s」：%(action)s，当前状态「%(status)s」。"),
+            notify=("workers",),
         ),
     ],
     moves=[

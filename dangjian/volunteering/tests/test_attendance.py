@@ -10,7 +10,7 @@ from dangjian.centers.services import activities as center_services
 from dangjian.points.models import PointEntry
 from dangjian.timebank import services as timebank
 from dangjian.timebank.models import Journal
-from dangjian.volunteering import attendance, services, tokens
+from dangjian.volunteering import attendance, services
 from dangjian.volunteering.models import Attendance, VolunteerSettings
 
 from .conftest import move_activity
@@ -21,7 +21,7 @@ M = datetime.timedelta(minutes=1)
 
 def token_for(vol, now, kind="activity"):
     pid = vol.activity.public_id if kind == "activity" else vol.post.public_id
-    return tokens.make_token(kind=kind, public_id=pid, rotate_minutes=10, now=now)
+    return attendance.CHECKIN.make(kind=kind, public_id=pid, rotate_minutes=10, now=now)
 
 
 def started(vol, *, minutes_ago=5, length=2 * H):
@@ -124,14 +124,14 @@ def test_it_refuses_people_not_signed_up_and_the_waiting_list(vol, world):
     # Before the start, the scan page offers the sign-up while places remain.
     move_activity(vol.activity, start=vol.now + H, end=vol.now + 3 * H)
     target = attendance.resolve(
-        user=world.users.resident, scanned=tokens.read_token(token_for(vol, vol.now)), now=vol.now
+        user=world.users.resident, scanned=attendance.CHECKIN.read(token_for(vol, vol.now)), now=vol.now
     )
     assert target.signup is None and target.can_sign_up
     center_services.signup_create(actor=world.users.resident, activity=vol.activity)  # the second place
     waiting = center_services.signup_create(actor=world.users.grid_worker, activity=vol.activity)
     assert waiting.status == SignUpStatus.WAITLISTED
     target = attendance.resolve(
-        user=world.users.unit_contact, scanned=tokens.read_token(token_for(vol, vol.now)), now=vol.now
+        user=world.users.unit_contact, scanned=attendance.CHECKIN.read(token_for(vol, vol.now)), now=vol.now
     )
     assert not target.can_sign_up  # full
     started(vol)

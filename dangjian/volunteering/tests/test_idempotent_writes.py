@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 
 from dangjian.core.models import IdempotentRequest
-from dangjian.volunteering import tokens
+from dangjian.volunteering.attendance import CHECKIN
 from dangjian.volunteering.models import Attendance, ServicePost, Shift, ShiftSignUp, Team
 
 from .conftest import move_activity
@@ -18,7 +18,7 @@ def test_a_retried_check_in_and_check_out_write_once(vol, world, login):
     move_activity(
         vol.activity, start=vol.now - datetime.timedelta(minutes=5), end=vol.now + datetime.timedelta(hours=1)
     )
-    token = tokens.make_token(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
+    token = CHECKIN.make(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
     url = reverse("volunteering:scan", args=[token])
     client = login(world.users.member)
     assert 'name="idempotency_key"' in client.get(url).content.decode()

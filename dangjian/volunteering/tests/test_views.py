@@ -3,7 +3,8 @@ import datetime
 from django.urls import reverse
 
 from dangjian.centers.services import activities as center_services
-from dangjian.volunteering import services, tokens
+from dangjian.volunteering import services
+from dangjian.volunteering.attendance import CHECKIN
 from dangjian.volunteering.models import Attendance, ServicePost, Team
 
 from .conftest import move_activity
@@ -53,7 +54,7 @@ def test_it_checks_in_and_out_through_the_scan_page(vol, world, login):
     move_activity(
         vol.activity, start=vol.now - datetime.timedelta(minutes=5), end=vol.now + datetime.timedelta(hours=1)
     )
-    token = tokens.make_token(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
+    token = CHECKIN.make(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
     url = reverse("volunteering:scan", args=[token])
     client = login(world.users.member)
     page = client.get(url).content.decode()
@@ -73,7 +74,7 @@ def test_it_answers_bad_and_expired_codes_in_chinese(vol, world, login):
     client = login(world.users.member)
     response = client.get(reverse("volunteering:scan", args=["nonsense"]))
     assert response.status_code == 400 and "二维码无效" in response.content.decode()
-    old = tokens.make_token(
+    old = CHECKIN.make(
         kind="activity", public_id=vol.activity.public_id, rotate_minutes=10,
         now=vol.now - datetime.timedelta(minutes=30),
     )  # fmt: skip
@@ -82,7 +83,7 @@ def test_it_answers_bad_and_expired_codes_in_chinese(vol, world, login):
 
 
 def test_it_offers_the_sign_up_on_the_scan_page(vol, world, login):
-    token = tokens.make_token(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
+    token = CHECKIN.make(kind="activity", public_id=vol.activity.public_id, rotate_minutes=10)
     url = reverse("volunteering:scan", args=[token])
     client = login(world.users.resident)
     assert 'value="signup"' in client.get(url).content.decode()
