@@ -47,7 +47,7 @@ def test_issuing_by_form_then_publishing_with_confirmation(world, members, login
     assert "以「婆石社区」的名义发布" in page and "海虹社区" not in page  # the picker stays in scope
     bad = client.post(reverse("notices:new"), {"title": "", "body": "x", "audience": "members",
                                                "audience_area": world.c1.pk})  # fmt: skip
-    assert bad.status_code == 200 and "这个字段是必须的" in bad.content.decode()
+    assert bad.status_code == 200 and "这个字段是必填项" in bad.content.decode()
     response = client.post(
         reverse("notices:new"),
         {"title": "防台风通知", "body": "<b>今晚</b>有台风", "audience": "registered_members",
