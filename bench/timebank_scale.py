@@ -117,16 +117,19 @@ def build(entries_target: int, people: int, communities: int, seed: int) -> None
         buf = io.StringIO()
         person_account = [first_account + n for n in range(people)]
         for n in range(people):
-            buf.write(f"{person_account[n]}\t{uuid.uuid4()}\tperson\t{first_user + n}\t\\N\t{stamp(now)}\n")
+            buf.write(f"{person_account[n]}\t{uuid.uuid4()}\tperson\t{first_user + n}\t\\N\t{stamp(now)}\t0\t0\n")
         next_id = first_account + people
         community_account = {}
         for c in community_ids:
             for kind in (AccountKind.ISSUANCE, AccountKind.POOL, AccountKind.ESCROW):
                 community_account[(c, kind.value)] = next_id
-                buf.write(f"{next_id}\t{uuid.uuid4()}\t{kind.value}\t\\N\t{c}\t{stamp(now)}\n")
+                # The stored balance is set from the entries once they are written; issuance has no floor.
+                floor = "\\N" if kind == AccountKind.ISSUANCE else "0"
+                buf.write(f"{next_id}\t{uuid.uuid4()}\t{kind.value}\t\\N\t{c}\t{stamp(now)}\t0\t{floor}\n")
                 next_id += 1
         buf.seek(0)
-        load(cursor, "timebank_account", "id, public_id, kind, owner_id, community_id, created_at", buf.getvalue())
+        columns = "id, public_id, kind, owner_id, community_id, created_at, balance, floor"
+        load(cursor, "timebank_account", columns, buf.getvalue())
         reset_sequence(cursor, "timebank_account")
     line("build: users and accounts", f"{time.perf_counter() - started:.1f}", "s")
 
@@ -222,6 +225,11 @@ def build(entries_target: int, people: int, communities: int, seed: int) -> None
     with connection.cursor() as cursor:
         for table in ("timebank_journal", "timebank_entry"):
             reset_sequence(cursor, table)
+        # The ledger keeps each account's balance in its row (core.ledger): the sum of its entries.
+        cursor.execute(
+            "UPDATE timebank_account SET balance = COALESCE((SELECT SUM(e.amount) FROM timebank_entry e"
+            " WHERE e.account_id = timebank_account.id), 0)"
+        )
     connection.close()
     with connection.cursor() as cursor:  # outside a transaction: VACUUM sets the visibility map
         if connection.vendor == "postgresql":
