@@ -77,6 +77,22 @@ def _mask_match(match: re.Match[str]) -> str:
     return mask_citizen_id(value.upper())
 
 
+DIGITS_RE = re.compile(r"\d+")
+
+
+def mask_address(value: str) -> str:
+    """An address (a household, a room) as lists and exports show it: the first number (the building) is
+    kept, later numbers (unit, room) become *; without numbers only the first character stays.
+    '12栋2单元501' -> '12栋*单元***', '张家大院' -> '张***'."""
+    if not value:
+        return ""
+    runs = list(DIGITS_RE.finditer(value))
+    if not runs:
+        return value[:1] + "*" * min(len(value) - 1, 6)
+    first = runs[0]
+    return value[: first.end()] + DIGITS_RE.sub(lambda m: "*" * len(m.group()), value[first.end() :])
+
+
 def mask_personal_text(text: str) -> str:
     """Free text with phone numbers, ID numbers and e-mail addresses masked as in lists:
     '电话13812345678' -> '电话138****5678', an ID number -> '110105********002X'."""

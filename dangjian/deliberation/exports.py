@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from dangjian.core.db import replica_view
+from dangjian.core.text import mask_address
 from dangjian.core.views import require_roles
 from dangjian.imports import registry
 from dangjian.imports.exports import ExportColumn, date_text, export_response, label, name_of, wants_full_values
 from dangjian.imports.permissions import may_see_full_values
 
-from .models import Council, Matter, Representative, Run, Topic, mask_household
+from .models import Council, Matter, Representative, Run, Topic
 from .permissions import MANAGE_ROLES
 
 
@@ -28,7 +29,7 @@ def _local(value: Any) -> str:
 
 def representative_columns(*, full: bool) -> list[ExportColumn]:
     """The representatives' columns, the household in full only for a `full` export."""
-    household = (lambda r: r.household) if full else (lambda r: mask_household(r.household))
+    household = (lambda r: r.household) if full else (lambda r: mask_address(r.household))
     return [
         column if column.header is not HOUSEHOLD else ExportColumn(HOUSEHOLD, household, width=column.width)
         for column in REPRESENTATIVE_COLUMNS
@@ -41,7 +42,7 @@ REPRESENTATIVE_COLUMNS = [
     ExportColumn(gettext_lazy("议事会"), lambda r: r.council.name, width=22),
     ExportColumn(gettext_lazy("类型"), lambda r: label(r.council, "kind"), width=12),
     ExportColumn(gettext_lazy("代表姓名"), lambda r: r.name, width=10),
-    ExportColumn(HOUSEHOLD, lambda r: mask_household(r.household), width=16),
+    ExportColumn(HOUSEHOLD, lambda r: mask_address(r.household), width=16),
     ExportColumn(gettext_lazy("小区"), lambda r: name_of(r.estate)),
     ExportColumn(gettext_lazy("党员"), lambda r: _("是") if r.is_party_member else _("否"), width=6),
     ExportColumn(gettext_lazy("任期开始"), lambda r: date_text(r.term_start), width=12),

@@ -8,7 +8,6 @@ Meetings are the meetings engine's (`meetings.Meeting`, owned by "deliberation.r
 
 from __future__ import annotations
 
-import re
 import uuid
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.text import mask_address
 from dangjian.meetings.models import rule_fields
 
 
@@ -166,22 +166,6 @@ class Council(models.Model):
         return (Decimal(self.party_count * 100) / self.reps_count).quantize(Decimal("0.1"))
 
 
-DIGITS_RE = re.compile(r"\d+")
-
-
-def mask_household(value: str) -> str:
-    """A representative's household as lists and exports show it: the first number (the building) is
-    kept, later numbers (unit, room) become *; without numbers only the first character stays.
-    '12栋2单元501' -> '12栋*单元***', '张家大院' -> '张***'."""
-    if not value:
-        return ""
-    runs = list(DIGITS_RE.finditer(value))
-    if not runs:
-        return value[:1] + "*" * min(len(value) - 1, 6)
-    first = runs[0]
-    return value[: first.end()] + DIGITS_RE.sub(lambda m: "*" * len(m.group()), value[first.end() :])
-
-
 class Representative(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="representatives")
@@ -229,7 +213,7 @@ class Representative(models.Model):
 
     @property
     def household_masked(self) -> str:
-        return mask_household(self.household)
+        return mask_address(self.household)
 
 
 class TopicSource(models.TextChoices):

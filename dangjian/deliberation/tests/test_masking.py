@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.audit.models import AuditEvent
-from dangjian.deliberation.models import mask_household
+from dangjian.core.text import mask_address
 from dangjian.deliberation.services import councils
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +22,9 @@ def _rows(response):
 
 
 def test_the_mask_keeps_the_building_and_hides_unit_and_room():
-    assert mask_household(FULL) == MASKED
-    assert mask_household("张家大院") == "张***"
-    assert mask_household("") == ""
+    assert mask_address(FULL) == MASKED
+    assert mask_address("张家大院") == "张***"
+    assert mask_address("") == ""
 
 
 @pytest.fixture
