@@ -164,6 +164,13 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.volunteering.build",
     "dangjian.demo.notices.build",
     "dangjian.demo.deliberation.build",
+    "dangjian.demo.funds.build",
+    "dangjian.demo.microprojects.build",
+    "dangjian.demo.orglife.build",
+    "dangjian.demo.dues.build",
+    "dangjian.demo.recruitment.build",
+    "dangjian.demo.cobuilding.build",
+    "dangjian.demo.mobilization.build",
     "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dangjian.core.admin import ScopedAdmin, TreeAdmin
 
-from .models import PartyOrg, RectificationStep, WeakCaseLog, WeakCaseNote, WeakOrgCase, WeakReason
+from .models import OrgOfficer, PartyOrg, RectificationStep, WeakCaseLog, WeakCaseNote, WeakOrgCase, WeakReason
 
 
 @admin.register(PartyOrg)
@@ -14,6 +14,15 @@ class PartyOrgAdmin(TreeAdmin):
 
     def area_path(self, obj):
         return obj.area.path
+
+
+@admin.register(OrgOfficer)
+class OrgOfficerAdmin(ScopedAdmin):
+    list_display = ("org", "post", "name", "user", "started_on", "ended_on")
+    list_filter = ("post",)
+    search_fields = ("name", "org__name")
+    raw_id_fields = ("org", "user")
+    list_select_related = ("org", "user")
 
 
 # --- 软弱涣散基层党组织 ------------------------------------------------------------------------

@@ -108,6 +108,63 @@ class PartyOrg(TreeNode):
         return NOTHING
 
 
+class OfficerPost(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANIZATION = "organization", _("组织委员")
+    PROPAGANDA = "propaganda", _("宣传委员")
+    DISCIPLINE = "discipline", _("纪检委员")
+    MEMBER = "member", _("委员")
+    GROUP_LEADER = "group_leader", _("党小组组长")
+
+
+class OrgOfficer(models.Model):
+    """班子成员: a person holding a post in an organization's committee (支委), with the term it runs.
+
+    What lets a Party member act for a branch (plan its meetings, record its dues, run its member
+    development) beside the community workers whose territory holds it: `orgs.selectors.orgs_led_by`.
+    """
+
+    org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="officers", verbose_name=_("党组织"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="org_posts",
+        verbose_name=_("账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("职务"), max_length=20, choices=OfficerPost.choices)
+    started_on = models.DateField(_("任职日期"), default=timezone.localdate)
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("班子成员")
+        verbose_name_plural = _("班子成员")
+        ordering = ["org_id", "post", "pk"]
+        indexes = [models.Index(fields=["user", "ended_on"], name="orgs_officer_user_ended")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="orgs_officer_term_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.get_post_display()} · {self.name}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        if scope.org_path:
+            return prefix_q("org__path", scope.org_path)
+        if scope.area_path:
+            return prefix_q("org__area__path", scope.area_path)
+        return NOTHING
+
+
 # --- 软弱涣散基层党组织: weak organizations, their rectification and delisting (摘帽) ----------------
 
 

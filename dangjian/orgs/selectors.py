@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from .models import OrgType, PartyOrg
+from .models import OfficerPost, OrgOfficer, OrgType, PartyOrg
 
 
 def subtree_counts_by_type(org: PartyOrg, *, include_self: bool = True) -> dict[str, int]:
@@ -48,3 +49,25 @@ def search(user: Any, query: str, *, limit: int = 30) -> list[PartyOrg]:
         .select_related("area")
         .order_by("path")[:limit]
     )
+
+
+def officer_posts(user: Any, *, on: Any = None) -> QuerySet[OrgOfficer]:
+    """The committee posts `user` holds on day `on` (today by default)."""
+    if not getattr(user, "is_authenticated", False):
+        return OrgOfficer.objects.none()
+    on = on or timezone.localdate()
+    current = Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    return OrgOfficer.objects.filter(current, user=user, started_on__lte=on)
+
+
+def orgs_led_by(user: Any, *, posts: set[str] | None = None, on: Any = None) -> QuerySet[PartyOrg]:
+    """The organizations `user` sits on the committee of (any post, or only `posts`), e.g. the branches
+    whose org life a secretary runs. Apps combine this with the territory scope of community workers."""
+    held = officer_posts(user, on=on)
+    if posts:
+        held = held.filter(post__in=sorted(posts))
+    return PartyOrg.objects.filter(pk__in=held.values("org_id"))
+
+
+def is_secretary_of(user: Any, org: PartyOrg) -> bool:
+    return officer_posts(user).filter(org=org, post__in=[OfficerPost.SECRETARY, OfficerPost.DEPUTY_SECRETARY]).exists()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CobuildingConfig(AppConfig):
+    name = "dangjian.cobuilding"
+    verbose_name = _("共驻共建")

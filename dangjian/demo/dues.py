@@ -1,0 +1,10 @@
+"""Demo 党费 (a DEMO_EXTENSIONS step)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+
+def build(rng: random.Random, built: Any) -> None:
+    """Filled in by the 党费 work."""

@@ -1,0 +1,10 @@
+"""Demo 应急动员 (a DEMO_EXTENSIONS step)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+
+def build(rng: random.Random, built: Any) -> None:
+    """Filled in by the 应急动员 work."""
