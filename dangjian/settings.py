@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dangjian.recruitment",
     "dangjian.cobuilding",
     "dangjian.mobilization",
+    "dangjian.workforce",
     "dangjian.open311",
     "dangjian.audit",
     "dangjian.dashboard",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("mobilization/", include("dangjian.mobilization.urls")),
+    path("workforce/", include("dangjian.workforce.urls")),
     path("api/", include("dangjian.api.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

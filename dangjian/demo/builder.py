@@ -171,6 +171,7 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.recruitment.build",
     "dangjian.demo.cobuilding.build",
     "dangjian.demo.mobilization.build",
+    "dangjian.demo.workforce.build",
     "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 

@@ -33,6 +33,7 @@ LAYERS = [
         "recruitment",
         "cobuilding",
         "mobilization",
+        "workforce",
     },
     {"dashboard", "api"},
     {"demo"},
