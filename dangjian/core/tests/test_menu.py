@@ -23,15 +23,24 @@ ITEMS = {
     "notices": ("通知公告", "notices:list", "megaphone"),
     "notice_mine": ("我的通知", "notices:mine", "list"),
     "registration": ("双报到", "registration:home", "user-check"),
+    "recruitment": ("发展党员", "recruitment:board", "user-check"),
     "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
     "deliberation": ("议事协商", "deliberation:home", "landmark"),
     "deliberation_topics": ("我要议事", "deliberation:topics", "message-square-text"),
     "timebank_mine": ("时间银行", "timebank:mine", "hourglass"),
+    "dues_mine": ("我的党费", "dues:mine", "landmark"),
     "timebank_community": ("时间银行", "timebank:community", "hourglass"),
+    "dues_branches": ("党费收缴", "dues:branches", "landmark"),
     "points_manage": ("积分管理", "points:ranking", "award"),
+    "funds": ("经费管理", "funds:overview", "landmark"),
+    "funds_allocations": ("经费拨付审批", "funds:allocations", "list-checks"),
+    "funds_settings": ("经费类别与保底", "funds:settings", "settings"),
     "demand_insight": ("服务清单", "demands:figures", "chart-column"),
     "notice_figures": ("签收统计", "notices:figures", "chart-bar"),
+    "funds_figures": ("经费统计", "funds:figures", "chart-bar"),
+    "dues_figures": ("党费统计", "dues:figures", "chart-column"),
     "cases_claim": ("认领事件", "cases:claim_board", "hand-helping"),
+    "workforce": ("社工队伍", "workforce:home", "id-card"),
     "residents": ("居民", "people:resident_home", "users"),
     "members": ("党员", "people:member_list", "star"),
     "my_member": ("我的党员信息", "people:my_member", "id-card"),
@@ -50,43 +59,47 @@ ITEMS = {
     "open311_clients": ("接口密钥", "open311:clients", "key-round"),
     "users": ("账号", "accounts:user_list", "user-cog"),
     "audit": ("审计", "audit:list", "shield-check"),
+    "workforce_mine": ("我的培训", "workforce:mine", "user-check"),
     "messages": ("消息", "notifications:inbox", "message-square-text"),
     "api_tokens": ("接口令牌", "api_tokens", "key-round"),
 }
 
 MENUS = {
     "district_admin": (
-        "home cases_desk demands_desk whistles notices registration volunteering "
-        "deliberation points_manage demand_insight notice_figures residents members "
-        "territory orgs map units coverage weak_orgs liaisons centers imports bookings "
-        "duty case_figures open311_clients users audit messages api_tokens"
+        "home cases_desk demands_desk whistles notices registration recruitment volunteering "
+        "deliberation dues_branches points_manage funds funds_allocations funds_settings "
+        "demand_insight notice_figures funds_figures dues_figures workforce residents members "
+        "territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
+        "case_figures open311_clients users audit messages api_tokens"
     ),
     "subdistrict_admin": (
-        "home cases_desk demands_desk whistles notices registration volunteering "
-        "deliberation points_manage demand_insight notice_figures residents members "
-        "territory orgs map units coverage weak_orgs liaisons centers imports bookings "
-        "duty case_figures users messages api_tokens"
+        "home cases_desk demands_desk whistles notices registration recruitment volunteering "
+        "deliberation dues_branches points_manage funds demand_insight notice_figures "
+        "funds_figures dues_figures workforce residents members territory orgs map units "
+        "coverage weak_orgs liaisons centers imports bookings duty case_figures users "
+        "messages api_tokens"
     ),
     "community_worker": (
-        "home cases_desk demands_desk whistles notices notice_mine registration "
-        "volunteering deliberation timebank_community points_manage demand_insight "
-        "notice_figures residents members territory orgs map units coverage weak_orgs "
-        "liaisons centers imports bookings duty case_figures messages api_tokens"
+        "home cases_desk demands_desk whistles notices notice_mine registration recruitment "
+        "volunteering deliberation timebank_community dues_branches points_manage funds "
+        "demand_insight notice_figures funds_figures dues_figures workforce residents members "
+        "territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
+        "case_figures workforce_mine messages api_tokens"
     ),
     "grid_worker": (
         "home case_patrol cases_desk volunteering deliberation_topics residents territory "
-        "orgs map liaisons imports bookings messages"
+        "orgs map liaisons imports bookings workforce_mine messages"
     ),
     "party_member": (
         "home demand_board demand_tasks points_mine case_report notice_mine registration "
-        "volunteering deliberation_topics timebank_mine cases_claim my_member bookings "
-        "messages"
+        "recruitment volunteering deliberation_topics timebank_mine dues_mine dues_branches "
+        "cases_claim my_member bookings messages"
     ),
     "unit_contact": "home demand_board demand_tasks registration cases_claim units bookings messages",
     "department_staff": "home cases_desk whistles bookings case_figures messages api_tokens",
     "resident": (
-        "home demand_new case_report demand_mine case_mine volunteering "
-        "deliberation_topics timebank_mine bookings messages"
+        "home demand_new case_report demand_mine case_mine volunteering deliberation_topics "
+        "timebank_mine bookings messages"
     ),
     "superuser": " ".join(ITEMS),
 }

@@ -37,10 +37,23 @@ def test_every_present_workflow_tells_someone():
     }
 
 
+class Loose(SimpleNamespace):
+    """A stand-in whose unnamed attributes are stand-ins too, printed as a short Chinese name: enough for
+    any declaration's describe and notice wording (a worker's name, a grade, an allocation's kind)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Loose()
+
+    def __str__(self):
+        return "示例"
+
+
 def fake_object(world):
     """Enough of any declared workflow's object for its describe, notice text, url and area hooks."""
-    area = SimpleNamespace(path=world.c1.path, name=world.c1.name)
-    return SimpleNamespace(
+    area = Loose(path=world.c1.path, name=world.c1.name, pk=world.c1.pk)
+    return Loose(
         pk=1,
         public_id=uuid.uuid4(),
         number="C20260001",
@@ -48,8 +61,8 @@ def fake_object(world):
         get_absolute_url=lambda: "/somewhere/",
         area_path=world.c1.path,
         community=area,
-        org=SimpleNamespace(name="中珠新村小区党支部", area=area),
-        room=SimpleNamespace(name="议事厅", center=SimpleNamespace(area=area)),
+        org=Loose(name="中珠新村小区党支部", area=area),
+        room=Loose(name="议事厅", center=Loose(area=area)),
         start=timezone.now(),
     )
 

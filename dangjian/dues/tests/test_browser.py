@@ -1,0 +1,57 @@
+"""In a real browser, at phone and desktop widths: a member sees their dues and pays on the phone; the
+branch's secretary records a member's payment and remits what the branch holds."""
+
+import pytest
+from playwright.sync_api import expect
+
+from dangjian.conftest import PASSWORD
+from dangjian.dues import rules, services
+from dangjian.dues.models import DuesMonth, Remittance
+
+from .conftest import MONTH, set_base
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_sees_their_dues_and_pays_on_the_phone(browser, dues_world):
+    w = dues_world
+    set_base(w.paying, pay="4000", month=MONTH)
+    for i in range(3):
+        services.charge(member=w.paying, month=rules.add_months(MONTH, i))
+    page = browser.sign_in("dy", PASSWORD)
+    browser.go("/dues/")
+    expect(page.locator("[data-testid=dues-outstanding]")).to_contain_text("120.00")
+    assert "4000.00" not in page.content()  # the pay is masked
+    browser.assert_fits()
+    browser.shot("dues-mine")
+    page.select_option("#id_channel", "wechat")
+    page.fill("#id_extra", "10")
+    page.click("[data-testid=dues-pay]")
+    expect(page.locator("[data-testid=dues-all-paid]")).to_be_visible()
+    assert all(d.settled for d in DuesMonth.objects.filter(member=w.paying))
+    browser.assert_fits()
+    browser.assert_no_script_from_data()
+    browser.shot("dues-mine-paid")
+
+
+def test_the_branch_records_a_payment_and_remits(browser, dues_world):
+    w = dues_world
+    set_base(w.other, pay="12000", month=MONTH)
+    set_base(w.paying, pay="4000", month=MONTH)
+    services.dues_run(month=MONTH)
+    page = browser.sign_in("zw1", PASSWORD)
+    browser.go(f"/dues/branches/{w.eb.public_id}/?month=2026-03")
+    expect(page.locator("[data-testid=sheet-rows]")).to_contain_text("李强")
+    browser.shot("dues-sheet")
+    page.locator("tr", has_text="李强").locator("[data-testid=sheet-pay]").click()
+    page.fill("#id_amount", "240")
+    page.click("[data-testid=branch-pay]")
+    expect(page.locator("[data-testid=sheet-held]")).to_have_text("240.00")
+    page.fill("#id_amount", "200")
+    page.check("#id_confirmed")
+    page.click("[data-testid=remit]")
+    expect(page.locator("[data-testid=sheet-held]")).to_have_text("40.00")
+    assert Remittance.objects.get().to_org == w.eb.parent
+    browser.assert_fits()
+    browser.assert_no_script_from_data()
+    browser.shot("dues-sheet-remitted")

@@ -1,0 +1,66 @@
+"""In a real browser, at phone and desktop width: a district administrator enters an allocation, a
+second administrator approves it, and the overview flags the communities still below their floor;
+the community's fund page shows the balance and the journal."""
+
+import pytest
+
+from dangjian.conftest import PASSWORD, make_user
+from dangjian.funds.services import book
+from dangjian.funds.services.allocations import allocate_now
+
+from .conftest import YEAR
+
+pytestmark = pytest.mark.browser
+
+
+def test_two_admins_allocate_and_the_overview_flags_the_floor(world, browser):
+    book.ensure_kinds(world.district)
+    second = make_user("qu2", "district_admin", area=world.district)
+    # 婆石社区 already has its 社区工作经费; its 服务群众专项经费 is what is missing.
+    allocate_now(actor=world.users.district_admin, approver=second, area=world.c1, kind="office", year=YEAR,
+                 amount=50000)  # fmt: skip
+    page = browser.page
+    browser.sign_in(world.users.district_admin.username, PASSWORD)
+    browser.go(f"/funds/?year={YEAR}")
+    assert page.locator("[data-testid=floor-flag]").is_visible()
+    assert "5 个社区或街道" in page.inner_text("[data-testid=floor-flag]")
+    browser.assert_fits()
+    browser.shot("funds-overview-flag")
+    browser.open_nav("funds_allocations")
+    page.click("text=录入拨付")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=area]", label="社区 · 婆石社区")
+    page.select_option("select[name=kind]", "service")
+    page.fill("input[name=year]", str(YEAR))
+    page.fill("input[name=amount]", "100000")
+    page.fill("input[name=memo]", "年度服务群众专项经费")
+    browser.assert_fits()
+    browser.shot("funds-allocation-new")
+    page.click("[data-testid=allocation-submit]")
+    page.wait_for_load_state("networkidle")
+    assert "等待另一名区级管理员审批" in page.inner_text(".messages")
+    assert page.locator("[data-testid=await-other]").is_visible()
+    assert page.locator("[data-testid=step-approve]").count() == 0
+    url = page.url
+
+    page.context.clear_cookies()
+    browser.sign_in("qu2", PASSWORD)
+    page.goto(url)
+    browser.assert_fits()
+    browser.shot("funds-allocation-approve")
+    page.click("[data-testid=step-approve]")
+    page.wait_for_load_state("networkidle")
+    assert "已批准" in page.inner_text("[data-testid=status]")
+
+    browser.go(f"/funds/?year={YEAR}")
+    assert "4 个社区或街道" in page.inner_text("[data-testid=floor-flag]")
+    table = page.inner_text("[data-testid=floor-table]")
+    assert "婆石社区" in table and "达标" in table
+    browser.assert_fits()
+    browser.shot("funds-overview-after")
+    page.click("text=婆石社区")
+    page.wait_for_load_state("networkidle")
+    assert "100000.00" in page.inner_text("[data-testid=balances]")
+    assert "拨付" in page.inner_text("[data-testid=journals]")
+    browser.assert_fits()
+    browser.shot("funds-community")
