@@ -88,6 +88,8 @@ def overview(request):
             "subdistrict_kinds": [k for k in kinds if k.level == Level.SUBDISTRICT],
             "rows": rows,
             "short": short,
+            # The areas below a floor, flagged in the table: what the 今日待办 item that opens this page counts.
+            "open_count": short,
             "pending": Allocation.objects.visible_to(request.user).filter(status=AllocationStatus.PENDING).count(),
             "active_nav": "funds",
         },
