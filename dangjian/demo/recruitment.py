@@ -22,6 +22,7 @@ from dangjian.recruitment.models import Stage
 from dangjian.recruitment.workflow import Step
 
 from .names import person_name
+from .people import _id_number
 
 DAY = datetime.timedelta(days=1)
 BRANCH_LIMIT = 4
@@ -103,8 +104,10 @@ def build(rng: random.Random, built: Any) -> None:
             back = BACK_DAYS[stage]
             applied = today - (back + rng.randint(0, 20)) * DAY
             birth = datetime.date(1985 + rng.randint(0, 18), rng.randint(1, 12), rng.randint(1, 28))
+            # A Party member's file always carries the citizen ID (the member record made at probation copies it).
+            id_number = _id_number(rng, birth, rng.choice(("male", "female")))
             r = services.recruit_create(
-                actor=None, org=branch, name=person_name(rng), applied_on=applied, birth_date=birth
+                actor=None, org=branch, name=person_name(rng), applied_on=applied, id_number=id_number
             )
             if stage == Stage.ENDED:
                 services.recruit_step(
