@@ -8,12 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.widgets import DateInput
 from dangjian.people.models import Member
 
 from .models import DocKind
 from .workflow import Step
 
-DATE = forms.DateInput(attrs={"type": "date"})
 VOTE_FIELDS = ("due", "present", "votes_for", "against", "abstain")
 # The keyword arguments of services.recruit_step each step reads (besides on / note / version).
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -30,9 +30,9 @@ class RecruitForm(forms.Form):
     org = forms.TypedChoiceField(label=_("党支部"), coerce=int)
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    birth_date = forms.DateField(label=_("出生日期（无身份证号时填写）"), required=False, widget=DATE)
+    birth_date = forms.DateField(label=_("出生日期（无身份证号时填写）"), required=False, widget=DateInput)
     mobile = forms.CharField(label=_("手机号"), max_length=11, required=False)
-    applied_on = forms.DateField(label=_("递交入党申请书日期"), widget=DATE, initial=timezone.localdate)
+    applied_on = forms.DateField(label=_("递交入党申请书日期"), widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args: Any, branches: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -48,7 +48,7 @@ class RecruitForm(forms.Form):
 class StepForm(forms.Form):
     """One form for every step; `kwargs(step)` keeps what the step's service reads."""
 
-    on = forms.DateField(label=_("办理日期"), widget=DATE, initial=timezone.localdate)
+    on = forms.DateField(label=_("办理日期"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     introducer_1 = forms.ModelChoiceField(label=_("入党介绍人一"), queryset=Member.objects.none(), required=False)
@@ -82,5 +82,5 @@ class StepForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("材料类别"), choices=DocKind.choices)
     title = forms.CharField(label=_("标题"), max_length=100, required=False)
-    dated = forms.DateField(label=_("日期"), widget=DATE, initial=timezone.localdate)
+    dated = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
     file = forms.FileField(label=_("扫描件（可选）"), required=False)
