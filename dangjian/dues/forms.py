@@ -71,3 +71,18 @@ class RemitForm(forms.Form):
     amount = forms.DecimalField(label=_("上缴金额（元）"), min_value=0, max_digits=12, decimal_places=2)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
     confirmed = forms.BooleanField(label=_("我已核对金额，确认上缴"), required=True)
+
+
+class CollectForm(forms.Form):
+    """集中收缴: the months ticked on the sheet were paid in full, in one go."""
+
+    dues = forms.MultipleChoiceField(label=_("党员"), error_messages={"required": _("请勾选要登记的党员。")})
+    channel = forms.ChoiceField(label=_("交纳方式"), choices=Channel.choices, initial=Channel.CASH)
+    confirmed = forms.BooleanField(
+        label=_("我已收齐所勾选党员应交的党费"), error_messages={"required": _("请勾选确认已收齐党费。")}
+    )
+
+    def __init__(self, *args, choices: list[str], **kwargs):
+        kwargs.setdefault("auto_id", "collect_%s")  # the sheet's remit form has a channel and a confirmation too
+        super().__init__(*args, **kwargs)
+        self.fields["dues"].choices = [(c, c) for c in choices]

@@ -4,6 +4,7 @@ for, and the figures of a branch read from the store."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,6 +67,22 @@ def branches_page(user: Any, *, q: str = "", **page: Any) -> KeysetPage:
 def sheet_page(org: PartyOrg, month: datetime.date, **page: Any) -> KeysetPage:
     qs = DuesMonth.objects.filter(org=org, month=month)
     return keyset_page(qs, SHEET_ORDER, per_page=50, **page)
+
+
+COLLECT_MAX = 200  # rows one 集中收缴 may record: more than a sheet page holds
+
+
+def unsettled_in_branch(org: PartyOrg, month: datetime.date, public_ids: list[str]) -> list[DuesMonth]:
+    """The months among `public_ids` that belong to `org` and `month` and still owe something (ids that
+    are malformed, of another branch or month, or settled are left out)."""
+    ids = []
+    for text in public_ids:
+        try:
+            ids.append(uuid.UUID(str(text)))
+        except ValueError:
+            continue
+    rows = DuesMonth.objects.filter(org=org, month=month, public_id__in=ids).order_by(*SHEET_ORDER)
+    return [d for d in rows if not d.settled]
 
 
 def sheet_all(org: PartyOrg, month: datetime.date) -> list[DuesMonth]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("branches/", views.branches, name="branches"),
     path("branches/<uuid:public_id>/", views.sheet, name="sheet"),
     path("branches/<uuid:public_id>/run/", views.sheet_run, name="sheet_run"),
+    path("branches/<uuid:public_id>/collect/", views.sheet_collect, name="sheet_collect"),
     path("branches/<uuid:public_id>/remit/", views.remit, name="remit"),
     path("branches/<uuid:public_id>/pdf/", views.sheet_pdf, name="sheet_pdf"),
     path("branches/<uuid:public_id>/dues/<uuid:dues_id>/", views.sheet_pay, name="sheet_pay"),

@@ -22,7 +22,7 @@ from dangjian.core.keyset import page_params
 from dangjian.core.views import require_roles
 
 from . import rules, selectors, services
-from .forms import MONTH_RE, PayBaseForm, PaymentForm, PayMineForm, RemitForm
+from .forms import MONTH_RE, CollectForm, PayBaseForm, PaymentForm, PayMineForm, RemitForm
 from .models import PayBase
 from .permissions import BRANCH_ROLES, MEMBER_ROLES
 
@@ -132,13 +132,16 @@ def branches(request):
     return render(request, "dues/branches.html", {"page": page, "q": q, "active_nav": "dues_branches"})
 
 
-def _sheet_context(request, org, month, *, remit_form=None) -> dict:
+def _sheet_context(request, org, month, *, remit_form=None, collect_form=None) -> dict:
+    page = selectors.sheet_page(org, month, **page_params(request))
     return {
         "org": org,
         "month": month,
         "month_text": f"{month:%Y-%m}",
         "months": [rules.add_months(services.current_month(), -i) for i in range(12)],
-        "page": selectors.sheet_page(org, month, **page_params(request)),
+        "page": page,
+        "collect_form": collect_form or CollectForm(choices=[]),
+        "unsettled_on_page": sum(1 for d in page.object_list if not d.settled),
         "figures": selectors.branch_figures(org, selectors.month_period(month)),
         "without_base": selectors.members_without_base(org),
         "held": services.held_balance(org),
@@ -194,6 +197,34 @@ def sheet_pay(request, public_id, dues_id):
             messages.success(request, _("已记录 %(n)s 的党费。") % {"n": dues.member_name})
             return _back(org, dues.month)
     return render(request, "dues/pay.html", {"org": org, "dues": dues, "form": form, "active_nav": "dues_branches"})
+
+
+@require_roles(BRANCH_ROLES)
+@require_POST
+@idempotent
+def sheet_collect(request, public_id):
+    """集中收缴: the branch records that the members ticked on the sheet paid their month in full."""
+    org = selectors.branch_get(request.user, public_id)
+    month = _month(request)
+    # Ticks of another branch or month, settled meanwhile or malformed are dropped, not refused.
+    rows = selectors.unsettled_in_branch(org, month, request.POST.getlist("dues")[: selectors.COLLECT_MAX])
+    choices = [str(d.public_id) for d in rows]
+    data = request.POST.copy()
+    data.setlist("dues", [t for t in request.POST.getlist("dues") if t in choices])
+    form = CollectForm(data, choices=choices)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["dues"])
+        payments = services.collect(
+            actor=request.user,
+            org=org,
+            dues=[d for d in rows if str(d.public_id) in chosen],
+            channel=form.cleaned_data["channel"],
+            key=f"branch:{_key(request)}",
+        )
+        total = sum((p.amount for p in payments), start=services.ZERO)
+        messages.success(request, _("已集中收缴 %(n)s 人，共 %(t)s 元。") % {"n": len(payments), "t": total})
+        return _back(org, month)
+    return render(request, "dues/sheet.html", _sheet_context(request, org, month, collect_form=form))
 
 
 @require_roles(BRANCH_ROLES)

@@ -1,5 +1,6 @@
 """In a real browser, at phone and desktop widths: a member sees their dues and pays on the phone; the
-branch's secretary records a member's payment and remits what the branch holds."""
+branch's secretary records a member's payment, collects the rest in one go (集中收缴) and remits what
+the branch holds."""
 
 import pytest
 from playwright.sync_api import expect
@@ -47,10 +48,20 @@ def test_the_branch_records_a_payment_and_remits(browser, dues_world):
     page.fill("#id_amount", "240")
     page.click("[data-testid=branch-pay]")
     expect(page.locator("[data-testid=sheet-held]")).to_have_text("240.00")
+    # 集中收缴: tick everyone still owing (王红), the bar sums it, confirm and record.
+    page.check("[data-testid=collect-all]")
+    expect(page.locator("[data-collect-count]")).to_have_text("1")
+    expect(page.locator("[data-collect-total]")).to_have_text("40.00")
+    browser.assert_fits()
+    browser.shot("dues-sheet-collect")
+    page.check("#collect_confirmed")
+    page.click("[data-testid=collect]")
+    expect(page.locator("[data-testid=sheet-held]")).to_have_text("280.00")
+    expect(page.locator("[data-testid=collect-tick]")).to_have_count(0)
     page.fill("#id_amount", "200")
     page.check("#id_confirmed")
     page.click("[data-testid=remit]")
-    expect(page.locator("[data-testid=sheet-held]")).to_have_text("40.00")
+    expect(page.locator("[data-testid=sheet-held]")).to_have_text("80.00")
     assert Remittance.objects.get().to_org == w.eb.parent
     browser.assert_fits()
     browser.assert_no_script_from_data()

@@ -90,7 +90,15 @@ def test_the_sheet_costs_the_same_for_more_members(dues_world, count_queries):
 
 
 def test_the_phone_writes_are_idempotent():
-    for view in (views.mine_pay, views.mine_base, views.sheet_pay, views.sheet_run, views.remit, views.branch_base):
+    for view in (
+        views.mine_pay,
+        views.mine_base,
+        views.sheet_pay,
+        views.sheet_run,
+        views.remit,
+        views.branch_base,
+        views.sheet_collect,
+    ):
         assert getattr(view, "idempotent", False) is True, view.__name__
 
 
@@ -131,3 +139,31 @@ def test_the_monthly_sheet_prints(dues_world, login):
     )
     assert response.status_code == 200
     assert response["Content-Type"] in ("application/pdf", "text/html; charset=utf-8")
+
+
+def test_the_branch_collects_the_ticked_months_in_one_go(dues_world, login, assert_scoped):
+    w = dues_world
+    _charged(w)
+    mine, theirs = (DuesMonth.objects.get(member=m, month=MONTH) for m in (w.paying, w.other))
+    far = services.charge(member=set_base(w.far, pay="3000", month=MONTH).member, month=MONTH)
+    url = reverse("dues:sheet_collect", args=[w.eb.public_id])
+    client = login(w.officer)
+    data = {"month": "2026-03", "channel": "cash", "dues": [str(mine.public_id)], "idempotency_key": "collect-1"}
+    unconfirmed = client.post(url, data)
+    assert unconfirmed.status_code == 200 and "请勾选确认已收齐党费" in unconfirmed.content.decode()
+    nothing = client.post(url, {**data, "dues": [], "confirmed": "on", "idempotency_key": "collect-2"})
+    assert "请勾选要登记的党员" in nothing.content.decode()
+    # Another branch's month and a malformed id are ignored, not recorded.
+    ticked = {**data, "dues": [str(mine.public_id), str(far.public_id), "x"], "confirmed": "on"}
+    done = client.post(url, {**ticked, "idempotency_key": "collect-3"})
+    assert done.status_code == 302
+    mine.refresh_from_db(), theirs.refresh_from_db(), far.refresh_from_db()
+    assert mine.settled and not theirs.settled and not far.settled
+    assert Payment.objects.filter(dues=mine, recorded_as=Payment.RecordedAs.BRANCH).count() == 1
+    assert services.held_balance(w.eb) == Decimal("40.00")
+    # A retry of the same submission records nothing more.
+    again = client.post(url, {**ticked, "idempotency_key": "collect-3"})
+    assert again["Idempotent-Replayed"] == "true" and Payment.objects.count() == 1
+    # Owner and colleague get the sheet back (nothing ticked); the other branch's secretary gets 404.
+    assert_scoped(url, owner=w.officer, colleague=w.world.users.community_worker, outsider=w.officer3, method="post")
+    assert Payment.objects.count() == 1
