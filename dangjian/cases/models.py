@@ -33,6 +33,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("热线")
     WALK_IN = "walk_in", _("民意接待厅")
     API = "api", _("接口")
+    LIAISON = "liaison", _("挂点收集")  # a liaison's visit (cobuilding); the liaison's name is the reporter's
 
 
 class DutyArea(models.TextChoices):

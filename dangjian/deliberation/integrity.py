@@ -17,6 +17,7 @@ from dangjian.cases.models import Case
 from dangjian.core import integrity
 from dangjian.core.integrity import Finding, Options, finding, rows
 from dangjian.demands.models import Demand
+from dangjian.microprojects.models import Project
 
 from .models import (
     Council,
@@ -99,9 +100,9 @@ def procedure(options: Options) -> Iterator[Finding]:
         yield finding(Run, row, "stage_without_meeting", _("已过党员大会审议环节，但没有通过的党员大会"))
 
 
-@integrity.register("deliberation.links", gettext_lazy("议事决议转办的事件和需求都存在"))
+@integrity.register("deliberation.links", gettext_lazy("议事决议转办的事件、需求和项目都存在"))
 def links(options: Options) -> Iterator[Finding]:
-    for kind, model in ((LinkTarget.CASE, Case), (LinkTarget.DEMAND, Demand)):
+    for kind, model in ((LinkTarget.CASE, Case), (LinkTarget.DEMAND, Demand), (LinkTarget.PROJECT, Project)):
         exists = Exists(model.objects.filter(public_id=OuterRef("target_id")))
         for row in rows(ResolutionLink.objects.filter(target_kind=kind).filter(~exists), "target_id"):
             yield finding(

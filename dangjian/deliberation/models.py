@@ -467,10 +467,11 @@ class DisclosureQuestion(models.Model):
 class LinkTarget(models.TextChoices):
     CASE = "case", _("接诉即办事件")
     DEMAND = "demand", _("群众点单需求")
+    PROJECT = "project", _("民生微实事项目")
 
 
 class ResolutionLink(models.Model):
-    """A case or demand a passed resolution (a decided matter of a run, or a decided topic) created.
+    """A case, demand or 民生微实事 project a passed resolution (a decided matter of a run, or a decided topic) created.
 
     Kept here, not on the case or demand: those apps know nothing of deliberation, and their pages
     name the origin through `deliberation_links.resolution_origin`. One of each kind per resolution,
@@ -479,7 +480,7 @@ class ResolutionLink(models.Model):
     matter = models.ForeignKey(Matter, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
     target_kind = models.CharField(_("创建了"), max_length=8, choices=LinkTarget.choices)
-    target_id = models.UUIDField(_("事件或需求编号"))  # the case's or demand's public id
+    target_id = models.UUIDField(_("事件、需求或项目编号"))  # the case's, demand's or project's public id
     area_path = models.CharField(max_length=255, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -115,8 +115,9 @@ def question_get(user: Any, pk: Any) -> DisclosureQuestion:
 
 
 def origin_of(obj: Any) -> ResolutionLink | None:
-    """The resolution a case or demand came from, with its run or topic (one query)."""
-    kind = LinkTarget.CASE if obj._meta.label_lower == "cases.case" else LinkTarget.DEMAND
+    """The resolution a case, demand or project came from, with its run or topic (one query)."""
+    kinds = {"cases.case": LinkTarget.CASE, "microprojects.project": LinkTarget.PROJECT}
+    kind = kinds.get(obj._meta.label_lower, LinkTarget.DEMAND)
     return (
         ResolutionLink.objects.select_related("matter__run__community", "topic__community")
         .filter(target_kind=kind, target_id=obj.public_id)

@@ -284,7 +284,12 @@ def demand_publish(*, actor: Any, demand: Demand, version: int | None = None, no
 
 
 def _dispatch_fields(
-    demand: Demand, kind: str, member: Member | None, unit: ResidentUnit | None, team: Team | None
+    demand: Demand,
+    kind: str,
+    member: Member | None,
+    unit: ResidentUnit | None,
+    team: Team | None,
+    anywhere: bool = False,
 ) -> tuple[dict[str, Any], str]:
     if kind not in AssigneeKind.values:
         raise ValidationError({"kind": _("请选择派单对象类型。")})
@@ -294,7 +299,8 @@ def _dispatch_fields(
             raise ValidationError({"member": _("请选择承接的党员。")})
         if member.user_id is None:
             raise ValidationError({"member": _("%(m)s 尚未开通账号，不能在手机上接单。") % {"m": member.name}})
-        if member.home_community_id != demand.community_id and home_community_id(member.user) != demand.community_id:
+        home = member.home_community_id, home_community_id(member.user)
+        if not anywhere and demand.community_id not in home:
             raise ValidationError({"member": _("%(m)s 不是本社区的党员。") % {"m": member.name}})
         fields.update(assigned_member=member, assigned_user=member.user)
         return fields, member.name
@@ -325,12 +331,14 @@ def demand_dispatch(
     team: Team | None = None,
     version: int | None = None,
     note: str = "",
+    anywhere: bool = False,
 ) -> Demand:
-    """派单 to a named member, unit or team (also a reassignment of a dispatched or taken demand)."""
+    """派单 to a named member, unit or team (also a reassignment of a dispatched or taken demand).
+    `anywhere`: a member who does not live in the community (one sent down to its grid, emergency.py)."""
     target: dict[str, str] = {}
 
     def prepare(locked: Demand, parties: set[str]) -> dict[str, Any]:
-        fields, label = _dispatch_fields(locked, kind, member, unit, team)
+        fields, label = _dispatch_fields(locked, kind, member, unit, team, anywhere)
         target["label"] = f"{AssigneeKind(kind).label}：{label}"
         if locked.status in (DemandStatus.DISPATCHED, DemandStatus.TAKEN):
             target["label"] = _("改派给") + target["label"]

@@ -265,11 +265,12 @@ DEMAND_FLOW = DemandWorkflow(
         ),
     ],
     moves=[
-        Move(S.SUBMITTED, Step.ACCEPT, S.ACCEPTED, {W}),
+        # The system accepts and dispatches a need raised on an emergency visit (emergency.py).
+        Move(S.SUBMITTED, Step.ACCEPT, S.ACCEPTED, {W, SYS}),
         Move(S.SUBMITTED, Step.DECLINE, S.DECLINED, {W}),
         Move((S.SUBMITTED, S.ACCEPTED), Step.WITHDRAW, S.WITHDRAWN, {REQ, W}),
         Move(S.ACCEPTED, Step.PUBLISH, S.PUBLISHED, {W}),
-        Move(S.ACCEPTED, Step.DISPATCH, S.DISPATCHED, {W}),
+        Move(S.ACCEPTED, Step.DISPATCH, S.DISPATCHED, {W, SYS}),
         Move(S.PUBLISHED, Step.CLAIM, S.TAKEN, {C}),
         Move(S.PUBLISHED, Step.DISPATCH, S.DISPATCHED, {W}),
         Move(S.PUBLISHED, Step.RECALL, S.ACCEPTED, {W}),

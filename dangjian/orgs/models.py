@@ -25,11 +25,16 @@ class OrgType(models.TextChoices):
     PARTY_GROUP = "party_group", _("党小组")
     BUILDING_GROUP = "building_group", _("楼宇党小组")
     HUB_HOUSEHOLD = "hub_household", _("党员中心户")
+    # Set up for a deployment (应急动员) from the members sent down, closed when it ends; their home
+    # organizations are unchanged (mobilization lists the members, not Member.org).
+    TEMP_COMMITTEE = "temp_committee", _("临时党委")
+    TEMP_BRANCH = "temp_branch", _("临时党支部")
 
 
 T = OrgType
 COMMITTEES = {T.COMMUNITY_COMMITTEE, T.EXPANDED_COMMITTEE}
 BRANCHES = {T.BRANCH, T.JOINT_BRANCH, T.ESTATE_BRANCH}
+TEMPORARY = {T.TEMP_COMMITTEE, T.TEMP_BRANCH}
 # The organization tree's shape: which type may sit directly under which (None: a root).
 ALLOWED_PARENT_TYPES: dict[str, set[str | None]] = {
     T.DISTRICT_COMMITTEE: {None},
@@ -43,6 +48,9 @@ ALLOWED_PARENT_TYPES: dict[str, set[str | None]] = {
     T.PARTY_GROUP: {*BRANCHES, T.GENERAL_BRANCH},
     T.BUILDING_GROUP: {*BRANCHES},
     T.HUB_HOUSEHOLD: {T.BUILDING_GROUP, T.PARTY_GROUP, T.ESTATE_BRANCH},
+    # Under the calling node: the district committee or a subdistrict's working committee.
+    T.TEMP_COMMITTEE: {T.DISTRICT_COMMITTEE, T.WORKING_COMMITTEE},
+    T.TEMP_BRANCH: {T.DISTRICT_COMMITTEE, T.WORKING_COMMITTEE, *COMMITTEES, T.TEMP_COMMITTEE},
 }
 
 
@@ -71,6 +79,8 @@ class PartyOrg(TreeNode):
         Building, null=True, blank=True, on_delete=models.PROTECT, related_name="party_orgs", verbose_name=_("所在楼栋")
     )
     secretary = models.CharField(_("书记/负责人"), max_length=50, blank=True)
+    # A temporary organization (TEMPORARY types) is closed when its deployment ends; its record stays.
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,9 +94,19 @@ class PartyOrg(TreeNode):
             models.Index(fields=["pinyin"], name="orgs_partyorg_pinyin"),
             models.Index(fields=["pinyin_full"], name="orgs_partyorg_pinyin_full"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(org_type__in=["temp_committee", "temp_branch"]),
+                name="orgs_partyorg_only_temporary_closed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.org_type in TEMPORARY
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:detail", args=[self.public_id])

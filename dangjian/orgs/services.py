@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import Action, audit_record, diff, snapshot
@@ -14,7 +16,7 @@ from dangjian.core.text import pinyin_full, pinyin_initials
 from dangjian.core.tree import TreeMoveError, move_subtree, place_new_node
 from dangjian.territory.models import Area, Building, Estate
 
-from .models import ALLOWED_PARENT_TYPES, OrgType, PartyOrg
+from .models import ALLOWED_PARENT_TYPES, TEMPORARY, OrgType, PartyOrg
 
 if TYPE_CHECKING:
     from dangjian.units.models import ResidentUnit
@@ -102,6 +104,25 @@ def org_update(*, actor: Any, org: PartyOrg, name: str | None = None, secretary:
     if changes:
         org.save()
         audit_record(actor=actor, action=Action.UPDATE, obj=org, changes=changes, area_path=org.area.path)
+    return org
+
+
+@transaction.atomic
+def org_close_temporary(*, actor: Any, org: PartyOrg, on: datetime.date | None = None) -> PartyOrg:
+    """撤销 a temporary organization (临时党委/临时党支部) when its deployment ends, with the temporary
+    branches under it. Its rows stay as the record; nothing else of the tree changes."""
+    org = PartyOrg.objects.select_for_update().get(pk=org.pk)
+    if org.org_type not in TEMPORARY:
+        raise ValidationError(_("只有临时党组织可以撤销。"))
+    if org.closed_on is not None:
+        return org
+    on = on or timezone.localdate()
+    closing = org.subtree().filter(org_type__in=list(TEMPORARY), closed_on__isnull=True)
+    closing.update(closed_on=on, updated_at=timezone.now())
+    org.refresh_from_db()
+    audit_record(
+        actor=actor, action=Action.UPDATE, obj=org, changes={"closed_on": [None, str(on)]}, area_path=org.area.path
+    )
     return org
 
 

@@ -20,15 +20,25 @@ ITEMS = {
     "demand_mine": ("我的需求", "demands:mine", "list"),
     "case_mine": ("我的诉求", "cases:mine", "message-square-text"),
     "whistles": ("吹哨报到", "cases:whistle_board", "megaphone"),
+    "mobilization": ("应急动员", "mobilization:home", "triangle-alert"),
     "notices": ("通知公告", "notices:list", "megaphone"),
     "notice_mine": ("我的通知", "notices:mine", "list"),
+    "orglife": ("组织生活", "orglife:home", "calendar-clock"),
+    "orglife_behind": ("滞后支部", "orglife:behind", "triangle-alert"),
+    "orglife_guidance": ("重点动作指引", "orglife:guidance_list", "scroll-text"),
     "registration": ("双报到", "registration:home", "user-check"),
     "recruitment": ("发展党员", "recruitment:board", "user-check"),
     "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
     "deliberation": ("议事协商", "deliberation:home", "landmark"),
     "deliberation_topics": ("我要议事", "deliberation:topics", "message-square-text"),
+    "cobuilding": ("共驻共建", "cobuilding:home", "handshake"),
+    "cobuilding_tasks": ("共建任务", "cobuilding:tasks", "list-checks"),
+    "cobuilding_mine": ("我的包联", "cobuilding:mine", "map"),
     "timebank_mine": ("时间银行", "timebank:mine", "hourglass"),
     "dues_mine": ("我的党费", "dues:mine", "landmark"),
+    "microprojects": ("民生微实事", "microprojects:list", "clipboard-pen"),
+    "microprojects_propose": ("微实事提议", "microprojects:mine", "circle-plus"),
+    "microprojects_claims": ("双认领", "microprojects:claims", "hand-helping"),
     "timebank_community": ("时间银行", "timebank:community", "hourglass"),
     "dues_branches": ("党费收缴", "dues:branches", "landmark"),
     "points_manage": ("积分管理", "points:ranking", "award"),
@@ -39,6 +49,7 @@ ITEMS = {
     "notice_figures": ("签收统计", "notices:figures", "chart-bar"),
     "funds_figures": ("经费统计", "funds:figures", "chart-bar"),
     "dues_figures": ("党费统计", "dues:figures", "chart-column"),
+    "orglife_figures": ("组织生活统计", "orglife:figures", "chart-bar"),
     "cases_claim": ("认领事件", "cases:claim_board", "hand-helping"),
     "workforce": ("社工队伍", "workforce:home", "id-card"),
     "residents": ("居民", "people:resident_home", "users"),
@@ -66,40 +77,49 @@ ITEMS = {
 
 MENUS = {
     "district_admin": (
-        "home cases_desk demands_desk whistles notices registration recruitment volunteering "
-        "deliberation dues_branches points_manage funds funds_allocations funds_settings "
-        "demand_insight notice_figures funds_figures dues_figures workforce residents members "
-        "territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
-        "case_figures open311_clients users audit messages api_tokens"
+        "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
+        "orglife_guidance registration recruitment volunteering deliberation cobuilding "
+        "cobuilding_mine microprojects dues_branches points_manage funds funds_allocations "
+        "funds_settings demand_insight notice_figures funds_figures dues_figures "
+        "orglife_figures workforce residents members territory orgs map units coverage "
+        "weak_orgs liaisons centers imports bookings duty case_figures open311_clients users "
+        "audit messages api_tokens"
     ),
     "subdistrict_admin": (
-        "home cases_desk demands_desk whistles notices registration recruitment volunteering "
-        "deliberation dues_branches points_manage funds demand_insight notice_figures "
-        "funds_figures dues_figures workforce residents members territory orgs map units "
-        "coverage weak_orgs liaisons centers imports bookings duty case_figures users "
-        "messages api_tokens"
+        "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
+        "orglife_guidance registration recruitment volunteering deliberation cobuilding "
+        "cobuilding_mine microprojects dues_branches points_manage funds demand_insight "
+        "notice_figures funds_figures dues_figures orglife_figures workforce residents "
+        "members territory orgs map units coverage weak_orgs liaisons centers imports "
+        "bookings duty case_figures users messages api_tokens"
     ),
     "community_worker": (
-        "home cases_desk demands_desk whistles notices notice_mine registration recruitment "
-        "volunteering deliberation timebank_community dues_branches points_manage funds "
-        "demand_insight notice_figures funds_figures dues_figures workforce residents members "
-        "territory orgs map units coverage weak_orgs liaisons centers imports bookings duty "
-        "case_figures workforce_mine messages api_tokens"
+        "home cases_desk demands_desk whistles mobilization notices notice_mine orglife "
+        "orglife_behind orglife_guidance registration recruitment volunteering deliberation "
+        "cobuilding cobuilding_mine microprojects timebank_community dues_branches "
+        "points_manage funds demand_insight notice_figures funds_figures dues_figures "
+        "orglife_figures workforce residents members territory orgs map units coverage "
+        "weak_orgs liaisons centers imports bookings duty case_figures workforce_mine "
+        "messages api_tokens"
     ),
     "grid_worker": (
-        "home case_patrol cases_desk volunteering deliberation_topics residents territory "
-        "orgs map liaisons imports bookings workforce_mine messages"
+        "home case_patrol cases_desk volunteering deliberation_topics microprojects_propose "
+        "residents territory orgs map liaisons imports bookings workforce_mine messages"
     ),
     "party_member": (
-        "home demand_board demand_tasks points_mine case_report notice_mine registration "
-        "recruitment volunteering deliberation_topics timebank_mine dues_mine dues_branches "
-        "cases_claim my_member bookings messages"
+        "home demand_board demand_tasks points_mine case_report mobilization notice_mine "
+        "orglife orglife_guidance registration recruitment volunteering deliberation_topics "
+        "timebank_mine dues_mine microprojects_claims dues_branches cases_claim my_member "
+        "bookings messages"
     ),
-    "unit_contact": "home demand_board demand_tasks registration cases_claim units bookings messages",
+    "unit_contact": (
+        "home demand_board demand_tasks registration cobuilding_tasks microprojects_claims "
+        "cases_claim units bookings messages"
+    ),
     "department_staff": "home cases_desk whistles bookings case_figures messages api_tokens",
     "resident": (
         "home demand_new case_report demand_mine case_mine volunteering deliberation_topics "
-        "timebank_mine bookings messages"
+        "timebank_mine microprojects_propose bookings messages"
     ),
     "superuser": " ".join(ITEMS),
 }

@@ -1,5 +1,6 @@
-"""A passed resolution becomes a case or a demand: through the cases' and demands' own intake services
-(never a copy of them), remembered as a `ResolutionLink` so a second click finds the first."""
+"""A passed resolution becomes a case, a demand or a 民生微实事 project: through the cases', demands' and
+projects' own services (never a copy of them), remembered as a `ResolutionLink` so a second click
+finds the first."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from dangjian.cases.intake.services import case_submit
 from dangjian.cases.models import Case, CaseCategory, Channel
 from dangjian.demands.models import Demand, DemandKind
 from dangjian.demands.services import demand_submit
+from dangjian.microprojects.models import Project, Source
+from dangjian.microprojects.services import project_propose
 
 from ..models import LinkTarget, Matter, ResolutionLink, Run, RunStatus, Topic, TopicStatus
 from ..permissions import require_manager
@@ -82,15 +85,17 @@ def resolution_of(matter: Matter | None = None, topic: Topic | None = None, *, l
     )
 
 
-def existing_target(resolution: Resolution, kind: str) -> Case | Demand | None:
+TARGET_MODELS: dict[str, Any] = {LinkTarget.CASE: Case, LinkTarget.DEMAND: Demand, LinkTarget.PROJECT: Project}
+
+
+def existing_target(resolution: Resolution, kind: str) -> Case | Demand | Project | None:
     link = resolution.links().filter(target_kind=kind).first()
     if link is None:
         return None
-    model = Case if kind == LinkTarget.CASE else Demand
-    return model.objects.filter(public_id=link.target_id).first()
+    return TARGET_MODELS[kind].objects.filter(public_id=link.target_id).first()
 
 
-def _link(actor: Any, resolution: Resolution, kind: str, target: Case | Demand) -> None:
+def _link(actor: Any, resolution: Resolution, kind: str, target: Case | Demand | Project) -> None:
     ResolutionLink.objects.create(
         matter=resolution.matter,
         topic=resolution.topic,
@@ -150,3 +155,39 @@ def resolution_demand(
     )
     _link(actor, resolution, LinkTarget.DEMAND, demand)
     return demand, True
+
+
+@transaction.atomic
+def resolution_project(
+    *,
+    actor: Any,
+    kind: str,
+    matter: Matter | None = None,
+    topic: Topic | None = None,
+    description: str = "",
+    estimated_amount: Any = None,
+) -> tuple[Project, bool]:
+    """The 民生微实事 project a resolution asks for (in 征集, its source the council's resolution, the
+    matter's amount its estimate); `(project, created)` as for cases. The district's caps apply."""
+    resolution = resolution_of(matter, topic, lock=True)
+    require_manager(actor, resolution.area_path, _("根据议事决议创建民生微实事项目"))
+    existing = existing_target(resolution, LinkTarget.PROJECT)
+    if isinstance(existing, Project):
+        return existing, False
+    if estimated_amount in (None, "") and resolution.matter is not None and resolution.matter.amount:
+        estimated_amount = resolution.matter.amount
+    source = resolution.matter or resolution.topic
+    assert source is not None  # a resolution has one of the two
+    ref = f"deliberation.{source._meta.model_name}:{source.pk}"
+    project = project_propose(
+        actor=actor,
+        community=resolution.community,
+        title=resolution.title,
+        description=description.strip() or resolution.text,
+        kind=kind,
+        source=Source.COUNCIL,
+        source_ref=ref,
+        estimated_amount=estimated_amount,
+    )
+    _link(actor, resolution, LinkTarget.PROJECT, project)
+    return project, True

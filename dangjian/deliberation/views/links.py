@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dangjian.cases.models import CaseCategory
 from dangjian.core.idempotency import idempotent
 from dangjian.core.views import require_roles
+from dangjian.microprojects.models import Kind
 
 from .. import selectors
 from ..models import LinkTarget
@@ -31,7 +32,7 @@ def _source(request, public_id, matter):
 @require_roles(MANAGE_ROLES)
 @idempotent
 def link_new(request, public_id, target, matter=None):
-    """根据决议创建事件或需求: what will be made, confirmed by a second press; a resolution makes one of each."""
+    """根据决议创建事件、需求或项目: what will be made, confirmed by a second press; a resolution makes one of each."""
     if target not in LinkTarget.values:
         raise Http404
     matter_obj, topic, source_title, back = _source(request, public_id, matter)
@@ -59,6 +60,15 @@ def link_new(request, public_id, target, matter=None):
                     topic=topic,
                     description=post.get("description", ""),
                 )
+            elif target == LinkTarget.PROJECT:
+                obj, created = services.resolution_project(
+                    actor=request.user,
+                    kind=post.get("kind", ""),
+                    matter=matter_obj,
+                    topic=topic,
+                    description=post.get("description", ""),
+                    estimated_amount=post.get("estimated_amount") or None,
+                )
             else:
                 obj, created = services.resolution_demand(
                     actor=request.user, matter=matter_obj, topic=topic, description=post.get("description", "")
@@ -79,6 +89,8 @@ def link_new(request, public_id, target, matter=None):
             "source_title": source_title,
             "target_label": LinkTarget(target).label,
             "is_case": target == LinkTarget.CASE,
+            "is_project": target == LinkTarget.PROJECT,
+            "project_kinds": Kind.choices,
             "categories": categories,
             "post": request.POST,
             "back_url": back.url,

@@ -138,7 +138,10 @@ def run_detail(request, public_id):
     context = run_context(run)
     if run.status in DECIDED_RUN:
         made = selectors.links_of(run=run)
-        context["link_rows"] = [(m, made.get((m.pk, "case")), made.get((m.pk, "demand"))) for m in context["matters"]]
+        context["link_rows"] = [
+            (m, made.get((m.pk, "case")), made.get((m.pk, "demand")), made.get((m.pk, "project")))
+            for m in context["matters"]
+        ]
     context.update(
         {
             "steps": [(s, RUN_FLOW.step_label(s), RUN_FLOW.steps[s], s in DISCLOSE_STEPS) for s in steps],

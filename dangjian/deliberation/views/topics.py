@@ -101,6 +101,7 @@ def topic_detail(request, public_id):
             "log": [(row, TOPIC_FLOW.step_label(row.step)) for row in topic.log.all()],
             "link_case": made.get((topic.pk, "case")) if made is not None else None,
             "link_demand": made.get((topic.pk, "demand")) if made is not None else None,
+            "link_project": made.get((topic.pk, "project")) if made is not None else None,
             "may_link": made is not None,
             "active_nav": NAV,
         },

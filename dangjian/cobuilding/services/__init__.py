@@ -1,0 +1,1 @@
+"""Every write of co-building, by sub-domain: keyword-only, atomic, audited."""
