@@ -23,10 +23,9 @@
       style: function (f) { return { color: "#555", weight: 1, fillColor: colour(f.properties[key], max), fillOpacity: 0.7 }; },
       onEachFeature: function (f, lyr) {
         var p = f.properties;
-        var tip = document.createElement("span");
-        tip.textContent = p.community + " · " + p.name + "：" + el.dataset.unmet + " " + p.unmet + " " + el.dataset.people +
+        var tip = p.community + " · " + p.name + "：" + el.dataset.unmet + " " + p.unmet + " " + el.dataset.people +
           "，" + el.dataset.unvisited + " " + p.unvisited + " " + el.dataset.households;
-        lyr.bindTooltip(tip, { sticky: true });
+        lyr.bindTooltip(window.dj.textEl(tip), { sticky: true });
       }
     }).addTo(map);
     return layer;
