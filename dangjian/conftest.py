@@ -248,6 +248,9 @@ class Browser:
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{self.width_name}.png"
+        # A field left focused makes Chromium, after a tall page's full-page capture, scroll back to it
+        # when the next click moves the focus: the mouse-up then lands on another element.
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -351,61 +354,82 @@ def new_browser(chromium, live_server):
 
 
 _DEMO_SNAPSHOTS: dict[str, list] = {}
+# Where the demo's rows are kept between tests, inside the test database but out of Django's sight
+# (introspection, flush and backups list only the main schema): an attached SQLite file, or a
+# PostgreSQL schema off the search path.
+SNAPSHOT = "dj_demo_snapshot"
 
 
-def _demo_tables() -> list:
-    """Every table's rows as (model, column names, rows): the demo district, kept for later tests."""
+def _demo_tables() -> list[tuple[str, list[str]]]:
+    """Every managed table of the project with its stored columns (not generated ones), quoted for SQL."""
     from django.apps import apps
+    from django.db import connection
 
-    tables = []
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.managed and not model._meta.proxy:
-            columns = [f.attname for f in model._meta.concrete_fields]
-            tables.append((model, columns, list(model._base_manager.values_list(*columns))))
-    return tables
+    quote = connection.ops.quote_name
+    return [
+        (
+            quote(model._meta.db_table),
+            [quote(f.column) for f in model._meta.concrete_fields if not getattr(f, "generated", False)],
+        )
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
 
 
-def _load_demo_tables(tables: list) -> None:
+def _snapshot_space(cursor) -> None:
+    """Make the snapshot's schema (PostgreSQL) or attach its file (SQLite: per connection)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT}")
+        return
+    cursor.execute("PRAGMA database_list")
+    if SNAPSHOT not in {row[1] for row in cursor.fetchall()}:
+        path = SCREENSHOTS.parent / f"demo-snapshot-{os.getpid()}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cursor.execute(f"ATTACH DATABASE %s AS {SNAPSHOT}", [str(path)])
+
+
+def _keep_demo_tables(tables: list[tuple[str, list[str]]]) -> None:
+    """Copy every table's rows into the snapshot, in the database itself: no rows pass through Python."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _snapshot_space(cursor)
+        for table, _columns in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {SNAPSHOT}.{table}")
+            cursor.execute(f"CREATE TABLE {SNAPSHOT}.{table} AS SELECT * FROM {table}")  # noqa: S608
+
+
+def _load_demo_tables(tables: list[tuple[str, list[str]]]) -> None:
     """Put the kept rows back in one transaction: foreign keys are checked at commit on both
     backends, so the order of the tables does not matter."""
+    from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for model, _columns, _rows in tables:
-                if model._base_manager.exists():  # the rows data migrations seeded
-                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-        for model, columns, rows in tables:
-            # bulk_create stamps auto_now(_add) fields with the time of the insert: keep the kept times.
-            stamped = [
-                f
-                for f in model._meta.concrete_fields
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            ]
-            flags = [(f, f.auto_now, f.auto_now_add) for f in stamped]
-            for f in stamped:
-                f.auto_now = f.auto_now_add = False
-            try:
-                model._base_manager.bulk_create(
-                    [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-                )
-            finally:
-                for f, auto_now, auto_now_add in flags:
-                    f.auto_now, f.auto_now_add = auto_now, auto_now_add
+    with connection.cursor() as cursor:
+        _snapshot_space(cursor)  # outside the transaction: SQLite cannot attach inside one
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, _columns in tables:  # the rows data migrations seeded come back from the snapshot too
+            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608
+            if cursor.fetchone():  # (ledgers refuse DELETE; a flushed test database holds none of theirs)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for table, columns in tables:
+            names = ", ".join(columns)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {SNAPSHOT}.{table}")  # noqa: S608
         # Rows came in with their ids: move PostgreSQL's sequences past them (SQLite follows by itself).
-        statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _c, _r in tables])
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 @pytest.fixture
 def demo(transactional_db):
     """The demo district as `make run` builds it; the fixture's value is the builder's `Built`.
 
-    The first test of a session builds it and keeps every table's rows; later tests put those rows
-    back, which takes a fraction of a build (the models in `Built` keep their ids)."""
+    The first test of a session builds it and copies every table's rows aside; later tests copy
+    those rows back, which takes a fraction of a build (the models in `Built` keep their ids)."""
     from django.db import connection
 
     from dangjian.demo import builder
@@ -413,7 +437,9 @@ def demo(transactional_db):
     kept = _DEMO_SNAPSHOTS.get(connection.alias)
     if kept is None:
         built = builder.build_demo_district()
-        _DEMO_SNAPSHOTS[connection.alias] = [built, _demo_tables()]
+        tables = _demo_tables()
+        _keep_demo_tables(tables)
+        _DEMO_SNAPSHOTS[connection.alias] = [built, tables]
         return built
     built, tables = kept
     _load_demo_tables(tables)

@@ -208,7 +208,9 @@ def demo_lattice(rng: random.Random) -> Lattice:
 
 
 @transaction.atomic
-def build_demo_district(*, seed: int = DEFAULT_SEED) -> Built:
+def build_demo_district(*, seed: int = DEFAULT_SEED, extensions: bool = True) -> Built:
+    """The district, its organizations and accounts; then (unless `extensions` is off) each app's
+    demo step in DEMO_EXTENSIONS order."""
     rng = random.Random(seed)
     lattice = demo_lattice(rng)
     built = Built()
@@ -217,7 +219,7 @@ def build_demo_district(*, seed: int = DEFAULT_SEED) -> Built:
     _build_departments(built)
     _build_orgs(rng, built)
     _build_accounts(built)
-    for step in DEMO_EXTENSIONS:
+    for step in DEMO_EXTENSIONS if extensions else ():
         import_string(step)(rng, built)
     return built
 

@@ -22,14 +22,8 @@ PASSWORD = "Test-pass-2024"
 
 
 @pytest.fixture
-def district(transactional_db, monkeypatch):
-    """The demo district with every step up to org life's but the micro-projects' (see test_demo)."""
-    from dangjian.demo import builder
-
-    from .test_demo import STEPS
-
-    monkeypatch.setattr(builder, "DEMO_EXTENSIONS", STEPS)
-    return builder.build_demo_district()
+def district(demo):
+    return demo
 
 
 def _path(url: str) -> str:

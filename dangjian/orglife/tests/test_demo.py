@@ -2,48 +2,17 @@
 held no 支委会 for two months, dy_member runs 婆石社区's first branches, four guidance issues with
 their coverage, and the store agrees with the rows."""
 
-import time
-
-import pytest
 from django.utils import timezone
 
 from dangjian.core.figures import facts
-from dangjian.demo import builder
-from dangjian.demo import orglife as demo_orglife
 from dangjian.orglife import selectors
 from dangjian.orglife.facts import OBLIGATIONS, RECORDS
 from dangjian.orglife.models import Guidance, MeetingRecord, Obligation, RecordStatus
 from dangjian.orgs.models import BRANCHES, OrgOfficer, PartyOrg
 from dangjian.points.models import PointEntry
 
-# Every step up to org life's but the micro-projects' (whose demo is another issue's work in progress).
-STEPS = [
-    s
-    for s in builder.DEMO_EXTENSIONS[: builder.DEMO_EXTENSIONS.index("dangjian.demo.orglife.build") + 1]
-    if "microprojects" not in s
-]
 
-
-@pytest.fixture
-def district(db, monkeypatch):
-    """The demo district with the steps org life stands on and its own, timed (the whole demo is
-    built by the `demo` fixture elsewhere; here org life does not wait on the steps after it)."""
-    took = []
-    original = demo_orglife.build
-
-    def timed(rng, built):
-        started = time.perf_counter()
-        original(rng, built)
-        took.append(time.perf_counter() - started)
-
-    monkeypatch.setattr(demo_orglife, "build", timed)
-    monkeypatch.setattr(builder, "DEMO_EXTENSIONS", STEPS)
-    builder.build_demo_district()
-    return took
-
-
-def test_the_demo_branches_have_a_true_calendar(district):
-    print(f"orglife demo step: {district[0]:.2f} s")
+def test_the_demo_branches_have_a_true_calendar(demo):
     today = timezone.localdate()
     branches = PartyOrg.objects.filter(org_type__in=sorted(BRANCHES))
     assert branches.exists()
