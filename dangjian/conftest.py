@@ -436,6 +436,11 @@ def demo(transactional_db):
 
     kept = _DEMO_SNAPSHOTS.get(connection.alias)
     if kept is None:
+        # Tests with this fixture skip serialized rollback (pytest_collection_modifyitems): put the rows
+        # data migrations seed back before the first build (those present are saved again, not doubled).
+        seeded = getattr(connection, "_test_serialized_contents", None)
+        if seeded:
+            connection.creation.deserialize_db_from_string(seeded)
         built = builder.build_demo_district()
         tables = _demo_tables()
         _keep_demo_tables(tables)
@@ -449,7 +454,8 @@ def demo(transactional_db):
 def pytest_collection_modifyitems(items):
     """Transactional tests (threads, live server) end by flushing every table, which would also
     remove the rows that data migrations seed (default reasons, standards, service intentions).
-    Serialized rollback puts those rows back at the start of each such test."""
+    Serialized rollback puts those rows back at the start of each such test, except where the `demo`
+    fixture copies every table back from its snapshot anyway."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
@@ -457,8 +463,52 @@ def pytest_collection_modifyitems(items):
             kwargs.setdefault("transaction", marker.args[0])
         transactional = kwargs.get("transaction") or {"transactional_db", "live_server"} & set(item.fixturenames)
         if transactional:
-            kwargs.update(transaction=True, serialized_rollback=True)
+            kwargs.update(transaction=True, serialized_rollback="demo" not in item.fixturenames)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+# Rows every flush would delete only for the post_migrate signal that follows to write them again.
+KEPT_ON_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
+def _fast_flush() -> None:
+    """A transactional test ends by flushing every table, then post_migrate writes the content types
+    and permissions again. In the test run, keep those two tables (the signal then finds them all and
+    writes nothing). On PostgreSQL, where one TRUNCATE of some 220 tables takes over a second whatever
+    they hold, delete the rows of the tables that hold any instead, with triggers off for that
+    transaction (so the foreign keys and the ledgers' append-only guards do not stand in the way)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
+    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLite
+
+    for ops in (PostgreSQL, SQLite):
+        original = ops.sql_flush
+
+        def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False, original=original):
+            if reset_sequences:
+                return original(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
+            tables = [t for t in tables if t not in KEPT_ON_FLUSH]
+            if self.connection.vendor != "postgresql" or not tables:
+                return original(self, style, tables, allow_cascade=allow_cascade)
+            quote = self.quote_name
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                if not cursor.fetchone()[0]:  # session_replication_role needs a superuser
+                    return original(self, style, tables, allow_cascade=allow_cascade)
+                cursor.execute(
+                    " UNION ALL ".join(
+                        f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {quote(t)})"  # noqa: S608
+                        for i, t in enumerate(tables)
+                    )
+                )
+                full = [tables[row[0]] for row in cursor.fetchall()]
+            if not full:
+                return []
+            return ["SET LOCAL session_replication_role = replica", *(f"DELETE FROM {quote(t)}" for t in full)]
+
+        ops.sql_flush = sql_flush
+
+
+_fast_flush()
 
 
 # --- read replicas ---------------------------------------------------------------------------

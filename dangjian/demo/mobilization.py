@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from dangjian.accounts.models import User
+from dangjian.demands import services as demand_services
 from dangjian.mobilization import services
-from dangjian.mobilization.models import Call, CallStatus, Visit
+from dangjian.mobilization.models import Call, CallStatus, Need, Visit
 from dangjian.mobilization.services.temp_org import calling_org
 from dangjian.territory.models import Area, Level
 
@@ -90,7 +91,13 @@ def _typhoon(
     services.visit_list_build(actor=None, callup=callup, grid=grids[0])
     first = Visit.objects.filter(callup=callup).order_by("pk").first()
     if first is not None and placed:
-        services.visit_record(actor=None, visit=first, needs=["meals"], note="独居老人，已送应急食品")
+        services.visit_record(actor=None, visit=first, needs=["meals"], note="独居老人，需要送餐")
+        # The member the demand went to takes it and delivers: the need is met.
+        for need in Need.objects.filter(visit=first).select_related("demand__assigned_user"):
+            doer = need.demand.assigned_user
+            if doer is not None:
+                demand = demand_services.demand_take(actor=doer, demand=need.demand)
+                demand_services.demand_done(actor=doer, demand=demand, note="已送应急食品上门", hours="1")
     for visit in Visit.objects.filter(callup=callup, status="pending").order_by("pk"):
         services.visit_excuse(actor=None, visit=visit, reason="台风期间已转移至亲属家，电话联系确认安全")
     services.callup_end(actor=None, callup=callup, note="台风解除预警，下沉人员撤回")

@@ -25,13 +25,17 @@ class MemberStatus(models.TextChoices):
     POCKET = "pocket", _("口袋")
     MOVED_OUT = "moved_out", _("已转出")
     DECEASED = "deceased", _("已去世")
+    # No longer a Party member: a probationary membership cancelled (取消预备党员资格), or a removal.
+    REMOVED = "removed", _("已出党")
 
 
-# Members still on an organization's books; moved-out and deceased members are kept as history.
+# Members still on an organization's books; moved-out, deceased and removed members are kept as history.
 ACTIVE_STATUSES = [MemberStatus.IN_SERVICE, MemberStatus.RETIRED, MemberStatus.FLOATING, MemberStatus.POCKET]
+# The statuses of that history: no account, no transfer, asked twice before setting.
+OFF_BOOKS_STATUSES = frozenset({MemberStatus.MOVED_OUT, MemberStatus.DECEASED, MemberStatus.REMOVED})
 # Floating and pocket members: to be brought (back) under an organization's management.
 UNMANAGED_STATUSES = [MemberStatus.FLOATING, MemberStatus.POCKET]
-ORG_OPTIONAL_STATUSES = ["pocket", "moved_out", "deceased"]
+ORG_OPTIONAL_STATUSES = ["pocket", "moved_out", "deceased", "removed"]
 
 
 class Sex(models.TextChoices):

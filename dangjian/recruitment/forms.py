@@ -23,6 +23,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     Step.EXTEND: ("months",),
     Step.ADMIT_VOTE: VOTE_FIELDS,
     Step.CONVERT_VOTE: VOTE_FIELDS,
+    Step.DISQUALIFY: VOTE_FIELDS,
 }
 
 

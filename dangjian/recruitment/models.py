@@ -48,6 +48,7 @@ class NoticeKind(models.TextChoices):
 class VoteKind(models.TextChoices):
     ADMIT = "admit", _("接收预备党员")
     CONVERT = "convert", _("预备党员转正")
+    DISQUALIFY = "disqualify", _("取消预备党员资格")
 
 
 class RecruitRules(models.Model):

@@ -21,8 +21,8 @@ from dangjian.core.scoping import acting_user
 from dangjian.core.validators import citizen_id_birth_date, citizen_id_sex, validate_citizen_id, validate_mobile
 from dangjian.core.workflow import take_step
 from dangjian.orgs.models import BRANCHES, PartyOrg
-from dangjian.people.models import ACTIVE_STATUSES, Member, MemberCategory
-from dangjian.people.services.members import member_create, member_update
+from dangjian.people.models import ACTIVE_STATUSES, Member, MemberCategory, MemberStatus
+from dangjian.people.services.members import member_create, member_set_status, member_update
 
 from . import rules as R
 from .models import BranchVote, DocKind, Document, NoticeKind, Recruit, RecruitRules, Stage, StageSpan, VoteKind
@@ -258,6 +258,13 @@ def _checks(r: Recruit, step: str, on: datetime.date, rules: RecruitRules, data:
         fields = {"converted_on": r.probation_ends_on}
     elif step == Step.END:
         fields = {"ended_on": on}
+    elif step == Step.DISQUALIFY:
+        R.not_before(on, r.approved_on, what, _("取消资格在上级党委审批接收之后"))
+        # From probation the branch meeting decides first; once it has voted to convert, the committee
+        # deciding against the conversion is the decision.
+        if r.status == Stage.PROBATIONARY:
+            data["_vote"] = _vote(rules, VoteKind.DISQUALIFY, on, data)
+        fields = {"ended_on": on}
     return fields
 
 
@@ -329,6 +336,13 @@ def recruit_step(
         elif step == Step.CONVERT_APPROVE and locked.member is not None:
             member_update(
                 actor=None, member=locked.member, category=MemberCategory.FULL, confirmed_on=locked.converted_on
+            )
+        elif step == Step.DISQUALIFY and locked.member is not None:
+            member_set_status(
+                actor=None,
+                member=locked.member,
+                status=MemberStatus.REMOVED,
+                note=(_("取消预备党员资格：%(r)s") % {"r": note.strip()})[:200],
             )
 
     return take_step(

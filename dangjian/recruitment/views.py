@@ -137,7 +137,8 @@ def detail(request, public_id):
             RECRUIT_FLOW.step_label(code),
             RECRUIT_FLOW.steps[code],
             StepForm(initial={"version": recruit.version}, introducers=introducers, prefix=code),
-            STEP_FIELDS.get(code, ()),
+            # A cancellation after the branch voted for the conversion is the committee's alone: no vote.
+            () if code == Step.DISQUALIFY and recruit.status != Stage.PROBATIONARY else STEP_FIELDS.get(code, ()),
         )
         for code in steps
     ]

@@ -2,10 +2,12 @@
 
 入党申请人 → 入党积极分子 → 发展对象 → 列入发展计划 → (支部大会表决) 待上级党委审批 → 预备党员 →
 (支部大会讨论转正) 待上级党委批准转正 → 正式党员; 终止 from any stage before the higher committee's
-approval, or when it refuses. The branch (its committee officers, or the community workers whose
-community holds it) takes the branch's steps; the higher committee (the subdistrict or district
-administrators whose territory holds it) approves. Every interval is checked by the step's service
-against the district's rules (`rules.py`) before the state moves.
+approval, or when it refuses; 取消预备党员资格 during probation (on the branch meeting's vote) or
+instead of the conversion, by the higher committee, which marks the member's record 已出党.
+The branch (its committee officers, or the community workers whose community holds it) takes the
+branch's steps; the higher committee (the subdistrict or district administrators whose territory
+holds it) approves. Every interval is checked by the step's service against the district's rules
+(`rules.py`) before the state moves.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Step(models.TextChoices):
     CONVERT_VOTE = "convert_vote", gettext_lazy("支部大会讨论转正")
     CONVERT_APPROVE = "convert_approve", gettext_lazy("上级党委批准转正")
     END = "end", gettext_lazy("终止培养")
+    DISQUALIFY = "disqualify", gettext_lazy("取消预备党员资格")
 
 
 class RecruitWorkflow(Workflow):
@@ -167,6 +170,18 @@ RECRUIT_FLOW = RecruitWorkflow(
             question=gettext_lazy("确定终止此人的入党培养？此操作不能撤销。"),
             done_message=_done,
         ),
+        # 党章第七条: a probationary member who does not meet the conditions loses the membership, by
+        # the branch meeting's decision approved by the higher committee (which records both).
+        StepSpec(
+            Step.DISQUALIFY,
+            service=SVC,
+            form=FORM,
+            notify=TELL,
+            note_label=gettext_lazy("取消资格的理由"),
+            note_required=True,
+            question=gettext_lazy("确定取消此人的预备党员资格？其党员档案将标为「已出党」，此操作不能撤销。"),
+            done_message=_done,
+        ),
     ],
     moves=[
         Move(S.APPLICANT, Step.TALK, KEEP, B),
@@ -184,5 +199,6 @@ RECRUIT_FLOW = RecruitWorkflow(
         Move(S.PROBATIONARY, Step.CONVERT_VOTE, S.PENDING_CONVERSION, B),
         Move(S.PENDING_CONVERSION, Step.CONVERT_APPROVE, S.FULL, C),
         Move([S.APPLICANT, S.ACTIVIST, S.CANDIDATE, S.PLANNED], Step.END, S.ENDED, B),
+        Move([S.PROBATIONARY, S.PENDING_CONVERSION], Step.DISQUALIFY, S.ENDED, C),
     ],
 )

@@ -26,7 +26,7 @@ from dangjian.meetings import services as meetings
 from dangjian.meetings.models import AttendeeRole, MeetingStatus
 from dangjian.meetings.workflow import Step as MeetingStep
 from dangjian.orgs.models import OfficerPost, OrgOfficer, PartyOrg
-from dangjian.people.models import Member, MemberStatus
+from dangjian.people.models import OFF_BOOKS_STATUSES, Member, MemberStatus
 from dangjian.points import services as points
 
 from ..models import Attendees, FileKind, Guidance, GuidanceUptake, Kind, MeetingRecord, RecordFile, RecordStatus
@@ -35,7 +35,7 @@ from ..rules import district_of_path, quorum_of, rules_for
 from ..workflow import CREATE, FLOW, Step
 from . import compliance
 
-ACTIVE = [s for s in MemberStatus.values if s not in (MemberStatus.MOVED_OUT, MemberStatus.DECEASED)]
+ACTIVE = [s for s in MemberStatus.values if s not in OFF_BOOKS_STATUSES]
 ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png"}
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 

@@ -19,14 +19,14 @@ from dangjian.core.scoping import acting_user
 from dangjian.core.validators import validate_mobile
 
 from .. import selectors
-from ..models import Member, MemberStatus
+from ..models import OFF_BOOKS_STATUSES, Member
 from .members import member_area_path
 
 # --- a member's sign-in account ------------------------------------------------------------
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,30}$")
-# A member whose record is history (moved out, deceased) gets no account.
-NO_ACCOUNT_STATUSES = {MemberStatus.MOVED_OUT, MemberStatus.DECEASED}
+# A member whose record is history (moved out, deceased, removed) gets no account.
+NO_ACCOUNT_STATUSES = OFF_BOOKS_STATUSES
 
 
 def _check_manages(actor: Any, member: Member) -> None:

@@ -29,6 +29,7 @@ from dangjian.units.models import ResidentUnit
 
 from ..models import (
     ACTIVE_STATUSES,
+    OFF_BOOKS_STATUSES,
     ORG_OPTIONAL_STATUSES,
     UNMANAGED_STATUSES,
     Member,
@@ -41,15 +42,16 @@ from ..validators import dates_errors, org_missing_error
 from .common import UNCHANGED, masked_changes, visible_to_actor
 
 S = MemberStatus
-# The member status workflow: which status may follow which. Deceased is final; a moved-out
-# member may come back (transferred in again) as in-service or retired.
+# The member status workflow: which status may follow which. Deceased and removed (出党) are final;
+# a moved-out member may come back (transferred in again) as in-service or retired.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
-    S.IN_SERVICE: {S.RETIRED, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED},
-    S.RETIRED: {S.IN_SERVICE, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED},
-    S.FLOATING: {S.IN_SERVICE, S.RETIRED, S.POCKET, S.MOVED_OUT, S.DECEASED},
-    S.POCKET: {S.IN_SERVICE, S.RETIRED, S.FLOATING, S.MOVED_OUT, S.DECEASED},
+    S.IN_SERVICE: {S.RETIRED, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED, S.REMOVED},
+    S.RETIRED: {S.IN_SERVICE, S.FLOATING, S.POCKET, S.MOVED_OUT, S.DECEASED, S.REMOVED},
+    S.FLOATING: {S.IN_SERVICE, S.RETIRED, S.POCKET, S.MOVED_OUT, S.DECEASED, S.REMOVED},
+    S.POCKET: {S.IN_SERVICE, S.RETIRED, S.FLOATING, S.MOVED_OUT, S.DECEASED, S.REMOVED},
     S.MOVED_OUT: {S.IN_SERVICE, S.RETIRED},
     S.DECEASED: set(),
+    S.REMOVED: set(),
 }
 # Statuses a floating or pocket member is brought back to once under an organization's management.
 MANAGED_STATUSES = [S.IN_SERVICE, S.RETIRED]
@@ -293,7 +295,7 @@ def member_update(
 
 def validate_transfer(*, actor: Any, member: Member, to_org: PartyOrg | None, reason: str = "") -> None:
     """The checks of a transfer, without doing it (the page asks for confirmation in between)."""
-    if member.status in {S.MOVED_OUT, S.DECEASED}:
+    if member.status in OFF_BOOKS_STATUSES:
         raise ValidationError(
             {
                 "to_org": _("%(name)s的状态为「%(status)s」，不能转接组织关系。")

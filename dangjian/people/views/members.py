@@ -33,6 +33,7 @@ from ..forms import (
     form_errors_from,
 )
 from ..models import (
+    OFF_BOOKS_STATUSES,
     UNMANAGED_STATUSES,
     Member,
     MemberCategory,
@@ -44,7 +45,7 @@ from ..services import members as members_services
 from .common import managed_member, member_for, page_of
 
 # Status changes that take a member off the books: asked twice.
-CONFIRMED_STATUSES = {MemberStatus.MOVED_OUT, MemberStatus.DECEASED}
+CONFIRMED_STATUSES = OFF_BOOKS_STATUSES
 
 
 # --- members -------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ def member_detail(request, public_id):
     context = {
         "member": member,
         "managed": managed,
-        "can_transfer": managed and member.status not in {MemberStatus.MOVED_OUT, MemberStatus.DECEASED},
+        "can_transfer": managed and member.status not in OFF_BOOKS_STATUSES,
         "can_restore": managed and member.status in UNMANAGED_STATUSES,
         "transfer_form": MemberTransferForm(user=request.user, member=member) if managed else None,
         **selectors.member_history(member),

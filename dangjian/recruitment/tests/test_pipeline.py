@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from dangjian.core.figures import facts
 from dangjian.core.periods import period_for
 from dangjian.notifications.models import Message
-from dangjian.people.models import MemberCategory
+from dangjian.people.models import ACTIVE_STATUSES, MemberCategory, MemberStatus
+from dangjian.people.services.accounts import validate_account_link
+from dangjian.recruitment import services
 from dangjian.recruitment.facts import PIPELINE, SPANS
 from dangjian.recruitment.models import Stage, StageSpan
-from dangjian.recruitment.workflow import RECRUIT_FLOW
+from dangjian.recruitment.workflow import RECRUIT_FLOW, Step
 
-from .conftest import walk
+from .conftest import DAY, VOTE, walk
 
 
 def test_a_file_walks_to_full_membership_and_the_member_record_follows(world, cast, apply):
@@ -32,6 +34,59 @@ def test_a_file_walks_to_full_membership_and_the_member_record_follows(world, ca
         Stage.PROBATIONARY,
         Stage.PENDING_CONVERSION,
     ]
+
+
+def test_a_probationary_membership_is_cancelled_and_the_record_leaves_the_books(world, cast, apply):
+    r = walk(apply(), Stage.PROBATIONARY, cast)
+    on = r.approved_on + 90 * DAY
+    reason = "预备期内多次无故不参加组织生活，经教育仍不改正"
+
+    # The branch's secretary cannot decide it alone; the committee needs the branch meeting's vote, passed.
+    with pytest.raises(ValidationError):
+        services.recruit_step(actor=cast.secretary, recruit=r, step=Step.DISQUALIFY, on=on, note=reason, **VOTE)
+    with pytest.raises(ValidationError, match="请填写应到"):
+        services.recruit_step(actor=world.users.subdistrict_admin, recruit=r, step=Step.DISQUALIFY, on=on, note=reason)
+    failed = {"due": 9, "present": 8, "votes_for": 4, "against": 4, "abstain": 0}
+    with pytest.raises(ValidationError, match="表决未通过"):
+        services.recruit_step(
+            actor=world.users.subdistrict_admin, recruit=r, step=Step.DISQUALIFY, on=on, note=reason, **failed
+        )
+    with pytest.raises(ValidationError, match="审批接收之后"):
+        services.recruit_step(
+            actor=world.users.subdistrict_admin, recruit=r, step=Step.DISQUALIFY, on=r.approved_on - DAY,
+            note=reason, **VOTE,
+        )  # fmt: skip
+
+    r = services.recruit_step(
+        actor=world.users.subdistrict_admin, recruit=r, step=Step.DISQUALIFY, on=on, note=reason, **VOTE
+    )
+    assert r.status == Stage.ENDED and r.ended_on == on
+    assert [v.kind for v in r.votes.all()] == ["admit", "disqualify"]
+    assert r.spans.get(stage=Stage.PROBATIONARY).left_on == on
+    member = r.member
+    member.refresh_from_db()
+    assert member.status == MemberStatus.REMOVED and member.status not in ACTIVE_STATUSES
+    change = member.status_changes.get(to_status=MemberStatus.REMOVED)
+    assert change.from_status == MemberStatus.IN_SERVICE and reason in change.note
+    # Off the books: no account, no transfer, and nothing more happens to the file.
+    with pytest.raises(ValidationError, match="已出党"):
+        validate_account_link(actor=None, member=member, user=None)
+    with pytest.raises(ValidationError):
+        services.recruit_step(actor=None, recruit=r, step=Step.CONVERT_VOTE, on=on, **VOTE)
+
+
+def test_the_committee_cancels_instead_of_converting_without_a_second_vote(world, cast, apply):
+    r = walk(apply(), Stage.PENDING_CONVERSION, cast)
+    r = services.recruit_step(
+        actor=world.users.district_admin,
+        recruit=r,
+        step=Step.DISQUALIFY,
+        on=r.conversion_voted_on + 10 * DAY,
+        note="上级党委审查发现其隐瞒重要情况，不予转正",
+    )
+    assert r.status == Stage.ENDED and [v.kind for v in r.votes.all()] == ["admit", "convert"]
+    r.member.refresh_from_db()
+    assert r.member.status == MemberStatus.REMOVED and r.member.category == MemberCategory.PROBATIONARY
 
 
 def test_the_store_counts_stages_and_times(world, cast, apply):

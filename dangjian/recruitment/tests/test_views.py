@@ -95,6 +95,24 @@ def test_a_step_through_the_page_and_a_refusal_names_the_earliest_day(world, cas
     assert "请刷新后再操作" in stale
 
 
+def test_the_committee_cancels_a_probationary_membership_from_the_page(world, cast, apply, login):
+    r = walk(apply(), Stage.PROBATIONARY, cast)
+    url = reverse("recruitment:detail", args=[r.public_id])
+    assert 'data-testid="step-disqualify"' not in login(cast.secretary).get(url).content.decode()
+    client = login(world.users.subdistrict_admin)
+    page = client.get(url).content.decode()
+    assert 'data-testid="step-disqualify"' in page and 'name="disqualify-votes_for"' in page
+    act = reverse("recruitment:act", args=[r.public_id, "disqualify"])
+    on = (r.approved_on + datetime.timedelta(days=30)).isoformat()
+    data = {"disqualify-on": on, "disqualify-version": r.version, "disqualify-note": ""}
+    votes = {"disqualify-due": 9, "disqualify-present": 8, "disqualify-votes_for": 6, "disqualify-against": 2}
+    assert "请填写取消资格的理由" in client.post(act, {**data, **votes}, follow=True).content.decode()
+    client.post(act, {**data, **votes, "disqualify-note": "长期不履行党员义务", "disqualify-abstain": 0})
+    r.refresh_from_db()
+    r.member.refresh_from_db()
+    assert r.status == Stage.ENDED and r.member.get_status_display() == "已出党"
+
+
 def test_documents_are_filed(world, cast, apply, login):
     r = apply()
     client = login(cast.secretary)
