@@ -477,10 +477,11 @@ def _fast_flush() -> None:
     writes nothing). On PostgreSQL, where one TRUNCATE of some 220 tables takes over a second whatever
     they hold, delete the rows of the tables that hold any instead, with triggers off for that
     transaction (so the foreign keys and the ledgers' append-only guards do not stand in the way)."""
-    from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
-    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLite
+    # Through the backends' base modules: importing an operations module first is a circular import.
+    from django.db.backends.postgresql import base as postgresql
+    from django.db.backends.sqlite3 import base as sqlite
 
-    for ops in (PostgreSQL, SQLite):
+    for ops in (postgresql.DatabaseOperations, sqlite.DatabaseOperations):
         original = ops.sql_flush
 
         def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False, original=original):
