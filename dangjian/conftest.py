@@ -360,9 +360,14 @@ _DEMO_SNAPSHOTS: dict[str, list] = {}
 SNAPSHOT = "dj_demo_snapshot"
 
 
+def _managed_models() -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+
 def _demo_tables() -> list[tuple[str, list[str]]]:
     """Every managed table of the project with its stored columns (not generated ones), quoted for SQL."""
-    from django.apps import apps
     from django.db import connection
 
     quote = connection.ops.quote_name
@@ -371,8 +376,7 @@ def _demo_tables() -> list[tuple[str, list[str]]]:
             quote(model._meta.db_table),
             [quote(f.column) for f in model._meta.concrete_fields if not getattr(f, "generated", False)],
         )
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        for model in _managed_models()
     ]
 
 
@@ -404,7 +408,6 @@ def _keep_demo_tables(tables: list[tuple[str, list[str]]]) -> None:
 def _load_demo_tables(tables: list[tuple[str, list[str]]]) -> None:
     """Put the kept rows back in one transaction: foreign keys are checked at commit on both
     backends, so the order of the tables does not matter."""
-    from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -419,8 +422,7 @@ def _load_demo_tables(tables: list[tuple[str, list[str]]]) -> None:
             names = ", ".join(columns)
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {SNAPSHOT}.{table}")  # noqa: S608
         # Rows came in with their ids: move PostgreSQL's sequences past them (SQLite follows by itself).
-        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+        for statement in connection.ops.sequence_reset_sql(no_style(), _managed_models()):
             cursor.execute(statement)
 
 

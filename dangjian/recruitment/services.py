@@ -26,7 +26,7 @@ from dangjian.people.services.members import member_create, member_set_status, m
 
 from . import rules as R
 from .models import BranchVote, DocKind, Document, NoticeKind, Recruit, RecruitRules, Stage, StageSpan, VoteKind
-from .workflow import CREATE, RECRUIT_FLOW, Step, parties_of
+from .workflow import CREATE, DISQUALIFY_VOTED_FROM, RECRUIT_FLOW, Step, parties_of
 
 ONE_DAY = datetime.timedelta(days=1)
 NOTICE_OF_STAGE: dict[str, str] = {
@@ -260,9 +260,7 @@ def _checks(r: Recruit, step: str, on: datetime.date, rules: RecruitRules, data:
         fields = {"ended_on": on}
     elif step == Step.DISQUALIFY:
         R.not_before(on, r.approved_on, what, _("取消资格在上级党委审批接收之后"))
-        # From probation the branch meeting decides first; once it has voted to convert, the committee
-        # deciding against the conversion is the decision.
-        if r.status == Stage.PROBATIONARY:
+        if r.status == DISQUALIFY_VOTED_FROM:
             data["_vote"] = _vote(rules, VoteKind.DISQUALIFY, on, data)
         fields = {"ended_on": on}
     return fields

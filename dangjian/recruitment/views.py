@@ -25,7 +25,7 @@ from . import rules as R
 from . import selectors, services
 from .forms import STEP_FIELDS, DocumentForm, RecruitForm, StepForm
 from .models import NoticeKind, Stage
-from .workflow import RECRUIT_FLOW, Step, parties_of
+from .workflow import DISQUALIFY_VOTED_FROM, RECRUIT_FLOW, Step, parties_of
 
 NAV = "recruitment"
 PAGE_SIZE = 20
@@ -137,8 +137,7 @@ def detail(request, public_id):
             RECRUIT_FLOW.step_label(code),
             RECRUIT_FLOW.steps[code],
             StepForm(initial={"version": recruit.version}, introducers=introducers, prefix=code),
-            # A cancellation after the branch voted for the conversion is the committee's alone: no vote.
-            () if code == Step.DISQUALIFY and recruit.status != Stage.PROBATIONARY else STEP_FIELDS.get(code, ()),
+            () if code == Step.DISQUALIFY and recruit.status != DISQUALIFY_VOTED_FROM else STEP_FIELDS.get(code, ()),
         )
         for code in steps
     ]

@@ -111,6 +111,9 @@ class RecruitWorkflow(Workflow):
 
 
 S, B, C = Stage, {Party.BRANCH}, {Party.COMMITTEE}
+# 取消预备党员资格 from this stage needs the branch meeting's vote; after the branch voted to convert,
+# the committee's decision alone suffices (the service checks it, the page asks for the vote only here).
+DISQUALIFY_VOTED_FROM = Stage.PROBATIONARY
 SVC = "dangjian.recruitment.services.recruit_step"
 FORM = "dangjian.recruitment.forms.StepForm"
 _done = gettext_lazy("%(obj)s：已%(step)s。")
