@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.audit.services import Action, audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent, request_key
 from dangjian.core.keyset import page_params
@@ -295,7 +294,8 @@ def sheet_pdf(request, public_id):
     org = selectors.branch_get(request.user, public_id)
     month = _month(request)
     rows = selectors.sheet_all(org, month)
-    html = render_to_string(
+    return printed_record(
+        request,
         "dues/sheet_record.html",
         {
             "org": org,
@@ -304,19 +304,8 @@ def sheet_pdf(request, public_id):
             "figures": selectors.branch_figures(org, selectors.month_period(month)),
             "printed_at": timezone.localtime(),
         },
-    )
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user,
-        action=Action.EXPORT,
         obj=org,
-        changes={"format": [None, "pdf"], "dues_month": [None, f"{month:%Y-%m}"]},
         area_path=org.area.path,
+        filename=f"dues-{month:%Y%m}-{org.public_id}",
+        changes={"dues_month": [None, f"{month:%Y-%m}"]},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="dues-{month:%Y%m}-{org.public_id}.pdf"'
-    return response

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.core.figures import facts as store
 from dangjian.territory.models import Area
 
 from .facts import ALLOCATED, yuan
-from .models import Account, AccountKind, FloorBasis, FundKind, Journal, Level, Rule
+from .models import Account, AccountKind, FloorBasis, FundKind, Journal, JournalKind, Level, Rule
 from .rules import floor_of
 
 ZERO = Decimal("0.00")
@@ -135,6 +136,19 @@ def commitments(area: Area, year: int) -> QuerySet:
     return Account.objects.filter(area=area, year=year, kind=AccountKind.COMMITMENT)
 
 
+def label_commitments(accounts: list[Account]) -> list[Account]:
+    """Each commitment account with `label`: the memo its commitment was written with (e.g.
+    民生微实事立项：<title>), not the holder key, which is for the ledger. One query."""
+    memos = dict(
+        Journal.objects.filter(kind=JournalKind.COMMITMENT, holder__in=[a.holder for a in accounts])
+        .order_by("-id")
+        .values_list("holder", "memo")
+    )
+    for account in accounts:
+        account.label = memos.get(account.holder) or _("经费承诺")
+    return accounts
+
+
 def journals(area: Area, *, year: int | None = None, kind: str = "") -> QuerySet:
     qs = Journal.objects.filter(area=area)
     if year:
@@ -160,3 +174,30 @@ def district_of_user_area(area: Any) -> Area | None:
     from dangjian.core.tree import STEP
 
     return Area.objects.filter(path=area.path[:STEP], level="district").first() if area is not None else None
+
+
+@dataclass
+class StatementLine:
+    """One fund kind's year on the statement: the journals' sums by journal kind."""
+
+    fund: str
+    name: str
+    sums: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[Decimal]:
+        """The sums in the order of JournalKind (the statement's columns)."""
+        return [self.sums.get(kind, ZERO) for kind in JournalKind.values]
+
+
+def statement(area: Area, district: Area | None, year: int) -> dict[str, Any]:
+    """The year's 经费台账 of one area: every journal in the order written (with who entered and
+    approved it) and, per fund kind, the sums by journal kind. Two queries."""
+    names = {k.code: k.name for k in FundKind.objects.filter(district=district)} if district else {}
+    rows = list(journals(area, year=year).select_related("created_by", "approver").order_by("id"))
+    lines: dict[str, StatementLine] = {}
+    for j in rows:
+        j.fund_name = names.get(j.fund, j.fund)
+        line = lines.setdefault(j.fund, StatementLine(j.fund, j.fund_name))
+        line.sums[j.kind] = line.sums.get(j.kind, ZERO) + j.amount
+    return {"rows": rows, "lines": list(lines.values())}

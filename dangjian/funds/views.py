@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import active_assignment
+from dangjian.audit.printing import printed_record
 from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
@@ -119,7 +121,7 @@ def area_page(request, public_id):
             "year": year,
             "years": pages.years_around(pages.current_year()),
             "balances": pages.balances(area, district, year) if district else [],
-            "commitments": list(pages.commitments(area, year).order_by("-id")[:50]),
+            "commitments": pages.label_commitments(list(pages.commitments(area, year).order_by("-id")[:50])),
             "page": page,
             "rows": rows,
             "kind": kind,
@@ -127,6 +129,29 @@ def area_page(request, public_id):
             "querystring": querystring_without_page(request),
             "active_nav": "funds",
         },
+    )
+
+
+@require_roles(DESK_ROLES)
+def area_pdf(request, public_id):
+    """The area's 年度经费台账 for the archive: balances, the year's journals in order, sums per kind."""
+    area = Area.objects.get_for_user(request.user, public_id, level__in=[Level.COMMUNITY, Level.SUBDISTRICT])
+    district, year = pages.district_of_user_area(area), _year(request)
+    return printed_record(
+        request,
+        "funds/statement.html",
+        {
+            "area": area,
+            "year": year,
+            "balances": pages.balances(area, district, year) if district else [],
+            "journal_kinds": JournalKind.choices,
+            "printed_at": timezone.localtime(),
+            **pages.statement(area, district, year),
+        },
+        obj=area,
+        area_path=area.path,
+        filename=f"funds-{area.public_id}-{year}",
+        changes={"year": [None, year]},
     )
 
 
@@ -254,6 +279,7 @@ def pay(request, public_id):
         else:
             messages.success(request, _("已支付 %(a)s 元。") % {"a": data["amount"]})
             return redirect("funds:area", public_id=account.area.public_id)
+    pages.label_commitments([account])
     return render(request, "funds/pay.html", {"account": account, "form": form, "active_nav": "funds"})
 
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import MANAGER_ROLES, Role
-from dangjian.audit.services import audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
@@ -202,15 +201,11 @@ def document_add(request, public_id):
 def record_pdf(request, public_id):
     """The person's whole file for the archive, as a PDF (WeasyPrint imported here, as deliberation does)."""
     recruit = selectors.recruit_get(request.user, public_id)
-    html = render_to_string("recruitment/record.html", {**file_context(recruit), "printed": timezone.localdate()})
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user, action="export", obj=recruit, changes={"format": [None, "pdf"]}, area_path=recruit.area_path
+    return printed_record(
+        request,
+        "recruitment/record.html",
+        {**file_context(recruit), "printed": timezone.localdate()},
+        obj=recruit,
+        area_path=recruit.area_path,
+        filename=f"recruit-{recruit.public_id}",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="recruit-{recruit.public_id}.pdf"'
-    return response

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.audit.services import audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.meetings import counting
@@ -199,17 +198,11 @@ def run_pdf(request, public_id):
     """The whole run for the archive, as a PDF in Chinese (WeasyPrint is imported here, so the app
     runs where pango is missing)."""
     run = selectors.run_get(request.user, public_id)
-    html = render_to_string(
-        "deliberation/run_record.html", {**run_context(run), "district": district_rules(run.community)}
+    return printed_record(
+        request,
+        "deliberation/run_record.html",
+        {**run_context(run), "district": district_rules(run.community)},
+        obj=run,
+        area_path=run.area_path,
+        filename=f"run-{run.public_id}",
     )
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)  # the printable page, for the browser's own print
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user, action="export", obj=run, changes={"format": [None, "pdf"]}, area_path=run.area_path
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="run-{run.public_id}.pdf"'
-    return response

@@ -64,3 +64,32 @@ def test_two_admins_allocate_and_the_overview_flags_the_floor(world, browser):
     assert "拨付" in page.inner_text("[data-testid=journals]")
     browser.assert_fits()
     browser.shot("funds-community")
+    statement = page.get_attribute("text=打印年度经费台账", "href")
+    pdf = page.request.get(browser.base_url + statement)
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+
+
+def test_the_district_sets_a_floor_and_reckons_the_bases(world, browser):
+    """经费类别与保底规则: raise a floor, then reckon the year's households and members again."""
+    world.estate.households = 860
+    world.estate.save()
+    page = browser.page
+    browser.sign_in(world.users.district_admin.username, PASSWORD)
+    browser.open_nav("funds_settings")
+    assert page.title().startswith("经费类别与保底规则")  # text, not markup
+    row = page.locator("[data-testid=kinds] tr", has_text="服务群众专项经费")
+    assert "100000 元" in row.inner_text()
+    browser.assert_fits()
+    browser.shot("funds-settings")
+    row.locator("text=修改").click()
+    page.fill("input[name=fixed_amount]", "120000")
+    page.click("button:has-text('保存')")
+    page.wait_for_load_state("networkidle")
+    assert "已保存" in page.inner_text("body")
+    assert "120000 元" in page.locator("[data-testid=kinds] tr", has_text="服务群众专项经费").inner_text()
+    page.click("[data-testid=bases-refresh]")
+    page.wait_for_load_state("networkidle")
+    assert f"{YEAR} 年的户数和党员数" in page.inner_text("body")
+    assert "已核定" in page.inner_text("form:has([data-testid=bases-refresh])")
+    browser.assert_fits()
+    browser.shot("funds-settings-bases")

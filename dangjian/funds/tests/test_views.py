@@ -226,3 +226,37 @@ def test_allocations_list_costs_the_same_for_more_rows(funded, second_admin, cou
     for n in range(25):
         allocation_enter(actor=funded.users.district_admin, area=funded.c2, kind="micro", year=YEAR, amount=n + 1)
     assert count_queries(second_admin, url) == few
+
+
+def test_the_statement_is_scoped_and_sums_the_journals(funded, assert_scoped, login):
+    from dangjian.audit.models import AuditEvent
+    from dangjian.funds import pages
+
+    commit_funds(actor=None, holder="microprojects.project:lamp", community=funded.c1, kind="micro", year=YEAR,
+                 amount=3000, memo="民生微实事立项：路灯维修", key="k1")  # fmt: skip
+    pay_commitment(actor=funded.users.community_worker, holder="microprojects.project:lamp", amount=1200, payee="施工队", memo="首付款",
+                   key="p1")  # fmt: skip
+    u = funded.users
+    url = reverse("funds:area_pdf", args=[funded.c1.public_id]) + f"?year={YEAR}"
+    assert_scoped(url, owner=u.community_worker, colleague=u.subdistrict_admin, outsider=u.community_worker_outsider)
+    paper = pages.statement(funded.c1, funded.district, YEAR)
+    assert [j.kind for j in paper["rows"]] == [JournalKind.ALLOCATION, JournalKind.COMMITMENT, JournalKind.PAYMENT]
+    (micro,) = paper["lines"]
+    assert micro.name == "民生微实事资金"
+    assert micro.sums == {
+        JournalKind.ALLOCATION: Decimal("100000.00"),
+        JournalKind.COMMITMENT: Decimal("3000.00"),
+        JournalKind.PAYMENT: Decimal("1200.00"),
+    }
+    assert micro.cells[list(JournalKind.values).index(JournalKind.PAYMENT)] == Decimal("1200.00")
+    client = login(u.community_worker)
+    page = client.get(reverse("funds:area", args=[funded.c1.public_id])).content.decode()
+    assert "民生微实事立项：路灯维修" in page and "microprojects.project:lamp" not in page  # the label, not the key
+    response = client.get(url)
+    assert response.status_code == 200
+    if response["Content-Type"] == "application/pdf":
+        assert response.content.startswith(b"%PDF")
+        assert AuditEvent.objects.filter(action="export", object_id=str(funded.c1.public_id)).exists()
+    else:  # no pango on this machine: the printable page itself
+        body = response.content.decode()
+        assert "年度经费台账" in body and "施工队" in body and "1200.00" in body

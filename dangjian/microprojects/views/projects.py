@@ -8,13 +8,12 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.audit.services import audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.photos import photo_response
@@ -241,19 +240,11 @@ def project_pdf(request, public_id):
     """The project's dossier for the archive, as a PDF in Chinese (WeasyPrint imported here, so the app
     runs where pango is missing)."""
     project = selectors.project_get(request.user, public_id)
-    html = render_to_string("microprojects/project_record.html", detail_context(request, project))
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user,
-        action="export",
+    return printed_record(
+        request,
+        "microprojects/project_record.html",
+        detail_context(request, project),
         obj=project,
-        changes={"format": [None, "pdf"]},
         area_path=project.area_path,
+        filename=f"project-{project.public_id}",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="project-{project.public_id}.pdf"'
-    return response

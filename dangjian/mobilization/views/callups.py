@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.audit.services import audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.db import replica_view
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.scoping import active_role
@@ -182,18 +181,14 @@ def report_pdf(request, public_id):
     callup = selectors.callup_of(request.user, public_id)
     if not commands(request.user, callup.area_path):
         raise Http404
-    html = render_to_string("mobilization/report.html", report_context(callup))
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user, action="export", obj=callup, changes={"format": [None, "pdf"]}, area_path=callup.area_path
+    return printed_record(
+        request,
+        "mobilization/report.html",
+        report_context(callup),
+        obj=callup,
+        area_path=callup.area_path,
+        filename=f"mobilization-{callup.public_id}",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mobilization-{callup.public_id}.pdf"'
-    return response
 
 
 def member_of(user) -> Member | None:

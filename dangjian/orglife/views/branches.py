@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.audit.services import audit_record
+from dangjian.audit.printing import printed_record
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
@@ -139,18 +137,12 @@ def register_pdf(request, public_id, year):
         .select_related("meeting", "guidance")
         .order_by("starts_at", "pk")
     )
-    html = render_to_string(
+    return printed_record(
+        request,
         "orglife/register.html",
         {"org": org, "year": year, "calendar": selectors.branch_calendar(org, year), "records": records},
+        obj=org,
+        area_path=org.area.path,
+        filename=f"orglife-{org.public_id}-{year}",
+        changes={"year": [None, year]},
     )
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user, action="export", obj=org, changes={"format": [None, f"pdf {year}"]}, area_path=org.area.path
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="orglife-{org.public_id}-{year}.pdf"'
-    return response

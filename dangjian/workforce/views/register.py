@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.audit.printing import printed_record
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
 from dangjian.core.keyset import keyset_page, page_params
@@ -191,19 +191,14 @@ def worker_pdf(request, public_id):
     """The worker's record for the file, as a PDF in Chinese (WeasyPrint imported here, so the app runs
     where pango is missing); ID number and mobile masked."""
     worker = selectors.worker_get(request.user, public_id)
-    html = render_to_string("workforce/worker_record.html", {**_worker_context(worker), "now": timezone.now()})
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(
-        actor=request.user, action=Action.EXPORT, obj=worker, changes={"format": [None, "pdf"]},
+    return printed_record(
+        request,
+        "workforce/worker_record.html",
+        {**_worker_context(worker), "now": timezone.now()},
+        obj=worker,
         area_path=worker.area_path,
-    )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="worker-{worker.public_id}.pdf"'
-    return response
+        filename=f"worker-{worker.public_id}",
+    )
 
 
 @login_required
