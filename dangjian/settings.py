@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dangjian.cobuilding",
     "dangjian.mobilization",
     "dangjian.workforce",
+    "dangjian.assessment",
     "dangjian.open311",
     "dangjian.audit",
     "dangjian.dashboard",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("mobilization/", include("dangjian.mobilization.urls")),
     path("workforce/", include("dangjian.workforce.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", include("dangjian.api.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -130,3 +130,10 @@ def liaison_figures(page: list[Liaison], year: int, *, today: datetime.date | No
         rule = rules.get((li.area_path()[:STEP], li.level)) or LiaisonRule(level=li.level)
         out.append(LiaisonFigures(li, _due(li, rule, year, today), made[li.pk], collected[li.pk], done[li.pk]))
     return out
+
+
+def covenants_in(path: str) -> QuerySet:
+    """The covenants signed at the area `path` and under it (read by assessment's metrics)."""
+    from dangjian.core.tree import subtree_q
+
+    return Covenant.objects.filter(subtree_q("area_path", path)).order_by("area_path", "id")

@@ -172,6 +172,7 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.cobuilding.build",
     "dangjian.demo.mobilization.build",
     "dangjian.demo.workforce.build",
+    "dangjian.demo.assessment.build",  # after the steps whose figures its automatic items read
     "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 

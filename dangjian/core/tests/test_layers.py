@@ -34,6 +34,7 @@ LAYERS = [
         "cobuilding",
         "mobilization",
         "workforce",
+        "assessment",
     },
     {"dashboard", "api"},
     {"demo"},

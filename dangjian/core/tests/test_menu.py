@@ -28,6 +28,8 @@ ITEMS = {
     "orglife_guidance": ("重点动作指引", "orglife:guidance_list", "scroll-text"),
     "registration": ("双报到", "registration:home", "user-check"),
     "recruitment": ("发展党员", "recruitment:board", "user-check"),
+    "assessment": ("考核评议", "assessment:home", "list-checks"),
+    "assessment_mine": ("我的述职", "assessment:mine", "scroll-text"),
     "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
     "deliberation": ("议事协商", "deliberation:home", "landmark"),
     "deliberation_topics": ("我要议事", "deliberation:topics", "message-square-text"),
@@ -78,7 +80,7 @@ ITEMS = {
 MENUS = {
     "district_admin": (
         "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
-        "orglife_guidance registration recruitment volunteering deliberation cobuilding "
+        "orglife_guidance registration recruitment assessment volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds funds_allocations "
         "funds_settings demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures workforce residents members territory orgs map units coverage "
@@ -87,7 +89,7 @@ MENUS = {
     ),
     "subdistrict_admin": (
         "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
-        "orglife_guidance registration recruitment volunteering deliberation cobuilding "
+        "orglife_guidance registration recruitment assessment volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds demand_insight "
         "notice_figures funds_figures dues_figures orglife_figures workforce residents "
         "members territory orgs map units coverage weak_orgs liaisons centers imports "
@@ -95,7 +97,7 @@ MENUS = {
     ),
     "community_worker": (
         "home cases_desk demands_desk whistles mobilization notices notice_mine orglife "
-        "orglife_behind orglife_guidance registration recruitment volunteering deliberation "
+        "orglife_behind orglife_guidance registration recruitment assessment volunteering deliberation "
         "cobuilding cobuilding_mine microprojects timebank_community dues_branches "
         "points_manage funds demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures workforce residents members territory orgs map units coverage "
@@ -108,7 +110,7 @@ MENUS = {
     ),
     "party_member": (
         "home demand_board demand_tasks points_mine case_report mobilization notice_mine "
-        "orglife orglife_guidance registration recruitment volunteering deliberation_topics "
+        "orglife orglife_guidance registration recruitment assessment_mine volunteering deliberation_topics "
         "timebank_mine dues_mine microprojects_claims dues_branches cases_claim my_member "
         "bookings messages"
     ),

@@ -35,6 +35,6 @@ def test_a_title_block_holds_text_only(path):
 
 def test_the_rule_sees_markup_in_a_title(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text('{% block title %}经费    <h2>基数</h2>\n<form></form>{% endblock %}\n')
+    page.write_text("{% block title %}经费    <h2>基数</h2>\n<form></form>{% endblock %}\n")
     with pytest.raises(AssertionError):
         test_a_title_block_holds_text_only(page)

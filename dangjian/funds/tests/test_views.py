@@ -234,8 +234,8 @@ def test_the_statement_is_scoped_and_sums_the_journals(funded, assert_scoped, lo
 
     commit_funds(actor=None, holder="microprojects.project:lamp", community=funded.c1, kind="micro", year=YEAR,
                  amount=3000, memo="民生微实事立项：路灯维修", key="k1")  # fmt: skip
-    pay_commitment(actor=funded.users.community_worker, holder="microprojects.project:lamp", amount=1200, payee="施工队", memo="首付款",
-                   key="p1")  # fmt: skip
+    pay_commitment(actor=funded.users.community_worker, holder="microprojects.project:lamp", amount=1200,
+                   payee="施工队", memo="首付款", key="p1")  # fmt: skip
     u = funded.users
     url = reverse("funds:area_pdf", args=[funded.c1.public_id]) + f"?year={YEAR}"
     assert_scoped(url, owner=u.community_worker, colleague=u.subdistrict_admin, outsider=u.community_worker_outsider)

@@ -330,3 +330,23 @@ def my_open_steps(user: Any, *, today: datetime.date, days: int = DUE_SOON_DAYS)
         .select_related("case__org")
         .order_by("deadline", "pk")
     )
+
+
+def weak_status_in(org: Any, year: int) -> tuple[int, int]:
+    """Of `org` and the organizations under it: how many were listed as weak during `year` (or before it
+    and still listed at its start), and how many were still listed at its end (read by assessment)."""
+    from ..models import PartyOrg
+
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    cases = WeakOrgCase.objects.filter(
+        Q(delisted_at__isnull=True) | Q(delisted_at__gte=start),
+        org__in=PartyOrg.objects.filter(subtree_q("path", org.path)).values("pk"),
+        flagged_at__lt=end,
+    )
+    listed = still = 0
+    for delisted_at in cases.values_list("delisted_at", flat=True):
+        listed += 1
+        still += int(delisted_at is None or delisted_at >= end)
+    return listed, still

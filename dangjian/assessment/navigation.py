@@ -1,0 +1,15 @@
+"""Assessment's menu entries (see core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import Role
+from dangjian.core.navigation import NavItem, register
+
+from .permissions import READ_ROLES
+
+register(
+    NavItem("assessment", _("考核评议"), "assessment:home", "list-checks", READ_ROLES, order=133),
+    NavItem(
+        "assessment_mine", _("我的述职"), "assessment:mine", "scroll-text", frozenset({Role.PARTY_MEMBER}), order=134
+    ),
+)

@@ -1,0 +1,160 @@
+"""A score sheet: each item's score and where it came from, the manual scores the district enters, the
+panel's scores, the 述职, the steps; and the sheet printed for the archive."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.audit.printing import printed_record
+from dangjian.core.views import require_roles
+from dangjian.core.workflow import TransitionRefused
+
+from .. import selectors
+from ..models import ReportFile, SheetStatus, Source
+from ..permissions import REPORT_ROLES, is_panel_member, may_manage, may_report
+from ..services import schemes as scheme_services
+from ..services import sheets as services
+from ..workflow import FLOW, Party, Step
+from . import NAV, flash, parse_points, parse_version
+
+
+def _context(request, sheet) -> dict:
+    manages = may_manage(request.user, sheet.scheme)
+    panelist = is_panel_member(request.user, sheet.scheme)
+    parties = set()
+    if manages:
+        parties.add(Party.DISTRICT)
+    if may_report(request.user, sheet):
+        parties.add(Party.SECRETARY)
+    panel = selectors.panel_scores(sheet)
+    mine = next((p for p in panel if p.member_id == request.user.pk), None)
+    steps = [
+        (s, FLOW.step_label(s), FLOW.steps[s])
+        for s in FLOW.allowed_steps(sheet.status, parties)
+        if s in (Step.RETURN, Step.CONFIRM)
+    ]
+    return {
+        "sheet": sheet,
+        "scheme": sheet.scheme,
+        "scores": selectors.scores_of(sheet),
+        "panel": panel,
+        "my_panel": mine,
+        "manages": manages,
+        "editable": sheet.status in services.EDITABLE,
+        "may_panel": panelist and sheet.status == SheetStatus.REPORTED,
+        "may_report": Party.SECRETARY in parties and sheet.status == SheetStatus.DRAFT,
+        "steps": steps,
+        "files": list(sheet.files.all()),
+        "state": FLOW.state(sheet.status),
+        "sources": Source,
+        "active_nav": NAV,
+    }
+
+
+@require_roles(REPORT_ROLES)
+def sheet(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    return render(request, "assessment/sheet.html", _context(request, obj))
+
+
+@require_roles(REPORT_ROLES)
+@require_POST
+def sheet_score(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    item = (
+        obj.scheme.items.filter(pk=request.POST.get("item") or 0).first()
+        if str(request.POST.get("item", "")).isdigit()
+        else None
+    )
+    if item is None:
+        raise Http404
+    try:
+        services.score_enter(
+            actor=request.user, sheet=obj, item=item, points=parse_points(request.POST.get("points")),
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("「%(i)s」的得分已保存。") % {"i": item.name})
+    return redirect("assessment:sheet", public_id=obj.public_id)
+
+
+@require_roles(REPORT_ROLES)
+@require_POST
+def sheet_panel(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    try:
+        services.panel_score(
+            actor=request.user, sheet=obj, points=parse_points(request.POST.get("points")),
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("您的评议分已保存。"))
+    return redirect("assessment:sheet", public_id=obj.public_id)
+
+
+@require_roles(REPORT_ROLES)
+@require_POST
+def sheet_recompute(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    try:
+        services.sheet_recompute(actor=request.user, sheet=obj)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("已按最新数据重新计算自动得分。"))
+    return redirect("assessment:sheet", public_id=obj.public_id)
+
+
+@require_roles(REPORT_ROLES)
+@require_POST
+def sheet_step(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    step = request.POST.get("step", "")
+    version = parse_version(request.POST.get("version"))
+    note = request.POST.get("note", "")
+    try:
+        if step == Step.RETURN:
+            services.report_return(actor=request.user, sheet=obj, note=note, version=version)
+        elif step == Step.CONFIRM:
+            services.sheet_confirm(actor=request.user, sheet=obj, version=version, note=note)
+        elif step == Step.PUBLISH:
+            scheme_services.scheme_publish(actor=request.user, scheme=obj.scheme, note=note)
+        else:
+            raise Http404
+    except (ValidationError, TransitionRefused) as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, str(FLOW.steps[step].done_message) % {"obj": FLOW.describe(obj)})
+    return redirect("assessment:sheet", public_id=obj.public_id)
+
+
+@require_roles(REPORT_ROLES)
+def report_file(request, public_id, pk):
+    obj = selectors.sheet_get(request.user, public_id)
+    row = ReportFile.objects.filter(sheet=obj, pk=pk).first()
+    if row is None or not row.file:
+        raise Http404
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+
+
+@require_roles(REPORT_ROLES)
+def sheet_pdf(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    return printed_record(
+        request,
+        "assessment/sheet_print.html",
+        {"sheet": obj, "scheme": obj.scheme, "scores": selectors.scores_of(obj), "panel": selectors.panel_scores(obj)},
+        obj=obj,
+        area_path=obj.area_path,
+        filename=f"assessment-{obj.public_id}",
+        changes={"scheme": [None, obj.scheme.title]},
+    )
