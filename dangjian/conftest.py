@@ -453,11 +453,33 @@ def demo(transactional_db):
     return built
 
 
-def pytest_collection_modifyitems(items):
+def _shard(config, items) -> None:
+    """DANGJIAN_SHARD="1,2,3/4": keep the test files whose place in the sorted list of files, modulo 4,
+    is 1, 2 or 3 (CI splits the PostgreSQL run in two processes this way; a file stays whole, so its
+    module fixtures are built once)."""
+    spec = os.environ.get("DANGJIAN_SHARD", "")
+    if not spec:
+        return
+    try:
+        picked, count = spec.split("/")
+        shards, n = {int(k) for k in picked.split(",")}, int(count)
+    except ValueError as exc:
+        raise pytest.UsageError(f'DANGJIAN_SHARD: "{spec}" is not like "0/4" or "1,2,3/4"') from exc
+    files = sorted({item.nodeid.split("::", 1)[0] for item in items})
+    place = {path: i % n for i, path in enumerate(files)}
+    kept, dropped = [], []
+    for item in items:
+        (kept if place[item.nodeid.split("::", 1)[0]] in shards else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+def pytest_collection_modifyitems(config, items):
     """Transactional tests (threads, live server) end by flushing every table, which would also
     remove the rows that data migrations seed (default reasons, standards, service intentions).
     Serialized rollback puts those rows back at the start of each such test, except where the `demo`
     fixture copies every table back from its snapshot anyway."""
+    _shard(config, items)
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
