@@ -60,11 +60,12 @@ class CheckedFile:
         return ContentFile(self.content, name=f"{uuid.uuid4().hex}.{self.kind}")
 
 
-def check_attachments(uploads: Iterable[Any]) -> list[CheckedFile]:
-    """Every upload read and checked, or one ValidationError on `attachments` naming each bad file."""
+def check_attachments(uploads: Iterable[Any], *, field: str = "attachments") -> list[CheckedFile]:
+    """Every upload read and checked, or one ValidationError on `field` naming each bad file (other apps'
+    attachments, e.g. a 述职's, are checked here too)."""
     uploads = [u for u in uploads if u]
     if len(uploads) > MAX_COUNT:
-        raise ValidationError({"attachments": _("最多上传 %(n)s 个附件。") % {"n": MAX_COUNT}})
+        raise ValidationError({field: _("最多上传 %(n)s 个附件。") % {"n": MAX_COUNT}})
     checked, errors = [], []
     limit_mb = MAX_BYTES // (1024 * 1024)
     for upload in uploads:
@@ -87,7 +88,7 @@ def check_attachments(uploads: Iterable[Any]) -> list[CheckedFile]:
             continue
         checked.append(CheckedFile(content, kind, name))
     if errors:
-        raise ValidationError({"attachments": errors})
+        raise ValidationError({field: errors})
     return checked
 
 

@@ -4,13 +4,11 @@ sheet) and the second total written reads both."""
 
 from __future__ import annotations
 
-import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit.services import audit_record
 from dangjian.core.scoping import acting_user
 from dangjian.core.workflow import take_step
+from dangjian.notices.attachments import CheckedFile, check_attachments
 
 from .. import metrics
 from ..models import Item, PanelScore, ReportFile, Score, Sheet, SheetStatus, Source
@@ -27,8 +26,6 @@ from ..workflow import FLOW, Step
 
 TENTH = Decimal("0.1")
 EDITABLE = (SheetStatus.DRAFT, SheetStatus.REPORTED)
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png"}
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 REPORT_MAX = 10000
 
 
@@ -147,20 +144,9 @@ def panel_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "") ->
     return row
 
 
-def _attachment(upload: Any) -> tuple[str, str]:
-    name = Path(getattr(upload, "name", "") or "").name[:150] or _("附件")
-    return name, Path(name).suffix.lower()
-
-
-def files_check(uploads: list[Any]) -> None:
-    for upload in uploads:
-        name, ext = _attachment(upload)
-        if ext not in ATTACHMENT_TYPES:
-            raise ValidationError(
-                {"files": _("「%(n)s」的格式不支持（可上传 PDF、Word、Excel、PPT 或图片）。") % {"n": name}}
-            )
-        if (getattr(upload, "size", 0) or 0) > ATTACHMENT_MAX_BYTES:
-            raise ValidationError({"files": _("「%(n)s」超过 20 MB。") % {"n": name}})
+def files_check(uploads: list[Any]) -> list[CheckedFile]:
+    """The attachments read and checked by their bytes, as a notice's are (PDF, .docx, .xlsx, JPEG, PNG)."""
+    return check_attachments(uploads, field="files")
 
 
 @transaction.atomic
@@ -173,16 +159,13 @@ def report_submit(
         raise ValidationError({"text": _("述职报告至少 20 个字。")})
     if len(text) > REPORT_MAX:
         raise ValidationError({"text": _("述职报告不超过 %(n)s 个字。") % {"n": REPORT_MAX}})
-    uploads = [u for u in uploads or [] if u]
-    files_check(uploads)
+    checked = files_check([u for u in uploads or [] if u])
     user = acting_user(actor)
 
     def attach(locked: Sheet, _from: str) -> None:
-        for upload in uploads:
-            name, ext = _attachment(upload)
-            upload.seek(0)
-            content = ContentFile(upload.read(), name=f"{uuid.uuid4().hex}{ext}")
-            ReportFile.objects.create(sheet=locked, file=content, name=name, uploaded_by=user)
+        for upload in checked:
+            name = Path(upload.name).name[:150] or _("附件")
+            ReportFile.objects.create(sheet=locked, file=upload.as_file(), name=name, uploaded_by=user)
 
     if actor is not None and not may_report(actor, sheet):
         raise ValidationError(_("只有本组织的书记或副书记可以提交述职。"))
@@ -195,7 +178,7 @@ def report_submit(
         note=note,
         fields={"report_text": text, "reported_at": timezone.now(), "reported_by": user},
         after=attach,
-        audit={"files": [None, len(uploads)]},
+        audit={"files": [None, len(checked)]},
     )
 
 

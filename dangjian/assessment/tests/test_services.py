@@ -52,10 +52,13 @@ def test_the_secretary_reports_and_the_panel_mean_fills_the_panel_item(world, ca
         sheets.report_submit(actor=cast.branch_secretary, sheet=sheet, text=REPORT)
     with pytest.raises(ValidationError, match="20"):
         sheets.report_submit(actor=cast.secretary, sheet=sheet, text="太短")
+    fake = SimpleUploadedFile("述职附件.pdf", b"<html><script>x</script>", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="不是 PDF"):  # checked by its bytes, not its name
+        sheets.report_submit(actor=cast.secretary, sheet=sheet, text=REPORT, uploads=[fake])
     upload = SimpleUploadedFile("述职附件.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     sheet = sheets.report_submit(actor=cast.secretary, sheet=sheet, text=REPORT, uploads=[upload])
     assert sheet.status == SheetStatus.REPORTED and sheet.reported_by == cast.secretary
-    assert sheet.files.get().name == "述职附件.pdf"
+    assert sheet.files.get().name == "述职附件.pdf" and sheet.files.get().file.name.endswith(".pdf")
     with pytest.raises(ValidationError, match="评议组成员"):
         sheets.panel_score(actor=world.users.subdistrict_admin, sheet=sheet, points=D(90))
     sheets.panel_score(actor=cast.district, sheet=sheet, points=D(90))

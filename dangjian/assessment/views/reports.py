@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.idempotency import idempotent
 from dangjian.core.views import require_roles
 from dangjian.core.workflow import TransitionRefused
+from dangjian.notices.attachments import ACCEPT
 
 from .. import selectors
 from ..models import FindingStatus, SheetStatus
@@ -61,6 +62,7 @@ def report(request, public_id):
             "open": sheet.status == SheetStatus.DRAFT,
             "state": FLOW.state(sheet.status),
             "files": list(sheet.files.all()),
+            "accept": ACCEPT,
             "returned": sheet.log.filter(step="return").order_by("-at", "-pk").first()
             if sheet.status == SheetStatus.DRAFT
             else None,
