@@ -80,6 +80,17 @@ def reports_owed(user: Any) -> QuerySet[Sheet]:
     return my_sheets(user).filter(status=SheetStatus.DRAFT)
 
 
+def panel_waiting(user: Any) -> QuerySet[Sheet]:
+    """The 述职 waiting for `user`'s score as a panel member (今日待办 and 我的述职 ?show=panel)."""
+    return (
+        Sheet.objects.visible_to(user)
+        .filter(status=SheetStatus.REPORTED, scheme__panel__user=user)
+        .exclude(pk__in=PanelScore.objects.filter(member=user).values("sheet_id"))
+        .select_related("scheme", "org")
+        .order_by("scheme_id", "id")
+    )
+
+
 def panel_candidates(scheme: Scheme) -> QuerySet:
     """Who may sit on the scheme's panel: the district's and its subdistricts' admins."""
     from dangjian.accounts.models import User

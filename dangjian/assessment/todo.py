@@ -14,7 +14,7 @@ from dangjian.core.scoping import active_role
 from dangjian.core.todo import TodoItem, register
 
 from . import selectors
-from .models import FindingStatus, PanelScore, Sheet, SheetStatus
+from .models import FindingStatus
 
 COUNT_CAP = 99
 
@@ -32,17 +32,13 @@ def assessment_todos(user: Any) -> list[TodoItem]:
             },
             COUNT_CAP,
         )
+        mine = reverse("assessment:mine")
         if counts["owed"]:
-            items.append(TodoItem(_("待提交的述职"), reverse("assessment:mine"), counts["owed"], urgent=True))
+            items.append(TodoItem(_("待提交的述职"), f"{mine}?show=owed", counts["owed"], urgent=True))
         if counts["open"]:
-            items.append(TodoItem(_("督导发现待整改的问题"), reverse("assessment:mine"), counts["open"]))
+            items.append(TodoItem(_("督导发现待整改的问题"), f"{mine}?show=findings", counts["open"]))
     if role in (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN):
-        waiting = (
-            Sheet.objects.visible_to(user)
-            .filter(status=SheetStatus.REPORTED, scheme__panel__user=user)
-            .exclude(pk__in=PanelScore.objects.filter(member=user).values("sheet_id"))
-        )
-        counts = capped_counts({"panel": waiting}, COUNT_CAP)
+        counts = capped_counts({"panel": selectors.panel_waiting(user)}, COUNT_CAP)
         if counts["panel"]:
-            items.append(TodoItem(_("待评议打分的述职"), reverse("assessment:home"), counts["panel"]))
+            items.append(TodoItem(_("待评议打分的述职"), f"{reverse('assessment:mine')}?show=panel", counts["panel"]))
     return items

@@ -24,15 +24,24 @@ NAV = "assessment_mine"
 
 @require_roles(REPORT_ROLES)
 def mine(request):
-    return render(
-        request,
-        "assessment/mine.html",
-        {
-            "sheets": list(selectors.my_sheets(request.user)[:100]),
-            "findings": list(selectors.my_findings(request.user).exclude(status=FindingStatus.VERIFIED)[:100]),
-            "active_nav": NAV,
-        },
-    )
+    """我的述职: the user's sheets, the findings at their organizations, the 述职 waiting for their score as
+    a panel member; ?show=owed / findings / panel keeps one list (a 今日待办 item opens it, with its count)."""
+    user = request.user
+    show = request.GET.get("show", "")
+    sheets = selectors.reports_owed(user) if show == "owed" else selectors.my_sheets(user)
+    findings = selectors.my_findings(user).exclude(status=FindingStatus.VERIFIED)
+    if show == "findings":
+        findings = findings.filter(status=FindingStatus.OPEN)
+    lists = {
+        "sheets": list(sheets[:100]) if show in ("", "owed") else [],
+        "findings": list(findings[:100]) if show in ("", "findings") else [],
+        "waiting": list(selectors.panel_waiting(user)[:100]) if show in ("", "panel") else [],
+    }
+    counted = {"owed": "sheets", "findings": "findings", "panel": "waiting"}.get(show)
+    context = {**lists, "show": show, "active_nav": NAV}
+    if counted:
+        context["open_count"] = len(lists[counted])
+    return render(request, "assessment/mine.html", context)
 
 
 @require_roles(REPORT_ROLES)
