@@ -20,15 +20,12 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.core.figures import facts
+from dangjian.core.money import fen
 
 from .models import DuesMonth
 
 COMMUNITY_DEPTH = 3
 ZERO = Decimal(0)
-
-
-def fen(value: Decimal) -> int:
-    return int((value * 100).to_integral_value())
 
 
 def _day(row: Mapping[str, Any]) -> datetime.date:

@@ -21,13 +21,13 @@ from dangjian.core.figures import facts as store
 from dangjian.core.figures.display import Card, Chart, Column
 from dangjian.core.figures.rollup import share
 from dangjian.core.figures.selection import FigureSelection
+from dangjian.core.money import yuan
 from dangjian.core.periods import Period
 from dangjian.core.views import require_roles
 from dangjian.territory.models import Area, Level
 
 from .facts import DUE, PAID
 from .permissions import FIGURE_ROLES
-from .selectors import yuan
 
 
 @dataclass

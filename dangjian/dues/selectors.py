@@ -15,6 +15,7 @@ from django.http import Http404
 
 from dangjian.core.figures import facts as store
 from dangjian.core.keyset import KeysetPage, keyset_page
+from dangjian.core.money import yuan
 from dangjian.core.periods import Period
 from dangjian.core.tree import STEP
 from dangjian.orgs.models import PartyOrg
@@ -120,10 +121,6 @@ def remittances(org: PartyOrg, *, limit: int = 12) -> list[Remittance]:
 
 def payments_of(member: Member, *, limit: int = 24) -> list[Payment]:
     return list(Payment.objects.filter(member=member).select_related("dues").order_by("-paid_at", "-pk")[:limit])
-
-
-def yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 @dataclass

@@ -14,25 +14,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from dangjian.core.figures import facts
+from dangjian.core.money import fen
 
 from .models import Journal, JournalKind
 
 KINDS = tuple(JournalKind.values)
-FEN = Decimal(100)
-
-
-def fen(amount: Any) -> int:
-    return int(Decimal(str(amount or 0)) * FEN)
-
-
-def yuan(value: int) -> Decimal:
-    return (Decimal(value) / FEN).quantize(Decimal("0.01"))
 
 
 class FundFlowFacts(facts.Subject):

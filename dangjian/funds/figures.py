@@ -18,11 +18,12 @@ from dangjian.core.figures import display, rollup
 from dangjian.core.figures import facts as store
 from dangjian.core.figures.display import Card, Chart, Column
 from dangjian.core.figures.selection import FigureSelection
+from dangjian.core.money import yuan
 from dangjian.core.periods import Period
 from dangjian.core.views import require_roles
 from dangjian.territory.models import Area, Level
 
-from .facts import FLOWS, yuan
+from .facts import FLOWS
 from .models import JournalKind
 from .permissions import DESK_ROLES
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.figures import facts as store
+from dangjian.core.money import yuan
 from dangjian.territory.models import Area
 
-from .facts import ALLOCATED, yuan
+from .facts import ALLOCATED
 from .models import Account, AccountKind, FloorBasis, FundKind, Journal, JournalKind, Level, Rule
 from .rules import floor_of
 

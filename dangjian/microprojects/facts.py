@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from dangjian.core.figures import facts
+from dangjian.core.money import fen
 
 from .models import Project, Source, Status
 
@@ -28,10 +28,6 @@ REVIEWED = frozenset(
 )
 ESTABLISHED = frozenset({Status.IMPLEMENTING, Status.ACCEPTING, Status.PUBLICIZING, Status.CLOSED})
 ACCEPTED = frozenset({Status.PUBLICIZING, Status.CLOSED})
-
-
-def fen(amount: Any) -> int:
-    return int((Decimal(amount or 0) * 100).to_integral_value())
 
 
 class ProjectFacts(facts.Subject):

@@ -60,7 +60,7 @@ def test_two_admins_allocate_and_the_overview_flags_the_floor(world, browser):
     browser.shot("funds-overview-after")
     page.click("text=婆石社区")
     page.wait_for_load_state("networkidle")
-    assert "100000.00" in page.inner_text("[data-testid=balances]")
+    assert "100,000.00" in page.inner_text("[data-testid=balances]")
     assert "拨付" in page.inner_text("[data-testid=journals]")
     browser.assert_fits()
     browser.shot("funds-community")

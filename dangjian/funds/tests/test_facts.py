@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from dangjian.core.figures import facts as store
+from dangjian.core.money import yuan
 from dangjian.core.periods import Period
 from dangjian.funds import pages
-from dangjian.funds.facts import ALLOCATED, FLOWS, yuan
+from dangjian.funds.facts import ALLOCATED, FLOWS
 from dangjian.funds.services import commit_funds, pay_commitment, refund_payment, release_commitment
 from dangjian.funds.services.allocations import allocate_now
 from dangjian.funds.services.kinds import bases_refresh

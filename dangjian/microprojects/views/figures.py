@@ -12,6 +12,7 @@ from django.shortcuts import render
 from dangjian.core.db import replica_view
 from dangjian.core.figures import facts
 from dangjian.core.figures.selection import FigureSelection
+from dangjian.core.money import yuan
 from dangjian.core.scoping import scope_for
 from dangjian.core.views import require_roles
 from dangjian.territory.models import Area
@@ -33,10 +34,6 @@ class Selection(FigureSelection):
         if scope.area_path:
             return Area.objects.filter(path=scope.area_path).first()
         return Area.objects.filter(parent__isnull=True).order_by("path").first()
-
-
-def yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def share(part: int, whole: int) -> Decimal | None:
