@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 
 
 class Action(models.TextChoices):
@@ -42,7 +43,7 @@ class AuditEvent(models.Model):
     # {field: [before, after]}; for a reveal or an export, what was revealed or exported.
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     # The territory path the object belongs to, so the audit page can be scoped like everything else.
-    area_path = models.CharField(max_length=255, blank=True, db_index=True)
+    area_path = PathCopyField(blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = ScopedManager()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, ScopedQuerySet, prefix_q
+from dangjian.core.tree import PathCopyField
 from dangjian.territory.models import Area
 from dangjian.units.models import Department, ResidentUnit
 
@@ -380,7 +381,7 @@ class Case(models.Model):
     )
     district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The deepest territory node known (grid, else community...): scoping and rollups by range query.
-    area_path = models.CharField(max_length=255, db_index=True)
+    area_path = PathCopyField(db_index=True)
     # Who reported (personal data: masked in lists, revealed with an audit row).
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 from dangjian.territory.models import Area, Estate
 from dangjian.units.models import AdjunctMember, Department, ResidentUnit
 
@@ -176,7 +176,7 @@ class JointBoard(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("属地"))
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathCopyField(db_index=True, editable=False)
     level = models.CharField(_("层级"), max_length=16, editable=False)
     name = models.CharField(_("名称"), max_length=150)
     convener = models.CharField(_("召集人"), max_length=100, blank=True)
@@ -265,7 +265,7 @@ class CoMeeting(models.Model):
     )
     meeting = models.OneToOneField("meetings.Meeting", on_delete=models.PROTECT, related_name="+")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     starts_at = models.DateTimeField(_("会议时间"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -325,7 +325,7 @@ class Covenant(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道/社区"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     unit = models.ForeignKey(
         ResidentUnit, on_delete=models.PROTECT, related_name="covenants", verbose_name=_("共建单位")
     )
@@ -397,7 +397,7 @@ class Visit(models.Model):
     covenant = models.ForeignKey(Covenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
     unit = models.ForeignKey(ResidentUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道/社区"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     visited_on = models.DateField(_("走访日期"))
     # The visit day at noon, local time: the figures store's cohort (a datetime), kept by save().
     visited_at = models.DateTimeField(null=True, editable=False, db_index=True)
@@ -439,7 +439,7 @@ class LiaisonVisit(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     liaison = models.ForeignKey("people.Liaison", on_delete=models.PROTECT, related_name="cobuilding_visits")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     visited_at = models.DateTimeField(_("签到时间"))
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -540,7 +540,7 @@ class EstateGovernance(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     estate = models.OneToOneField(Estate, on_delete=models.CASCADE, related_name="governance")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     mode = models.CharField(_("管理方式"), max_length=16, choices=ManagementMode.choices)
     company = models.ForeignKey(
         PropertyCompany,
@@ -625,7 +625,7 @@ class Matter(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("属地"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     title = models.CharField(_("事项"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     comeeting = models.ForeignKey(CoMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="matters")
@@ -699,7 +699,7 @@ class UnitTask(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     matter = models.OneToOneField(Matter, on_delete=models.PROTECT, related_name="task")
     unit = models.ForeignKey(ResidentUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     title = models.CharField(_("任务"), max_length=200)
     due_on = models.DateField(_("办理时限"))
     status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED)

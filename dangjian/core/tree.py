@@ -3,10 +3,17 @@
 Each node stores `path`: its ancestors' steps and its own, STEP characters each
 (base 36, fixed width). A subtree is one indexed range query on SQLite and
 PostgreSQL; moving a subtree rewrites the prefix of every descendant in one UPDATE.
+
+Rows of other tables keep a copy of a node's path for scoping and figures (a case's `area_path`, a
+recruit's `org_path`). Such a column is a `PathCopyField` naming its tree; `move_subtree` rewrites every
+copy under the moved prefix in the same transaction, so a moved community's cases, demands and notices
+move with it (its workers keep seeing them, the old subdistrict stops). The store of facts keeps its own
+paths on purpose: history stays where it happened (core.figures.facts).
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -42,6 +49,42 @@ def ancestor_paths(path: str) -> list[str]:
 
 class TreeMoveError(ValueError):
     pass
+
+
+class PathCopyField(models.CharField):
+    """A copy of a node's path (`tree`: "territory.Area" or "orgs.PartyOrg") kept on another table's row.
+
+    Migrations see a plain CharField (deconstruct), so making a column a copy changes no schema."""
+
+    def __init__(self, *args, tree: str = "territory.Area", **kwargs):
+        self.tree = tree
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+def path_copies(tree_model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """Every (model, column) holding a copy of `tree_model`'s paths."""
+    label = tree_model._meta.label
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, PathCopyField) and field.tree == label
+    ]
+
+
+def rewrite_path_copies(tree_model: type[models.Model], old_path: str, new_path: str) -> int:
+    """Point every copy under `old_path` at `new_path` (one UPDATE per column); the rows rewritten."""
+    rewritten = 0
+    for model, column in path_copies(tree_model):
+        rewritten += model._base_manager.filter(subtree_q(column, old_path)).update(
+            **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1), output_field=models.CharField())}
+        )
+    return rewritten
 
 
 class TreeNode(models.Model):
@@ -130,4 +173,5 @@ def move_subtree(node: TreeNode, new_parent: TreeNode | None) -> None:
         depth=F("depth") + (new_depth - old_depth),
     )
     model._default_manager.filter(pk=node.pk).update(parent=new_parent)
+    rewrite_path_copies(model, old_path, new_path)
     node.refresh_from_db(fields=["path", "depth", "parent"])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.text import mask_address
+from dangjian.core.tree import PathCopyField
 from dangjian.meetings.models import rule_fields
 
 
@@ -121,7 +122,7 @@ class Council(models.Model):
     estate = models.ForeignKey(
         "territory.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
     )
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathCopyField(db_index=True, editable=False)
     kind = models.CharField(_("类型"), max_length=12, choices=CouncilKind.choices, default=CouncilKind.RED)
     name = models.CharField(_("名称"), max_length=100)
     charter = models.TextField(_("议事协商章程"), blank=True)
@@ -234,7 +235,7 @@ class TopicStatus(models.TextChoices):
 class Topic(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics", verbose_name=_("议事会")
     )
@@ -337,7 +338,7 @@ class Run(models.Model):
         verbose_name=_("社区"),
         limit_choices_to={"level": "community"},
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     title = models.CharField(_("名称"), max_length=120)
     merged = models.BooleanField(_("一肩挑合并前两议"), default=False)
     status = models.CharField(_("状态"), max_length=24, choices=RunStatus.choices, default=RunStatus.PROPOSING)
@@ -481,7 +482,7 @@ class ResolutionLink(models.Model):
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="links")
     target_kind = models.CharField(_("创建了"), max_length=8, choices=LinkTarget.choices)
     target_id = models.UUIDField(_("事件、需求或项目编号"))  # the case's, demand's or project's public id
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

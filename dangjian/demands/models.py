@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 from dangjian.people.models import Member
 from dangjian.registration.models import ServiceIntention
 from dangjian.territory.models import Area, Building, Estate
@@ -145,7 +145,7 @@ class Demand(models.Model):
     estate = models.ForeignKey(Estate, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands")
     building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands")
     grid = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    area_path = models.CharField(max_length=255, db_index=True)  # the deepest node known: scoping, rollups
+    area_path = PathCopyField(db_index=True)  # the deepest node known: scoping, rollups
     # Who asked (personal data: masked in lists).
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands"

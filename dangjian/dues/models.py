@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.ledger import Ledger, LedgerAccount, LedgerEntry, LedgerJournal, amount_field
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 from dangjian.orgs.models import PartyOrg
 from dangjian.people.models import Member
 from dangjian.territory.models import Area
@@ -177,7 +177,7 @@ class DuesMonth(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="dues_months", verbose_name=_("党员"))
     member_name = models.CharField(_("姓名"), max_length=50)
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="dues_months", verbose_name=_("党支部"))
-    area_path = models.CharField(max_length=255, editable=False)  # the branch's territory node (facts, scope)
+    area_path = PathCopyField(editable=False)  # the branch's territory node (facts, scope)
     month = models.DateField(_("月份"))
     month_start = models.DateTimeField(editable=False)  # the month's first local midnight: the facts' cohort
     base = models.ForeignKey(PayBase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -280,7 +280,7 @@ class Payment(models.Model):
     dues = models.ForeignKey(DuesMonth, on_delete=models.PROTECT, related_name="payments", verbose_name=_("月度党费"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="dues_payments")
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="dues_payments")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     amount = amount_field(_("交纳（元）"))
     extra = amount_field(_("自愿多交（元）"), default=ZERO)
     channel = models.CharField(_("交纳方式"), max_length=12, choices=Channel.choices)
@@ -343,7 +343,7 @@ class Account(LedgerAccount):
 
     kind = models.CharField(_("类型"), max_length=16, choices=AccountKind.choices)
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="dues_accounts", verbose_name=_("党组织"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
 
     objects = ScopedManager()
 
@@ -372,7 +372,7 @@ class Account(LedgerAccount):
 class Journal(LedgerJournal):
     kind = models.CharField(_("类型"), max_length=16, choices=JournalKind.choices)
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="dues_journals", verbose_name=_("党组织"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
 
     class Meta:
         verbose_name = _("党费记账")
@@ -417,7 +417,7 @@ class Remittance(models.Model):
     to_org = models.ForeignKey(
         PartyOrg, on_delete=models.PROTECT, related_name="dues_received", verbose_name=_("接收单位")
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     amount = amount_field(_("金额（元）"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     journal = models.OneToOneField(Journal, on_delete=models.PROTECT, related_name="remittance")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 
 
 class ImportMode(models.TextChoices):
@@ -71,7 +72,7 @@ class ImportJob(models.Model):
         verbose_name=_("上传时的角色"),
     )
     role = models.CharField(_("角色"), max_length=32, blank=True)
-    area_path = models.CharField(max_length=255, blank=True, db_index=True)
+    area_path = PathCopyField(blank=True, db_index=True)
     background = models.BooleanField(_("后台处理"), default=False)
     mode = models.CharField(_("导入方式"), max_length=8, choices=ImportMode.choices, default=ImportMode.CREATE)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 
 
 class MeetingStatus(models.TextChoices):
@@ -68,7 +69,7 @@ class Meeting(models.Model):
     kind_label = models.CharField(_("会议类型名称"), max_length=60)
     owner_key = models.CharField(_("所属事项"), max_length=80, db_index=True)
     area = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属属地"))
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathCopyField(db_index=True, editable=False)
     title = models.CharField(_("会议名称"), max_length=120)
     starts_at = models.DateTimeField(_("计划开始时间"))
     place = models.CharField(_("地点"), max_length=120, blank=True)

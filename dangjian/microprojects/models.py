@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 from dangjian.meetings.models import rule_fields
 
 ZERO = Decimal("0.00")
@@ -110,7 +111,7 @@ class Project(models.Model):
         verbose_name=_("社区"),
         limit_choices_to={"level": "community"},
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     title = models.CharField(_("项目名称"), max_length=100)
     description = models.TextField(_("项目内容"), blank=True)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
@@ -340,7 +341,7 @@ class Claim(models.Model):
     member = models.ForeignKey(
         "people.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("认领党员")
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     created_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 from dangjian.territory.models import Area
 
 
@@ -48,7 +49,7 @@ class CallUp(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("名称"), max_length=100)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="callups", verbose_name=_("发起属地"))
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathCopyField(db_index=True, editable=False)
     kinds = models.JSONField(_("需要的帮助"), default=list)
     brief = models.TextField(_("任务说明"), max_length=2000, blank=True)
     starts_at = models.DateTimeField(_("开始时间"))
@@ -139,7 +140,7 @@ class Quota(models.Model):
 
     callup = models.ForeignKey(CallUp, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("应急动员"))
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("属地"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     headcount = models.PositiveIntegerField(_("需要人数"))
     placed = models.PositiveIntegerField(_("已安排"), default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -198,9 +199,9 @@ class Call(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     source = models.CharField(_("来源"), max_length=8, choices=CallSource.choices)
     # Where they live (their registered home community), else the call-up's node.
-    home_path = models.CharField(max_length=255, editable=False)
+    home_path = PathCopyField(editable=False)
     # Where they are placed (a grid), else home_path: what a grid's or community's figures count.
-    place_path = models.CharField(max_length=255, editable=False)
+    place_path = PathCopyField(editable=False)
     status = models.CharField(_("答复"), max_length=12, choices=CallStatus.choices, default=CallStatus.CALLED)
     called_at = models.DateTimeField(_("召集时间"), default=timezone.now)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
@@ -267,7 +268,7 @@ class Placement(models.Model):
         verbose_name=_("人员"),
     )
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-    grid_path = models.CharField(max_length=255, editable=False)
+    grid_path = PathCopyField(editable=False)
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
     status = models.CharField(_("状态"), max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.ACTIVE)
@@ -309,7 +310,7 @@ class DutyShift(models.Model):
 
     callup = models.ForeignKey(CallUp, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("应急动员"))
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-    grid_path = models.CharField(max_length=255, editable=False)
+    grid_path = PathCopyField(editable=False)
     shift = models.OneToOneField(
         "volunteering.Shift", on_delete=models.CASCADE, related_name="duty", verbose_name=_("班次")
     )
@@ -349,7 +350,7 @@ class Task(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     callup = models.ForeignKey(CallUp, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("应急动员"))
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-    grid_path = models.CharField(max_length=255, editable=False)
+    grid_path = PathCopyField(editable=False)
     kind = models.CharField(_("类型"), max_length=12, choices=TaskKind.choices, default=TaskKind.OTHER)
     title = models.CharField(_("任务"), max_length=100)
     assignee = models.ForeignKey(
@@ -477,7 +478,7 @@ class Visit(models.Model):
         "people.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("住户")
     )
     grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-    grid_path = models.CharField(max_length=255, editable=False)
+    grid_path = PathCopyField(editable=False)
     label = models.CharField(_("住户"), max_length=150)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("电话"), max_length=11, blank=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 from dangjian.territory.models import Area
 
 
@@ -47,7 +48,7 @@ class Notice(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The issuing node (district, subdistrict or community): whose workers manage the notice.
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="notices", verbose_name=_("发布单位"))
-    area_path = models.CharField(max_length=255, editable=False, db_index=True)
+    area_path = PathCopyField(editable=False, db_index=True)
     issuer_name = models.CharField(_("发布单位名称"), max_length=100)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices_issued", verbose_name=_("发布人")

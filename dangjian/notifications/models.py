@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 
 
 class Channel(models.TextChoices):
@@ -43,7 +43,7 @@ class Message(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     actor_label = models.CharField(_("发送方"), max_length=100, blank=True)
     # The district the object belongs to (its area path's first segment): which templates apply.
-    district_path = models.CharField(max_length=40, blank=True)
+    district_path = PathCopyField(max_length=40, blank=True)
     # The named placeholders outside channels' templates fill in (no personal data beyond the purpose).
     params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), db_index=False)
@@ -177,7 +177,7 @@ class Delivery(models.Model):
     last_error = models.CharField(_("失败原因"), max_length=300, blank=True)
     provider_id = models.CharField(_("服务商消息编号"), max_length=100, blank=True)
     address_masked = models.CharField(_("发送地址"), max_length=40, blank=True)
-    district_path = models.CharField(max_length=40, blank=True)  # the message's: the district's log
+    district_path = PathCopyField(max_length=40, blank=True)  # the message's: the district's log
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # Not before: quiet hours and retries move it; the sweep queues what is due again.
     due_at = models.DateTimeField(_("计划发送时间"))

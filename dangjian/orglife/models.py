@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 from dangjian.meetings.models import Base, rule_fields
 
 
@@ -138,7 +138,7 @@ class Obligation(models.Model):
     """What one branch owes of one kind in one period, and what it has held."""
 
     org = models.ForeignKey("orgs.PartyOrg", on_delete=models.CASCADE, related_name="+", verbose_name=_("党支部"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     kind = models.CharField(_("会议类型"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
@@ -194,7 +194,7 @@ class Guidance(models.Model):
         verbose_name=_("区"),
         limit_choices_to={"level": "district"},
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), choices=[(q, f"{q}") for q in (1, 2, 3, 4)])
     title = models.CharField(_("标题"), max_length=120)
@@ -248,7 +248,7 @@ class MeetingRecord(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     org = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+", verbose_name=_("党支部"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     kind = models.CharField(_("会议类型"), max_length=20, choices=Kind.choices)
     topic = models.CharField(_("主题"), max_length=200)
     starts_at = models.DateTimeField(_("召开时间"))

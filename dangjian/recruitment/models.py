@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.text import mask_mobile
+from dangjian.core.tree import PathCopyField
 from dangjian.core.validators import mask_citizen_id
 from dangjian.meetings.models import rule_fields
 
@@ -108,8 +109,8 @@ class Recruit(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     org = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+", verbose_name=_("党支部"))
-    area_path = models.CharField(max_length=255, editable=False)
-    org_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
+    org_path = PathCopyField(editable=False, tree="orgs.PartyOrg")
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=8, blank=True)
     birth_date = models.DateField(_("出生日期"))
@@ -283,7 +284,7 @@ class StageSpan(models.Model):
     stage = models.CharField(_("阶段"), max_length=24, choices=Stage.choices)
     entered_on = models.DateField(_("进入日期"))
     left_on = models.DateField(_("离开日期"))
-    area_path = models.CharField(max_length=255)
+    area_path = PathCopyField()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

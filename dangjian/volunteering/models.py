@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
+from dangjian.core.tree import PathCopyField
 from dangjian.territory.models import Area
 
 
@@ -272,7 +273,7 @@ class Attendance(models.Model):
     )
     # The community it counts for (the team's or the post's), for scoping and the time bank.
     community = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathCopyField(db_index=True, editable=False)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
     method = models.CharField(_("方式"), max_length=8, choices=AttendanceMethod.choices, default=AttendanceMethod.SCAN)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.text import mask_mobile
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField
 from dangjian.core.validators import mask_citizen_id
 
 
@@ -85,7 +85,7 @@ class Ladder(models.Model):
         verbose_name=_("区"),
         limit_choices_to={"level": "district"},
     )
-    area_path = models.CharField(max_length=255, editable=False, db_index=True)
+    area_path = PathCopyField(editable=False, db_index=True)
     name = models.CharField(_("名称"), max_length=60)
     status = models.CharField(_("状态"), max_length=10, choices=LadderStatus.choices, default=LadderStatus.DRAFT)
     effective_from = models.DateField(_("生效日期"))
@@ -216,7 +216,7 @@ class Worker(models.Model):
     area = models.ForeignKey(
         "territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在社区或街道")
     )
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"))
@@ -357,7 +357,7 @@ class StepUpRun(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey("territory.Area", on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     ladder = models.ForeignKey(Ladder, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -407,7 +407,7 @@ class StepUpProposal(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(StepUpRun, on_delete=models.CASCADE, related_name="proposals")
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="proposals")
-    area_path = models.CharField(max_length=255)
+    area_path = PathCopyField()
     year = models.PositiveSmallIntegerField(_("年度"))
     post = models.ForeignKey(LadderPost, on_delete=models.PROTECT, related_name="+", verbose_name=_("岗位"))
     from_grade = models.PositiveSmallIntegerField(_("现等级"))
@@ -466,7 +466,7 @@ class ReserveCandidate(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("学历"), max_length=10, choices=Education.choices)
@@ -514,7 +514,7 @@ class Course(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     area = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("主办"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     name = models.CharField(_("课程名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=CourseKind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -585,7 +585,7 @@ class Attendance(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="attendances")
-    area_path = models.CharField(max_length=255)
+    area_path = PathCopyField()
     method = models.CharField(_("方式"), max_length=10, choices=AttendanceMethod.choices)
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1)
     at = models.DateTimeField(_("签到时间"))
@@ -608,7 +608,7 @@ class TrainingYear(models.Model):
     hours list pages these rows, never sums attendances)."""
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="training_years")
-    area_path = models.CharField(max_length=255)
+    area_path = PathCopyField()
     year = models.PositiveSmallIntegerField(_("年度"))
     sessions = models.PositiveIntegerField(_("场次"), default=0)
     hours = models.DecimalField(_("学时"), max_digits=7, decimal_places=1, default=Decimal(0))
