@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dangjian.mobilization",
     "dangjian.workforce",
     "dangjian.assessment",
+    "dangjian.duties",
     "dangjian.open311",
     "dangjian.audit",
     "dangjian.dashboard",

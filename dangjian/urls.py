@@ -41,6 +41,7 @@ urlpatterns = [
     path("mobilization/", include("dangjian.mobilization.urls")),
     path("workforce/", include("dangjian.workforce.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
+    path("duties/", include("dangjian.duties.urls")),
     path("api/", include("dangjian.api.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -173,6 +173,7 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.mobilization.build",
     "dangjian.demo.workforce.build",
     "dangjian.demo.assessment.build",  # after the steps whose figures its automatic items read
+    "dangjian.demo.duties.build",
     "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 

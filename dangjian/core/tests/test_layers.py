@@ -35,6 +35,7 @@ LAYERS = [
         "mobilization",
         "workforce",
         "assessment",
+        "duties",
     },
     {"dashboard", "api"},
     {"demo"},

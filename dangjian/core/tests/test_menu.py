@@ -30,6 +30,8 @@ ITEMS = {
     "recruitment": ("发展党员", "recruitment:board", "user-check"),
     "assessment": ("考核评议", "assessment:home", "list-checks"),
     "assessment_mine": ("我的述职", "assessment:mine", "scroll-text"),
+    "duties": ("清单与准入", "duties:home", "scroll-text"),
+    "duties_inbox": ("上级任务", "duties:inbox", "list-checks"),
     "volunteering": ("志愿服务", "volunteering:home", "heart-handshake"),
     "deliberation": ("议事协商", "deliberation:home", "landmark"),
     "deliberation_topics": ("我要议事", "deliberation:topics", "message-square-text"),
@@ -80,7 +82,7 @@ ITEMS = {
 MENUS = {
     "district_admin": (
         "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
-        "orglife_guidance registration recruitment assessment volunteering deliberation cobuilding "
+        "orglife_guidance registration recruitment assessment duties volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds funds_allocations "
         "funds_settings demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures workforce residents members territory orgs map units coverage "
@@ -89,7 +91,7 @@ MENUS = {
     ),
     "subdistrict_admin": (
         "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
-        "orglife_guidance registration recruitment assessment volunteering deliberation cobuilding "
+        "orglife_guidance registration recruitment assessment duties volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds demand_insight "
         "notice_figures funds_figures dues_figures orglife_figures workforce residents "
         "members territory orgs map units coverage weak_orgs liaisons centers imports "
@@ -97,7 +99,7 @@ MENUS = {
     ),
     "community_worker": (
         "home cases_desk demands_desk whistles mobilization notices notice_mine orglife "
-        "orglife_behind orglife_guidance registration recruitment assessment volunteering deliberation "
+        "orglife_behind orglife_guidance registration recruitment assessment duties_inbox volunteering deliberation "
         "cobuilding cobuilding_mine microprojects timebank_community dues_branches "
         "points_manage funds demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures workforce residents members territory orgs map units coverage "
@@ -118,7 +120,7 @@ MENUS = {
         "home demand_board demand_tasks registration cobuilding_tasks microprojects_claims "
         "cases_claim units bookings messages"
     ),
-    "department_staff": "home cases_desk whistles bookings case_figures messages api_tokens",
+    "department_staff": "home cases_desk whistles duties bookings case_figures messages api_tokens",
     "resident": (
         "home demand_new case_report demand_mine case_mine volunteering deliberation_topics "
         "timebank_mine microprojects_propose bookings messages"

@@ -1,0 +1,1 @@
+"""Every write of duty lists, admission and tasks sent down (keyword-only, atomic)."""

@@ -1,0 +1,37 @@
+"""Pages of duty lists, admission and tasks sent down. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+NAV = "duties"
+PAGE_SIZE = 20
+
+
+def flash(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """A service's errors on the form: keyed ones on their field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def done(request, flow: Any, step: str, obj: Any) -> None:
+    messages.success(request, str(flow.steps[step].done_message) % {"obj": flow.describe(obj)})
+
+
+def log_rows(flow: Any, qs: Any) -> list[Any]:
+    """An object's log rows, each with its step's label (log-only steps too)."""
+    rows = list(qs.order_by("at", "pk"))
+    for row in rows:
+        row.label = flow.step_label(row.step)
+    return rows
