@@ -25,6 +25,7 @@ ROUTERS = (
     "dangjian.cases.api",
     "dangjian.demands.api",
     "dangjian.centers.api",
+    "dangjian.assessment.api",
 )
 OPTIONAL_ROUTERS = ("dangjian.notifications.api", "dangjian.notices.api")
 

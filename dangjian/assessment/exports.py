@@ -1,6 +1,7 @@
 """Excel export of assessment (served under /imports/export/, registered with the import engine): the score
-sheets in the user's scope (optionally one year), with each one's total, grade, rank and status. Reads
-through visible_to() and is audited by export_response; it holds no personal data."""
+sheets in the user's scope (organizations and, for 街长评议, departments; optionally one year), with each
+one's total, grade, rank and status. Reads through visible_to() and is audited by export_response; it holds
+no personal data."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _local(value) -> str:
 COLUMNS = [
     ExportColumn(gettext_lazy("考核方案"), lambda s: s.scheme.title, width=30),
     ExportColumn(gettext_lazy("年度"), lambda s: s.scheme.year, width=8),
-    ExportColumn(gettext_lazy("党组织"), lambda s: s.org.name, width=26),
+    ExportColumn(gettext_lazy("考核对象"), lambda s: s.subject_name, width=26),
     ExportColumn(gettext_lazy("总分"), lambda s: float(s.total), width=8),
     ExportColumn(gettext_lazy("等次"), lambda s: label(s, "grade"), width=8),
     ExportColumn(gettext_lazy("排名"), lambda s: s.rank or "", width=8),
@@ -38,7 +39,7 @@ COLUMNS = [
 @require_http_methods(["GET", "POST"])
 @replica_view
 def export_sheets(request):
-    qs = Sheet.objects.visible_to(request.user).select_related("scheme", "org")
+    qs = Sheet.objects.visible_to(request.user).select_related("scheme", "org", "department")
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(scheme__year=int(year))

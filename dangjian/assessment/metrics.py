@@ -1,4 +1,5 @@
-"""The automatic metrics an item may be scored by: a registry of functions `(org, year) -> Measure`
+"""The automatic metrics an item may be scored by: a registry of functions `(subject, year) -> Measure`
+(the subject a Party organization, or a department for the 街长评议 metrics at the end)
 (what was due and what was done, worded with the figures), turned into points by `evaluate`:
 score = weight × done / due, and the explanation names the figures, e.g.
 "组织生活应开 12 次，已开 10 次 → 8.3 分".
@@ -45,39 +46,47 @@ class MetricResult:
     explanation: str
 
 
+ORG, DEPARTMENT = "org", "department"
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str
     label: Any
-    fn: Callable[[PartyOrg, int], Measure]
+    fn: Callable[[Any, int], Measure]
+    subject: str = ORG  # what it measures: a Party organization or a department (街长评议)
 
 
 METRICS: dict[str, Metric] = {}
 
 
-def register(
-    key: str, label: Any
-) -> Callable[[Callable[[PartyOrg, int], Measure]], Callable[[PartyOrg, int], Measure]]:
-    def add(fn: Callable[[PartyOrg, int], Measure]) -> Callable[[PartyOrg, int], Measure]:
+def register(key: str, label: Any, *, subject: str = ORG) -> Callable[[Callable[..., Measure]], Callable[..., Measure]]:
+    def add(fn: Callable[..., Measure]) -> Callable[..., Measure]:
         if key in METRICS and METRICS[key].fn is not fn:
             raise ValueError(f"metric {key!r} registered twice")
-        METRICS[key] = Metric(key, label, fn)
+        METRICS[key] = Metric(key, label, fn, subject)
         return fn
 
     return add
 
 
-def choices() -> list[tuple[str, str]]:
-    return [(m.key, str(m.label)) for m in METRICS.values()]
+def subject_of(scheme_kind: str) -> str:
+    return DEPARTMENT if scheme_kind == "department" else ORG
+
+
+def choices(scheme_kind: str | None = None) -> list[tuple[str, str]]:
+    """The metrics an item of a scheme of `scheme_kind` may name (all when None)."""
+    want = subject_of(scheme_kind) if scheme_kind else None
+    return [(m.key, str(m.label)) for m in METRICS.values() if want is None or m.subject == want]
 
 
 def points(weight: Decimal, measure: Measure) -> Decimal:
     return (Decimal(weight) * measure.ratio).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def evaluate(key: str, org: PartyOrg, year: int, weight: Decimal) -> MetricResult:
-    """The item's points for `org` in `year` and where they came from."""
-    measure = METRICS[key].fn(org, year)
+def evaluate(key: str, subject: Any, year: int, weight: Decimal) -> MetricResult:
+    """The item's points for `subject` (an organization or a department) in `year` and where they came from."""
+    measure = METRICS[key].fn(subject, year)
     score = points(weight, measure)
     if not measure.due:
         text = _("%(m)s（无应完成事项，不扣分）→ %(s)s 分") % {"m": measure.text, "s": score}
@@ -184,3 +193,43 @@ def weak_org(org: PartyOrg, year: int) -> Measure:
     else:
         done = 2
     return Measure(done, 2, _("年内列入软弱涣散 %(l)s 个，年末未摘帽 %(s)s 个") % {"l": listed, "s": still})
+
+
+# -- 街长评议驻街部门: a department's cases (the store's `department:<id>` dimension of `cases`, at the
+# department's own area: every case it took part in, dispatched to it or summoned by a whistle).
+
+
+def _department_cases(department: Any, year: int) -> Any:
+    return facts.total(_subject("cases"), department.area.path, Year.of(year), dim=f"department:{department.pk}")
+
+
+@register("dept_response", gettext_lazy("派单响应（签收承办、未退回）"), subject=DEPARTMENT)
+def dept_response(department: Any, year: int) -> Measure:
+    """Of the cases the department took part in, those never sent back (the store counts a case returned
+    by its receiver at least once; it keeps no time-to-sign counter)."""
+    m = _department_cases(department, year)
+    received, returned = m["received"], m["returned"]
+    taken = max(received - returned, 0)
+    return Measure(
+        taken,
+        received,
+        _("派至本部门事件 %(n)s 件，退回 %(r)s 件，签收承办 %(t)s 件") % {"n": received, "r": returned, "t": taken},
+    )
+
+
+@register("dept_on_time", gettext_lazy("按期办结"), subject=DEPARTMENT)
+def dept_on_time(department: Any, year: int) -> Measure:
+    m = _department_cases(department, year)
+    closed, on_time = m["closed"], m["closed_on_time"]
+    return Measure(on_time, closed, _("本部门办结事件 %(c)s 件，按期办结 %(o)s 件") % {"c": closed, "o": on_time})
+
+
+@register("dept_satisfaction", gettext_lazy("回访满意度"), subject=DEPARTMENT)
+def dept_satisfaction(department: Any, year: int) -> Measure:
+    m = _department_cases(department, year)
+    rated, satisfied = m["rated"], m["satisfied"]
+    return Measure(
+        satisfied,
+        rated,
+        _("回访评价 %(r)s 件，满意或基本满意 %(s)s 件") % {"r": rated, "s": satisfied},
+    )

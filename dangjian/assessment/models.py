@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -27,12 +28,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, PathCopyField, ancestor_paths
 
 
 class SchemeKind(models.TextChoices):
     RESPONSIBILITY = "responsibility", _("抓基层党建工作责任清单")
     MODEL_BRANCH = "model_branch", _("“四个一”模范支部测评")
+    DEPARTMENT = "department", _("街长评议驻街部门")
 
 
 class ListKind(models.TextChoices):
@@ -45,6 +47,7 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("人工评分")
     AUTO = "auto", _("自动计算")
     PANEL = "panel", _("述职评议")
+    CHIEF = "chief", _("街长评分")
 
 
 class Grade(models.TextChoices):
@@ -67,7 +70,7 @@ class Scheme(models.Model):
         "territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("区"),
         limit_choices_to={"level": "district"},
     )  # fmt: skip
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("考核类型"), max_length=20, choices=SchemeKind.choices)
     title = models.CharField(_("名称"), max_length=120)
@@ -116,6 +119,9 @@ class Scheme(models.Model):
     def scope_q(cls, scope: Scope) -> Q:
         if scope.area_path:
             return district_scope_q(scope)
+        if scope.department_id:
+            # A department reads the schemes its published sheet is in.
+            return Q(pk__in=Sheet.objects.filter(Sheet.scope_q(scope)).values("scheme_id"))
         if scope.user_id:
             # A secretary reads the schemes their organizations are assessed under.
             return Q(pk__in=Sheet.objects.filter(Sheet.scope_q(scope)).values("scheme_id"))
@@ -159,10 +165,19 @@ class SheetStatus(models.TextChoices):
 
 
 class Sheet(models.Model):
+    """Its subject is either a Party organization (责任清单, 四个一) or a stationed department (街长评议):
+    exactly one of `org` and `department` is set."""
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("考核方案"))
-    org = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织"))
-    area_path = models.CharField(max_length=255, editable=False)
+    org = models.ForeignKey(
+        "orgs.PartyOrg", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织")
+    )
+    department = models.ForeignKey(
+        "units.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("职能部门"),
+    )  # fmt: skip
+    area_path = PathCopyField(editable=False)
     status = models.CharField(_("状态"), max_length=12, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
     version = models.PositiveIntegerField(default=1)
     total = models.DecimalField(_("总分"), default=Decimal("0"), max_digits=6, decimal_places=1)
@@ -172,6 +187,8 @@ class Sheet(models.Model):
     reported_at = models.DateTimeField(_("述职时间"), null=True, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     computed_at = models.DateTimeField(_("自动评分时间"), null=True, blank=True)
+    # the first instant of the scheme's year: the sheet's day in the store of facts (assessment/facts.py)
+    cohort_at = models.DateTimeField(editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
@@ -182,30 +199,64 @@ class Sheet(models.Model):
         ordering = ["scheme", "-total", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "org"], name="assessment_sheet_once"),
+            models.UniqueConstraint(fields=["scheme", "department"], name="assessment_sheet_department_once"),
             models.CheckConstraint(condition=Q(total__gte=0), name="assessment_sheet_total"),
+            models.CheckConstraint(
+                condition=Q(org__isnull=False, department__isnull=True) | Q(org__isnull=True, department__isnull=False),
+                name="assessment_sheet_subject",
+            ),
         ]
         indexes = [models.Index(fields=["scheme", "total", "id"], name="assessment_sheet_rank")]
 
     def __str__(self) -> str:
-        return f"{self.org.name} · {self.scheme.title}"
+        return f"{self.subject_name} · {self.scheme.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:sheet", args=[self.public_id])
 
+    @property
+    def subject(self) -> Any:
+        """The organization or the department the sheet assesses."""
+        return self.org if self.org_id else self.department
+
+    @property
+    def subject_name(self) -> str:
+        return self.subject.name
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: a department makes no 述职, so its draft reads 待评分."""
+        if self.department_id and self.status == SheetStatus.DRAFT:
+            return str(_("待评分"))
+        return str(self.get_status_display())
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        if scope.area_path:
-            return prefix_q("area_path", scope.area_path)
-        if scope.user_id:
-            from dangjian.orgs.models import OfficerPost, OrgOfficer
+        if scope.department_id:
+            # a department reads its own appraisal once the district has published it
+            return Q(department_id=scope.department_id, status=SheetStatus.PUBLISHED)
+        q = org_scope_q(scope)
+        if scope.area_path and scope.area_level == "subdistrict":
+            # the street chief (街长) reads the departments serving the district above it too
+            q |= Q(department__isnull=False, area_path__in=ancestor_paths(scope.area_path))
+        return q
 
-            led = OrgOfficer.objects.filter(
-                user_id=scope.user_id,
-                ended_on__isnull=True,
-                post__in=[OfficerPost.SECRETARY, OfficerPost.DEPUTY_SECRETARY],
-            ).values("org_id")
-            return Q(org_id__in=led)
-        return NOTHING
+
+def org_scope_q(scope: Scope) -> Q:
+    """Rows of an organization (with `area_path` and `org`) a scope reads: its territory's, and a
+    secretary's (书记 or 副书记 of the organization)."""
+    if scope.area_path:
+        return prefix_q("area_path", scope.area_path)
+    if scope.user_id:
+        from dangjian.orgs.models import OfficerPost, OrgOfficer
+
+        led = OrgOfficer.objects.filter(
+            user_id=scope.user_id,
+            ended_on__isnull=True,
+            post__in=[OfficerPost.SECRETARY, OfficerPost.DEPUTY_SECRETARY],
+        ).values("org_id")
+        return Q(org_id__in=led)
+    return NOTHING
 
 
 class SheetLog(TransitionLog):
@@ -276,6 +327,31 @@ class PanelScore(models.Model):
         return f"{self.sheet_id}/{self.member_id}: {self.points}"
 
 
+class ChiefScore(models.Model):
+    """One street chief's (街长: a subdistrict admin) score of a stationed department, out of 100; the
+    街长评分 item takes the mean of the chiefs' scores scaled to its weight."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="chief_scores")
+    chief = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(
+        _("街长评分"), validators=[MinValueValidator(0), MaxValueValidator(100)], max_digits=6, decimal_places=1
+    )
+    note = models.CharField(_("评价意见"), max_length=300, blank=True)
+    at = models.DateTimeField(_("评分时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("街长评分")
+        verbose_name_plural = _("街长评分")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "chief"], name="assessment_chief_score_once"),
+            models.CheckConstraint(condition=Q(points__gte=0, points__lte=100), name="assessment_chief_points"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id}/{self.chief_id}: {self.points}"
+
+
 class ReportFile(models.Model):
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("文件"), upload_to="assessment/%Y/")
@@ -302,7 +378,7 @@ class Draw(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="draws", verbose_name=_("考核方案"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     seed = models.BigIntegerField(_("随机种子"))
     org_count = models.PositiveSmallIntegerField(_("抽取党组织数"))
     inspector_count = models.PositiveSmallIntegerField(_("抽取督导人员数"))
@@ -335,7 +411,7 @@ class Pick(models.Model):
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="picks")
     position = models.PositiveSmallIntegerField(_("顺序"))
     org = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("督导人员")
     )
@@ -358,7 +434,7 @@ class Pick(models.Model):
     def scope_q(cls, scope: Scope) -> Q:
         # the territory's own picks and the secretary's organization; an inspector drawn from elsewhere
         # reads theirs too (selectors.picks_for)
-        return Sheet.scope_q(scope)
+        return org_scope_q(scope)
 
 
 class FindingStatus(models.TextChoices):
@@ -373,7 +449,7 @@ class Finding(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pick = models.ForeignKey(Pick, on_delete=models.CASCADE, related_name="findings")
     org = models.ForeignKey("orgs.PartyOrg", on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     text = models.CharField(_("发现的问题"), max_length=500)
     deadline = models.DateField(_("整改时限"))
     status = models.CharField(_("状态"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN)
@@ -396,7 +472,7 @@ class Finding(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return Sheet.scope_q(scope)
+        return org_scope_q(scope)
 
 
 class FindingLog(TransitionLog):

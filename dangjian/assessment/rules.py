@@ -1,10 +1,12 @@
 """The default lists of a new scheme (data: the district edits the items of its own scheme), after the
 seeds: 两方案三清单 (任务清单, 责任清单, 考核清单, scored at the year's end, 004), 抓城市党建工作责任清单
-with 述职评议考核 (002), and 四个一 模范支部测评 (一张清单、一套标准、一次测评、一批典型, 004)."""
+with 述职评议考核 (002), 四个一 模范支部测评 (一张清单、一套标准、一次测评、一批典型, 004), and 街长制's
+appraisal of the stationed departments (the 街长 has the say in it, 001)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,8 @@ from .models import ListKind, SchemeKind, Source
 
 L, S = ListKind, Source
 
-DEFAULT_ITEMS = {
+# (list, name, weight, source, metric, evidence) per line of a kind's default lists
+DEFAULT_ITEMS: dict[str, list[tuple[str, Any, int, str, str, Any]]] = {
     SchemeKind.RESPONSIBILITY: [
         (L.TASK, _("落实“三会一课”等组织生活制度"), 15, S.AUTO, "orglife_meetings", _("组织生活记录")),
         (L.TASK, _("接诉即办按期办结"), 15, S.AUTO, "cases_on_time", ""),
@@ -32,12 +35,20 @@ DEFAULT_ITEMS = {
         (L.RESPONSIBILITY, _("未列入软弱涣散党组织"), 10, S.AUTO, "weak_org", ""),
         (L.ASSESSMENT, _("一次测评：支部书记述职测评"), 20, S.PANEL, "", _("述职报告")),
     ],
+    # 街长制: the street chief has the say in the appraisal of the stationed departments (001)
+    SchemeKind.DEPARTMENT: [
+        (L.TASK, _("派单响应：签收承办，不推诿退回"), 20, S.AUTO, "dept_response", ""),
+        (L.TASK, _("接诉即办按期办结"), 30, S.AUTO, "dept_on_time", ""),
+        (L.RESPONSIBILITY, _("群众满意度（回访评价）"), 20, S.AUTO, "dept_satisfaction", ""),
+        (L.ASSESSMENT, _("街长评分"), 30, S.CHIEF, "", _("街长日常指挥调度记录")),
+    ],
 }
 
 # Which organizations a scheme of each kind assesses.
 ORG_TYPES = {
     SchemeKind.RESPONSIBILITY: {OrgType.WORKING_COMMITTEE, *COMMITTEES},
     SchemeKind.MODEL_BRANCH: set(BRANCHES),
+    SchemeKind.DEPARTMENT: set(),  # assesses departments (services.schemes.departments_assessed)
 }
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from dangjian.orgs.selectors import orgs_led_by
 
-from .models import Item, PanelScore, Scheme, Score, Sheet, SheetStatus
+from .models import ChiefScore, Item, PanelScore, Scheme, Score, Sheet, SheetStatus
 from .permissions import SECRETARY_POSTS
 
 SCHEME_ORDER = ("-year", "kind", "id")
@@ -41,7 +41,7 @@ def items_of(scheme: Scheme) -> list[Item]:
 
 def sheets_of(user: Any, scheme: Scheme, *, status: str = "") -> QuerySet[Sheet]:
     """The scheme's sheets the user may read, ordered by total (an index on (scheme, total, id))."""
-    qs = Sheet.objects.visible_to(user).filter(scheme=scheme).select_related("org")
+    qs = Sheet.objects.visible_to(user).filter(scheme=scheme).select_related("org", "department")
     if status in SheetStatus.values:
         qs = qs.filter(status=status)
     return qs
@@ -49,7 +49,10 @@ def sheets_of(user: Any, scheme: Scheme, *, status: str = "") -> QuerySet[Sheet]
 
 def sheet_get(user: Any, public_id: Any) -> Sheet:
     return _get(
-        Sheet.objects.visible_to(user).select_related("scheme__district", "org__area", "reported_by"), public_id
+        Sheet.objects.visible_to(user).select_related(
+            "scheme__district", "org__area", "department__area", "reported_by"
+        ),
+        public_id,
     )
 
 
@@ -61,6 +64,10 @@ def scores_of(sheet: Sheet) -> list[Score]:
 
 def panel_scores(sheet: Sheet) -> list[PanelScore]:
     return list(PanelScore.objects.filter(sheet=sheet).select_related("member"))
+
+
+def chief_scores(sheet: Sheet) -> list[ChiefScore]:
+    return list(ChiefScore.objects.filter(sheet=sheet).select_related("chief"))
 
 
 def my_sheets(user: Any) -> QuerySet[Sheet]:

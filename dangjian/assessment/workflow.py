@@ -1,7 +1,8 @@
 """A score sheet's life, declared once and run by core.workflow.take_step:
 待述职 (draft) → 已述职 (reported: the secretary's 述职) → 已评定 (scored: the district confirms the
 scores once the manual items and the panel are in) → 已公布 (published with the scheme's ranking).
-The district may send a 述职 back (reported → draft) with a reason."""
+The district may send a 述职 back (reported → draft) with a reason. A department's sheet (街长评议) makes no
+述职: the district confirms it from draft once the street chiefs have scored."""
 
 from __future__ import annotations
 
@@ -58,9 +59,19 @@ class SheetWorkflow(Workflow):
         return parties
 
     def describe(self, obj: Any) -> str:
-        return _("%(org)s的考核评分表") % {"org": obj.org.name}
+        return _("%(org)s的考核评分表") % {"org": obj.subject_name}
 
     def recipients(self, obj: Any, name: str, actor: Any) -> Iterable[Any]:
+        if name == "secretary" and getattr(obj, "department_id", None):
+            # a department's sheet: its staff hear of the published result
+            from dangjian.accounts.models import RoleAssignment
+            from dangjian.accounts.roles import Role
+
+            return list(
+                RoleAssignment.objects.filter(department_id=obj.department_id, role=Role.DEPARTMENT_STAFF)
+                .values_list("user_id", flat=True)
+                .distinct()
+            )
         if name == "secretary":
             from dangjian.orgs.models import OrgOfficer
 
@@ -118,6 +129,9 @@ FLOW = SheetWorkflow(
         Move(S.DRAFT, Step.REPORT, S.REPORTED, SEC),
         Move(S.REPORTED, Step.RETURN, S.DRAFT, DIS),
         Move(S.REPORTED, Step.CONFIRM, S.SCORED, DIS),
+        # a department's sheet (街长评议) has no 述职: the district confirms it from 待述职 once the street
+        # chiefs have scored (services.sheets.sheet_confirm refuses an organization's sheet here)
+        Move(S.DRAFT, Step.CONFIRM, S.SCORED, DIS),
         Move(S.SCORED, Step.PUBLISH, S.PUBLISHED, DIS),
     ],
 )

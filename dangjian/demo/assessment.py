@@ -8,6 +8,9 @@ For the current year the district has both schemes on the one engine:
   for 拱北街道), confirmed and published: the ranking is public.
 - “四个一”模范支部测评 for the branches: auto-filled, most 述职 in and scored by the panel, some confirmed;
   the branches dy_member is secretary of still owe their 述职 (今日待办), so a visitor can submit one.
+- 街长评议驻街部门: a sheet per department serving the district, auto-filled from the demo's cases (response,
+  on time, satisfaction); jd_admin (拱北街道's 街长) scores all but 香洲区消防救援大队 (left for a visitor
+  to score), and the district confirms and publishes the scored ones: bm_staff reads 城管局's result.
 - a 双随机 draw of four branches and two inspectors (its seed from the build's generator), one finding at
   each drawn branch, half of them rectified and one verified.
 Scores the district and the panel give come from the build's random generator (deterministic per seed).
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
     from .builder import Built
 
 PANEL = ("qu_admin", "jd_admin")
+CHIEF = "jd_admin"
+LEFT_FOR_A_VISITOR = "香洲区消防救援大队"
+CHIEF_NOTES = ("响应迅速，配合街道联合执法", "到场及时，处置规范", "个别事件推诿，需加强协同", "")
 SECRETARY = "dy_member"
 REPORT = (
     "{org}党组织书记{year}年度抓基层党建工作述职：\n"
@@ -102,6 +108,22 @@ def build(rng: random.Random, built: Built | Any) -> None:
         if n % 3 == 0:
             sheets.sheet_confirm(actor=admin, sheet=sheet)
     _inspection(rng, admin, model)
+    _departments(rng, admin, district, year)
+
+
+def _departments(rng: random.Random, admin: Any, district: Area, year: int) -> None:
+    chief = User.objects.filter(username=CHIEF).first()
+    scheme = schemes.scheme_create(actor=admin, district=district, year=year, kind=SchemeKind.DEPARTMENT)
+    schemes.sheets_open(actor=admin, scheme=scheme)
+    schemes.scheme_recompute(actor=admin, scheme=scheme)
+    if chief is None:
+        return
+    for sheet in scheme.sheets.select_related("department", "scheme").order_by("department__name"):
+        if sheet.department.name == LEFT_FOR_A_VISITOR or not Sheet.objects.visible_to(chief).filter(pk=sheet.pk):
+            continue
+        sheets.chief_score(actor=chief, sheet=sheet, points=_tenth(rng, 70, 97), note=rng.choice(CHIEF_NOTES))
+        sheets.sheet_confirm(actor=admin, sheet=sheet)
+    schemes.scheme_publish(actor=admin, scheme=scheme)
 
 
 def _inspection(rng: random.Random, admin: Any, scheme: Any) -> None:

@@ -92,4 +92,34 @@ def things(world, people, net, members, published):  # noqa: F811 - the imported
         booking=booking,
         net=net,
         people=people,
+        assessment=assessment_things(world, members),
+    )
+
+
+def assessment_things(world, members):  # noqa: F811 - the imported fixture's value, passed in
+    """This year's 责任清单 scheme with 婆石社区大党委's sheet (its secretary: the first member of 婆石社区)
+    and the 街长评议 with 拱北街道's stationed police station's sheet."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangjian.assessment.models import SchemeKind
+    from dangjian.assessment.services import schemes
+    from dangjian.orgs.models import OfficerPost, OrgOfficer
+    from dangjian.units.models import Department
+
+    district, year = world.users.district_admin, timezone.localdate().year
+    secretary = members.c1[0]
+    OrgOfficer.objects.create(org=world.cc1, user=secretary, name=secretary.username, post=OfficerPost.SECRETARY,
+                              started_on=datetime.date(year, 1, 1))  # fmt: skip
+    scheme = schemes.scheme_create(actor=district, district=world.district, year=year, kind=SchemeKind.RESPONSIBILITY)
+    schemes.sheets_open(actor=district, scheme=scheme)
+    police = Department.objects.create(name="拱北派出所", kind="police", area=world.s1)
+    appraisal = schemes.scheme_create(actor=district, district=world.district, year=year, kind=SchemeKind.DEPARTMENT)
+    schemes.sheets_open(actor=district, scheme=appraisal)
+    return SimpleNamespace(
+        secretary=secretary,
+        scheme=scheme,
+        sheet=scheme.sheets.get(org=world.cc1),
+        department_sheet=appraisal.sheets.get(department=police),
     )

@@ -23,6 +23,7 @@ def detail_rows(w, t):
     sd, sdb, sdo = u.subdistrict_admin, u.subdistrict_admin_colleague, u.subdistrict_admin_outsider
     case, demand, booking, c1 = t.case, t.demand, t.booking, t.net.c1
     (m0, m1, _m2), (m_c3,) = t.members.c1, t.members.c3
+    a = t.assessment
     return [
         ("get", "/areas/{area_id}", f"/areas/{w.c1.public_id}", cw, cwb, cwo, None),
         ("get", "/areas/{area_id}/children", f"/areas/{w.s1.public_id}/children", sd, sdb, sdo, None),
@@ -51,6 +52,18 @@ def detail_rows(w, t):
         ("get", "/notices-received/{notice_id}", f"/notices-received/{t.notice.public_id}", m0, m1, m_c3, None),
         ("post", "/notices-received/{notice_id}/sign", f"/notices-received/{t.notice.public_id}/sign", m0, m1,
          m_c3, None),
+        # 考核评议: the scheme is the district's (a department reads it once its own sheet is published)
+        ("get", "/assessment/schemes/{scheme_id}", f"/assessment/schemes/{a.scheme.public_id}", cw, sd,
+         u.department_staff, None),
+        ("get", "/assessment/schemes/{scheme_id}/sheets", f"/assessment/schemes/{a.scheme.public_id}/sheets", cw,
+         sd, u.department_staff, None),
+        ("get", "/assessment/sheets/{sheet_id}", f"/assessment/sheets/{a.sheet.public_id}", cw, a.secretary, cwo,
+         None),
+        ("post", "/assessment/sheets/{sheet_id}/panel-score", f"/assessment/sheets/{a.sheet.public_id}/panel-score",
+         None, None, cwo, {"points": 80, "version": a.sheet.version}),
+        ("post", "/assessment/sheets/{sheet_id}/chief-score",
+         f"/assessment/sheets/{a.department_sheet.public_id}/chief-score", sd, sdb, sdo,
+         {"points": 85, "note": "到场及时", "version": a.department_sheet.version}),
     ]  # fmt: skip
 
 
@@ -70,6 +83,14 @@ def list_rows(w, t):
         ("/messages", t.message.public_id, cw, cw, cwb),
         ("/notices", t.notice.public_id, cw, cwb, cwo),
         ("/notices-received", t.notice.public_id, t.members.c1[0], t.members.c1[1], t.members.c3[0]),
+        ("/assessment/schemes", t.assessment.scheme.public_id, cw, u.subdistrict_admin, u.department_staff),
+        (
+            "/assessment/my-sheets",
+            t.assessment.sheet.public_id,
+            t.assessment.secretary,
+            t.assessment.secretary,
+            t.members.c3[0],
+        ),
     ]
 
 

@@ -14,13 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit.services import audit_record
+from dangjian.core.figures import facts as store
 from dangjian.core.scoping import acting_user
 from dangjian.core.tree import subtree_q
 from dangjian.core.workflow import take_step
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area, Level
+from dangjian.units.models import Department
 
 from .. import metrics
+from ..facts import SHEETS
 from ..models import Item, ListKind, PanelMember, Scheme, SchemeKind, Score, Sheet, SheetLog, SheetStatus, Source
 from ..permissions import may_create, may_manage
 from ..rules import ORG_TYPES, default_items
@@ -94,8 +97,11 @@ def item_add(
         raise ValidationError({"weight": _("分值应大于 0。")})
     if list_kind not in ListKind.values or source not in Source.values:
         raise ValidationError(_("请选择清单和评分方式。"))
-    if source == Source.AUTO and metric not in metrics.METRICS:
+    if source == Source.AUTO and metric not in dict(metrics.choices(scheme.kind)):
         raise ValidationError({"metric": _("请选择自动指标。")})
+    for_departments = scheme.kind == SchemeKind.DEPARTMENT
+    if (source == Source.PANEL and for_departments) or (source == Source.CHIEF and not for_departments):
+        raise ValidationError({"source": _("述职评议用于党组织，街长评分用于驻街部门。")})
     if source != Source.AUTO:
         metric = ""
     order = (scheme.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
@@ -123,6 +129,11 @@ def panel_set(*, actor: Any, scheme: Scheme, users: list[Any]) -> list[PanelMemb
     return list(scheme.panel.all())
 
 
+def departments_assessed(scheme: Scheme):
+    """街长评议: the departments serving the district or one of its subdistricts."""
+    return Department.objects.filter(subtree_q("area__path", scheme.area_path)).select_related("area")
+
+
 def orgs_assessed(scheme: Scheme):
     return PartyOrg.objects.filter(
         subtree_q("area__path", scheme.area_path), org_type__in=sorted(ORG_TYPES[SchemeKind(scheme.kind)]),
@@ -134,11 +145,24 @@ def orgs_assessed(scheme: Scheme):
 def sheets_open(*, actor: Any, scheme: Scheme) -> int:
     """A sheet (with a blank score per item) for every organization the scheme assesses that has none."""
     _require_manage(actor, scheme)
-    have = set(scheme.sheets.values_list("org_id", flat=True))
-    orgs = [o for o in orgs_assessed(scheme).order_by("path") if o.pk not in have]
-    made = Sheet.objects.bulk_create([Sheet(scheme=scheme, org=o, area_path=o.area.path) for o in orgs], batch_size=500)
+    cohort = timezone.make_aware(datetime.datetime(scheme.year, 1, 1))
+    if scheme.kind == SchemeKind.DEPARTMENT:
+        have = set(scheme.sheets.values_list("department_id", flat=True))
+        new = [
+            Sheet(scheme=scheme, department=d, area_path=d.area.path, cohort_at=cohort)
+            for d in departments_assessed(scheme).order_by("area__path", "name", "pk")
+            if d.pk not in have
+        ]
+    else:
+        have = set(scheme.sheets.values_list("org_id", flat=True))
+        new = [
+            Sheet(scheme=scheme, org=o, area_path=o.area.path, cohort_at=cohort)
+            for o in orgs_assessed(scheme).order_by("path")
+            if o.pk not in have
+        ]
+    made = Sheet.objects.bulk_create(new, batch_size=500)
     if not made[:1] or made[0].pk is None:  # backends that return no ids
-        made = list(scheme.sheets.filter(org_id__in=[o.pk for o in orgs]))
+        made = list(scheme.sheets.filter(public_id__in=[s.public_id for s in new]))
     items = list(scheme.items.all())
     now, user = timezone.now(), acting_user(actor)
     label = FLOW.actor_label(actor)
@@ -148,6 +172,8 @@ def sheets_open(*, actor: Any, scheme: Scheme) -> int:
         batch_size=1000,
     )  # fmt: skip
     Score.objects.bulk_create([Score(sheet=s, item=i) for s in made for i in items], batch_size=1000)
+    for sheet in made:  # bulk_create sends no signals: the store of facts hears of each sheet here
+        store.record(SHEETS, sheet, created=True)
     audit_record(actor=actor, action="update", obj=scheme, changes={"sheets": [len(have), len(have) + len(made)]},
                  area_path=scheme.area_path)  # fmt: skip
     return len(made)
@@ -157,7 +183,8 @@ def scheme_recompute(*, actor: Any, scheme: Scheme) -> int:
     """Recompute the automatic items of every open sheet (one transaction per sheet)."""
     _require_manage(actor, scheme)
     n = 0
-    for sheet in scheme.sheets.filter(status__in=sheet_services.EDITABLE).select_related("org__area", "scheme"):
+    open_sheets = scheme.sheets.filter(status__in=sheet_services.EDITABLE)
+    for sheet in open_sheets.select_related("org__area", "department__area", "scheme"):
         sheet_services.sheet_recompute(actor=actor, sheet=sheet)
         n += 1
     return n
@@ -179,7 +206,7 @@ def scheme_publish(*, actor: Any, scheme: Scheme, note: str = "") -> int:
     """Publish every confirmed sheet (the `publish` step) and rank the published ones within the scheme."""
     _require_manage(actor, scheme)
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    ready = list(scheme.sheets.filter(status=SheetStatus.SCORED).select_related("org", "scheme"))
+    ready = list(scheme.sheets.filter(status=SheetStatus.SCORED).select_related("org", "department", "scheme"))
     if not ready:
         raise ValidationError(_("没有已确认评分、待公布的评分表。"))
     for sheet in ready:

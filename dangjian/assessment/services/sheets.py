@@ -4,6 +4,7 @@ sheet) and the second total written reads both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit.services import audit_record
 from dangjian.core.scoping import acting_user
-from dangjian.core.workflow import take_step
+from dangjian.core.workflow import StaleObject, take_step
 from dangjian.notices.attachments import CheckedFile, check_attachments
 
 from .. import metrics
-from ..models import Item, PanelScore, ReportFile, Score, Sheet, SheetStatus, Source
-from ..permissions import is_panel_member, may_manage, may_report
+from ..models import ChiefScore, Item, PanelScore, ReportFile, Score, Sheet, SheetStatus, Source
+from ..permissions import is_panel_member, may_chief_score, may_manage, may_report
 from ..workflow import FLOW, Step
 
 TENTH = Decimal("0.1")
@@ -31,6 +32,11 @@ REPORT_MAX = 10000
 
 def _q(value: Decimal) -> Decimal:
     return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _check_version(locked: Sheet, version: int | None) -> None:
+    if version is not None and version != locked.version:
+        raise StaleObject(_("评分表已有变化（已退回、确认或公布），请刷新后再评分。"))
 
 
 def panel_points(sheet: Sheet, item: Item) -> tuple[Decimal | None, str]:
@@ -44,11 +50,29 @@ def panel_points(sheet: Sheet, item: Item) -> tuple[Decimal | None, str]:
     return points, text
 
 
+def chief_points(sheet: Sheet, item: Item) -> tuple[Decimal | None, str]:
+    """The 街长评分 item's points: the street chiefs' mean out of 100, scaled to the item's weight."""
+    agg = ChiefScore.objects.filter(sheet=sheet).aggregate(n=Count("pk"), mean=Avg("points"))
+    if not agg["n"]:
+        return None, ""
+    mean = _q(Decimal(str(agg["mean"])))
+    points = _q(mean * item.weight / 100)
+    text = _("街长 %(n)s 人评分，平均 %(m)s 分（满分 100）→ %(p)s 分") % {"n": agg["n"], "m": mean, "p": points}
+    return points, text
+
+
+REFRESHED: dict[str, Callable[[Sheet, Item], tuple[Decimal | None, str]]] = {
+    Source.PANEL: panel_points,
+    Source.CHIEF: chief_points,
+}
+
+
 def total_write(sheet: Sheet) -> Sheet:
-    """Lock the sheet, refresh its panel items from the panel's scores, then write its total and grade."""
+    """Lock the sheet, refresh its panel and street-chief items from their scores, then write its total
+    and grade."""
     locked = Sheet.objects.select_for_update().select_related("scheme").get(pk=sheet.pk)
-    for score in Score.objects.filter(sheet=locked, item__source=Source.PANEL).select_related("item"):
-        points, text = panel_points(locked, score.item)
+    for score in Score.objects.filter(sheet=locked, item__source__in=list(REFRESHED)).select_related("item"):
+        points, text = REFRESHED[score.item.source](locked, score.item)
         if (score.points, score.explanation) != (points, text):
             score.points, score.explanation = points, text
             score.entered_at = timezone.now()
@@ -70,7 +94,7 @@ def sheet_recompute(*, actor: Any, sheet: Sheet) -> Sheet:
     now = timezone.now()
     year = sheet.scheme.year
     for score in Score.objects.filter(sheet=sheet, item__source=Source.AUTO).select_related("item"):
-        result = metrics.evaluate(score.item.metric, sheet.org, year, score.item.weight)
+        result = metrics.evaluate(score.item.metric, sheet.subject, year, score.item.weight)
         score.points, score.explanation, score.entered_at, score.entered_by = (
             result.score,
             result.explanation[:500],
@@ -119,8 +143,9 @@ def score_enter(*, actor: Any, sheet: Sheet, item: Item, points: Decimal, note: 
 
 
 @transaction.atomic
-def panel_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "") -> PanelScore:
-    """A panel member's score of the 述职 (out of 100); scoring again replaces their own score."""
+def panel_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "", version: int | None = None) -> PanelScore:
+    """A panel member's score of the 述职 (out of 100); scoring again replaces their own score. With the
+    sheet's `version` as read (the API), a sheet that took a step since is refused (StaleObject)."""
     if not is_panel_member(actor, sheet.scheme):
         raise ValidationError(_("您不是本次考核评议组成员。"))
     points = _q(points)
@@ -128,6 +153,7 @@ def panel_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "") ->
         raise ValidationError({"points": _("评议分应在 0 到 100 分之间。")})
     # The sheet's lock orders two members scoring at once: the second reads the first's row.
     locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    _check_version(locked, version)
     if locked.status != SheetStatus.REPORTED:
         raise ValidationError(_("述职提交后、评分确认前才能评议打分。"))
     row, created = PanelScore.objects.update_or_create(
@@ -139,6 +165,33 @@ def panel_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "") ->
         action="create" if created else "update",
         obj=locked,
         changes={"panel_points": [None, str(points)]},
+        area_path=locked.area_path,
+    )
+    return row
+
+
+@transaction.atomic
+def chief_score(*, actor: Any, sheet: Sheet, points: Decimal, note: str = "", version: int | None = None) -> ChiefScore:
+    """A street chief's (街长) score of a stationed department (out of 100); scoring again replaces their
+    own score. Open until the district confirms the sheet; `version` as for `panel_score`."""
+    if not may_chief_score(actor, sheet):
+        raise ValidationError(_("只有街长（街道管理员）可以为驻街部门评分。"))
+    points = _q(points)
+    if points < 0 or points > 100:
+        raise ValidationError({"points": _("街长评分应在 0 到 100 分之间。")})
+    locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    _check_version(locked, version)
+    if locked.status not in EDITABLE:
+        raise ValidationError(_("评分已确认，不能再修改。"))
+    row, created = ChiefScore.objects.update_or_create(
+        sheet=locked, chief=actor, defaults={"points": points, "note": (note or "").strip()[:300]}
+    )
+    locked = total_write(locked)
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=locked,
+        changes={"chief_points": [None, str(points)]},
         area_path=locked.area_path,
     )
     return row
@@ -189,9 +242,13 @@ def report_return(*, actor: Any, sheet: Sheet, note: str, version: int | None = 
 
 @transaction.atomic
 def sheet_confirm(*, actor: Any, sheet: Sheet, version: int | None = None, note: str = "") -> Sheet:
-    """The district confirms the scores: every manual item scored and the panel has scored."""
+    """The district confirms the scores: every manual item scored and the panel (or, for a department, a
+    street chief) has scored. A department's sheet is confirmed from 待述职: departments make no 述职."""
 
     def prepare(locked: Sheet, parties: set[str]) -> dict[str, Any]:
+        if locked.org_id and locked.status == SheetStatus.DRAFT:
+            # only a department's sheet (no 述职) is confirmed straight from 待述职
+            raise ValidationError(_("书记尚未提交述职，不能确认评定。"))
         missing = list(
             Score.objects.filter(sheet=locked, points__isnull=True)
             .select_related("item")

@@ -1,12 +1,13 @@
 """In a real browser, at phone and desktop widths: the secretary submits the 述职 from the menu, a panel
 member scores it, the district enters the manual score, confirms and publishes; the secretary reads the
-result."""
+result. A street chief scores a stationed department, the district confirms and publishes, the department
+reads its result; the district reads 考核统计 and drills down."""
 
 import pytest
 from playwright.sync_api import expect
 
 from dangjian.assessment.models import Sheet, SheetStatus, Source
-from dangjian.assessment.services import sheets
+from dangjian.assessment.services import schemes, sheets
 from dangjian.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -95,3 +96,73 @@ def test_an_inspector_records_a_finding_and_the_secretary_rectifies_it(transacti
     browser.assert_fits()
     browser.shot("assessment-rectify")
     assert Finding.objects.get().status == FindingStatus.RECTIFIED
+
+
+def test_a_street_chief_scores_a_department_and_the_district_publishes(
+    transactional_db, browser, world, cast, dept_scheme, dept_sheet
+):
+    schemes.scheme_recompute(actor=cast.district, scheme=dept_scheme)
+    page = browser.sign_in("jd1", PASSWORD)
+    browser.open_nav("assessment")
+    page.click(f"a[href$='/assessment/scheme/{dept_scheme.public_id}/']")
+    expect(page.locator("[data-testid=sheets]")).to_contain_text("拱北派出所")
+    browser.assert_fits()
+    browser.shot("assessment-departments")
+    page.click(f"a[href$='/assessment/sheet/{dept_sheet.public_id}/']")
+    page.fill("#chief-points", "88")
+    page.locator("[data-testid=chief-score-form] input[name=note]").fill("到场及时，配合联合执法" + XSS)
+    page.click("[data-testid=chief-save]")
+    expect(page.locator("[data-testid=chief-scores]")).to_contain_text("88.0")
+    expect(page.locator("[data-testid=scores]")).to_contain_text("街长 1 人评分，平均 88.0 分")
+    browser.assert_fits()
+    browser.assert_no_script_from_data()
+    browser.shot("assessment-chief-score")
+
+    page.context.clear_cookies()
+    page = browser.sign_in("qu", PASSWORD)
+    browser.go(f"/assessment/sheet/{dept_sheet.public_id}/")
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=step-confirm]")
+    expect(page.locator("[data-testid=sheet-status]")).to_have_text("已评定")
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=step-publish]")
+    expect(page.locator("[data-testid=sheet-status]")).to_have_text("已公布")
+    expect(page.locator("[data-testid=rank]")).to_have_text("1")
+    assert Sheet.objects.get(pk=dept_sheet.pk).status == SheetStatus.PUBLISHED
+
+    page.context.clear_cookies()
+    page = browser.sign_in("bm", PASSWORD)
+    browser.open_nav("assessment")
+    page.click(f"a[href$='/assessment/scheme/{dept_scheme.public_id}/']")
+    page.click(f"a[href$='/assessment/sheet/{dept_sheet.public_id}/']")
+    expect(page.locator("h1")).to_have_text("香洲区城管局")
+    expect(page.locator("[data-testid=chief-scores]")).to_contain_text("88.0")
+    browser.assert_fits()
+    browser.assert_no_script_from_data()
+    browser.shot("assessment-department-result")
+
+
+def test_the_district_reads_the_assessment_figures_and_drills_down(transactional_db, browser, world, year_of_work):
+    scheme, _departments = year_of_work
+    page = browser.sign_in("qu", PASSWORD)
+    browser.open_nav("assessment_figures")
+    expect(page.locator("h1")).to_contain_text("考核统计")
+    sheets_total = Sheet.objects.count()
+    expect(page.locator("[data-testid=total-sheets] .stat-value")).to_have_text(str(sheets_total))
+    published = Sheet.objects.filter(status=SheetStatus.PUBLISHED).count()
+    expect(page.locator("[data-testid=total-published] .stat-value")).to_have_text(str(published))
+    page.wait_for_selector("#grades-chart[data-ready='1']")
+    page.wait_for_selector("#children-chart[data-ready='1']")
+    browser.assert_fits()
+    browser.shot("assessment-figures-district")
+    page.locator("[data-testid=kinds] a", has_text="街长评议驻街部门").click()
+    page.wait_for_load_state("networkidle")
+    departments = Sheet.objects.filter(department__isnull=False).count()
+    expect(page.locator("[data-testid=total-sheets] .stat-value")).to_have_text(str(departments))
+    page.locator("[data-testid=figures-children] a", has_text="拱北街道").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_contain_text("拱北街道")
+    in_s1 = Sheet.objects.filter(department__isnull=False, area_path__startswith=world.s1.path).count()
+    expect(page.locator("[data-testid=total-sheets] .stat-value")).to_have_text(str(in_s1))
+    browser.assert_fits()
+    browser.shot("assessment-figures-subdistrict")

@@ -39,7 +39,7 @@ def test_the_demo_has_a_published_ranking_and_reports_owed(demo):
 def test_every_automatic_score_is_its_metric_recomputed(demo):
     # the measures the metrics read agree with the rows (others, like "late", move with the clock)
     read = {
-        "cases": {"closed", "closed_on_time"},
+        "cases": {"received", "returned", "closed", "closed_on_time", "rated", "satisfied"},
         "demands": {"accepted", "done"},
         "orglife_obligations": {"due", "held"},
     }
@@ -50,15 +50,40 @@ def test_every_automatic_score_is_its_metric_recomputed(demo):
     rng = random.Random(7)
     autos = list(
         Score.objects.filter(item__source=Source.AUTO, sheet__status__in=[SheetStatus.DRAFT, SheetStatus.REPORTED])
-        .select_related("item", "sheet__org__area", "sheet__scheme")
+        .select_related("item", "sheet__org__area", "sheet__department__area", "sheet__scheme")
         .order_by("pk")
     )
     assert autos
     for score in rng.sample(autos, min(40, len(autos))):
-        result = metrics.evaluate(score.item.metric, score.sheet.org, score.sheet.scheme.year, score.item.weight)
+        result = metrics.evaluate(score.item.metric, score.sheet.subject, score.sheet.scheme.year, score.item.weight)
         assert (score.points, score.explanation) == (result.score, result.explanation), score.item.metric
     assert any("→" in s.explanation and "分" in s.explanation for s in autos)
     assert Score.objects.filter(item__metric="cases_on_time").exclude(explanation__contains="办结事件 0 件").exists()
+    # a department's automatic items are recomputed too (the one left unscored is still open)
+    left = Sheet.objects.get(department__name="香洲区消防救援大队", scheme__kind=SchemeKind.DEPARTMENT)
+    for score in Score.objects.filter(sheet=left, item__source=Source.AUTO).select_related("item"):
+        result = metrics.evaluate(score.item.metric, left.department, left.scheme.year, score.item.weight)
+        assert (score.points, score.explanation) == (result.score, result.explanation), score.item.metric
+
+
+def test_the_demo_street_chief_appraised_the_departments(demo):
+    scheme = Scheme.objects.get(year=timezone.localdate().year, kind=SchemeKind.DEPARTMENT)
+    published = list(scheme.sheets.filter(status=SheetStatus.PUBLISHED).order_by("rank", "id"))
+    assert published and [s.rank for s in published][0] == 1
+    assert all(s.chief_scores.filter(chief__username="jd_admin").exists() for s in published)
+    assert scheme.sheets.filter(department__name="香洲区消防救援大队", status=SheetStatus.DRAFT).exists()
+    assert (
+        Score.objects.filter(sheet__scheme=scheme, item__metric="dept_on_time")
+        .exclude(explanation__contains="办结事件 0 件")
+        .exists()
+    )  # the demo's cases reach the departments
+    client = Client()
+    client.force_login(User.objects.get(username="bm_staff"))
+    mine = scheme.sheets.get(department__name="香洲区城市管理和综合执法局")
+    page = client.get(reverse("assessment:sheet", args=[mine.public_id]))
+    assert page.status_code == 200 and "街长评分" in page.content.decode()
+    other = scheme.sheets.exclude(pk=mine.pk).first()
+    assert client.get(reverse("assessment:sheet", args=[other.public_id])).status_code == 404
 
 
 def test_the_demo_sheets_pass_the_integrity_checks(demo):

@@ -75,7 +75,9 @@ def test_every_default_metric_is_registered():
     assert keys <= set(metrics.METRICS)
     assert set(metrics.METRICS) == {
         "orglife_meetings", "cases_on_time", "demands_done", "covenants_kept", "funds_spent", "weak_org",
+        "dept_response", "dept_on_time", "dept_satisfaction",
     }  # fmt: skip
+    assert {k for k, _label in metrics.choices("department")} == {"dept_response", "dept_on_time", "dept_satisfaction"}
 
 
 def test_points_round_half_up_to_a_tenth():

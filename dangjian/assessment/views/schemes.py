@@ -22,12 +22,12 @@ from dangjian.territory.models import Area, Level
 
 from .. import metrics, selectors
 from ..models import ListKind, SchemeKind, SheetStatus, Source
-from ..permissions import READ_ROLES, may_create, may_manage
+from ..permissions import READ_ROLES, VIEW_ROLES, may_create, may_manage
 from ..services import schemes as services
 from . import NAV, PAGE_SIZE, flash, parse_points
 
 
-@require_roles(READ_ROLES)
+@require_roles(VIEW_ROLES)
 @replica_view
 def home(request):
     return render(
@@ -80,7 +80,7 @@ def scheme_new(request):
     )  # fmt: skip
 
 
-@require_roles(READ_ROLES)
+@require_roles(VIEW_ROLES)
 @replica_view
 def scheme(request, public_id):
     obj = selectors.scheme_get(request.user, public_id)
@@ -105,8 +105,13 @@ def scheme(request, public_id):
             "panel": list(obj.panel.select_related("user")),
             "candidates": list(selectors.panel_candidates(obj)[:100]) if manages else [],
             "list_kinds": ListKind.choices,
-            "sources": Source.choices,
-            "metrics": metrics.choices(),
+            "sources": [
+                (v, label)
+                for v, label in Source.choices
+                if v != (Source.PANEL if obj.kind == SchemeKind.DEPARTMENT else Source.CHIEF)
+            ],
+            "metrics": metrics.choices(obj.kind),
+            "for_departments": obj.kind == SchemeKind.DEPARTMENT,
             "querystring": querystring_without_page(request),
             "draws": list(selectors.draws_for(request.user).filter(scheme=obj)[:20]),
             "active_nav": NAV,
@@ -122,7 +127,10 @@ def scheme_action(request, public_id):
     try:
         if action == "open":
             n = services.sheets_open(actor=request.user, scheme=obj)
-            messages.success(request, _("已为 %(n)s 个党组织建立评分表。") % {"n": n})
+            if obj.kind == SchemeKind.DEPARTMENT:
+                messages.success(request, _("已为 %(n)s 个职能部门建立评分表。") % {"n": n})
+            else:
+                messages.success(request, _("已为 %(n)s 个党组织建立评分表。") % {"n": n})
         elif action == "recompute":
             n = services.scheme_recompute(actor=request.user, scheme=obj)
             messages.success(request, _("已重新计算 %(n)s 张评分表的自动得分。") % {"n": n})

@@ -16,7 +16,7 @@ from dangjian.core.workflow import TransitionRefused
 
 from .. import selectors
 from ..models import ReportFile, SheetStatus, Source
-from ..permissions import REPORT_ROLES, is_panel_member, may_manage, may_report
+from ..permissions import SHEET_ROLES, is_panel_member, may_chief_score, may_manage, may_report
 from ..services import schemes as scheme_services
 from ..services import sheets as services
 from ..workflow import FLOW, Party, Step
@@ -33,10 +33,13 @@ def _context(request, sheet) -> dict:
         parties.add(Party.SECRETARY)
     panel = selectors.panel_scores(sheet)
     mine = next((p for p in panel if p.member_id == request.user.pk), None)
+    chiefs = selectors.chief_scores(sheet) if sheet.department_id else []
     steps = [
         (s, FLOW.step_label(s), FLOW.steps[s])
         for s in FLOW.allowed_steps(sheet.status, parties)
         if s in (Step.RETURN, Step.CONFIRM)
+        # an organization's sheet is confirmed after its 述职; a department's has none
+        and not (s == Step.CONFIRM and sheet.org_id and sheet.status == SheetStatus.DRAFT)
     ]
     return {
         "sheet": sheet,
@@ -44,6 +47,9 @@ def _context(request, sheet) -> dict:
         "scores": selectors.scores_of(sheet),
         "panel": panel,
         "my_panel": mine,
+        "chiefs": chiefs,
+        "my_chief": next((c for c in chiefs if c.chief_id == request.user.pk), None),
+        "may_chief": sheet.status in services.EDITABLE and may_chief_score(request.user, sheet),
         "manages": manages,
         "editable": sheet.status in services.EDITABLE,
         "may_panel": panelist and sheet.status == SheetStatus.REPORTED,
@@ -56,13 +62,13 @@ def _context(request, sheet) -> dict:
     }
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 def sheet(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
     return render(request, "assessment/sheet.html", _context(request, obj))
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 @require_POST
 def sheet_score(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
@@ -85,7 +91,7 @@ def sheet_score(request, public_id):
     return redirect("assessment:sheet", public_id=obj.public_id)
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 @require_POST
 def sheet_panel(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
@@ -101,7 +107,25 @@ def sheet_panel(request, public_id):
     return redirect("assessment:sheet", public_id=obj.public_id)
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
+@require_POST
+def sheet_chief(request, public_id):
+    obj = selectors.sheet_get(request.user, public_id)
+    if not obj.department_id:
+        raise Http404
+    try:
+        services.chief_score(
+            actor=request.user, sheet=obj, points=parse_points(request.POST.get("points")),
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, _("您的街长评分已保存。"))
+    return redirect("assessment:sheet", public_id=obj.public_id)
+
+
+@require_roles(SHEET_ROLES)
 @require_POST
 def sheet_recompute(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
@@ -114,7 +138,7 @@ def sheet_recompute(request, public_id):
     return redirect("assessment:sheet", public_id=obj.public_id)
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 @require_POST
 def sheet_step(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
@@ -137,7 +161,7 @@ def sheet_step(request, public_id):
     return redirect("assessment:sheet", public_id=obj.public_id)
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 def report_file(request, public_id, pk):
     obj = selectors.sheet_get(request.user, public_id)
     row = ReportFile.objects.filter(sheet=obj, pk=pk).first()
@@ -146,13 +170,19 @@ def report_file(request, public_id, pk):
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
 
 
-@require_roles(REPORT_ROLES)
+@require_roles(SHEET_ROLES)
 def sheet_pdf(request, public_id):
     obj = selectors.sheet_get(request.user, public_id)
     return printed_record(
         request,
         "assessment/sheet_print.html",
-        {"sheet": obj, "scheme": obj.scheme, "scores": selectors.scores_of(obj), "panel": selectors.panel_scores(obj)},
+        {
+            "sheet": obj,
+            "scheme": obj.scheme,
+            "scores": selectors.scores_of(obj),
+            "panel": selectors.panel_scores(obj),
+            "chiefs": selectors.chief_scores(obj) if obj.department_id else [],
+        },
         obj=obj,
         area_path=obj.area_path,
         filename=f"assessment-{obj.public_id}",

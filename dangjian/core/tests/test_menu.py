@@ -54,6 +54,7 @@ ITEMS = {
     "funds_figures": ("经费统计", "funds:figures", "chart-bar"),
     "dues_figures": ("党费统计", "dues:figures", "chart-column"),
     "orglife_figures": ("组织生活统计", "orglife:figures", "chart-bar"),
+    "assessment_figures": ("考核统计", "assessment:figures", "chart-bar"),
     "cases_claim": ("认领事件", "cases:claim_board", "hand-helping"),
     "workforce": ("社工队伍", "workforce:home", "id-card"),
     "residents": ("居民", "people:resident_home", "users"),
@@ -85,7 +86,7 @@ MENUS = {
         "orglife_guidance registration recruitment assessment duties volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds funds_allocations "
         "funds_settings demand_insight notice_figures funds_figures dues_figures "
-        "orglife_figures workforce residents members territory orgs map units coverage "
+        "orglife_figures assessment_figures workforce residents members territory orgs map units coverage "
         "weak_orgs liaisons centers imports bookings duty case_figures open311_clients users "
         "audit messages api_tokens"
     ),
@@ -93,7 +94,7 @@ MENUS = {
         "home cases_desk demands_desk whistles mobilization notices orglife orglife_behind "
         "orglife_guidance registration recruitment assessment duties volunteering deliberation cobuilding "
         "cobuilding_mine microprojects dues_branches points_manage funds demand_insight "
-        "notice_figures funds_figures dues_figures orglife_figures workforce residents "
+        "notice_figures funds_figures dues_figures orglife_figures assessment_figures workforce residents "
         "members territory orgs map units coverage weak_orgs liaisons centers imports "
         "bookings duty case_figures users messages api_tokens"
     ),
@@ -102,7 +103,7 @@ MENUS = {
         "orglife_behind orglife_guidance registration recruitment assessment duties_inbox volunteering deliberation "
         "cobuilding cobuilding_mine microprojects timebank_community dues_branches "
         "points_manage funds demand_insight notice_figures funds_figures dues_figures "
-        "orglife_figures workforce residents members territory orgs map units coverage "
+        "orglife_figures assessment_figures workforce residents members territory orgs map units coverage "
         "weak_orgs liaisons centers imports bookings duty case_figures workforce_mine "
         "messages api_tokens"
     ),
@@ -120,7 +121,7 @@ MENUS = {
         "home demand_board demand_tasks registration cobuilding_tasks microprojects_claims "
         "cases_claim units bookings messages"
     ),
-    "department_staff": "home cases_desk whistles duties bookings case_figures messages api_tokens",
+    "department_staff": "home cases_desk whistles assessment duties bookings case_figures messages api_tokens",
     "resident": (
         "home demand_new case_report demand_mine case_mine volunteering deliberation_topics "
         "timebank_mine microprojects_propose bookings messages"
