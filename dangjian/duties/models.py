@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP, ancestor_paths
+from dangjian.core.tree import STEP, PathCopyField, ancestor_paths
 
 
 def scope_path(scope: Scope) -> str | None:
@@ -99,7 +99,7 @@ KIND_LEVELS = {
 class DutyList(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属"))
-    area_path = models.CharField(max_length=255, editable=False, db_index=True)
+    area_path = PathCopyField(editable=False, db_index=True)
     kind = models.CharField(_("清单"), max_length=24, choices=ListKind.choices)
     name = models.CharField(_("名称"), max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,7 +138,7 @@ class VersionStatus(models.TextChoices):
 class DutyListVersion(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     duty_list = models.ForeignKey(DutyList, on_delete=models.CASCADE, related_name="versions")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     number = models.PositiveSmallIntegerField(_("版本号"))
     status = models.CharField(_("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     based_on = models.ForeignKey(
@@ -251,7 +251,7 @@ class DecisionBody(models.TextChoices):
 class AdmissionRequest(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("区"))
-    area_path = models.CharField(max_length=255, editable=False, db_index=True)  # the applicant's node
+    area_path = PathCopyField(editable=False, db_index=True)  # the applicant's node
     applicant_department = models.ForeignKey(
         "units.Department",
         null=True,
@@ -369,7 +369,7 @@ class TaskStatus(models.TextChoices):
 class DownTask(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The sender's node: a department's area, or the admin's own area; recipients lie under it.
-    area_path = models.CharField(max_length=255, editable=False, db_index=True)
+    area_path = PathCopyField(editable=False, db_index=True)
     sender_department = models.ForeignKey(
         "units.Department",
         null=True,
@@ -500,7 +500,7 @@ class SendRefusal(models.Model):
     """A refused attempt to send a task down: who, when, what, why (the figure "refused tasks")."""
 
     task = models.ForeignKey(DownTask, on_delete=models.CASCADE, related_name="refusals")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -539,7 +539,7 @@ class TaskReply(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     task = models.ForeignKey(DownTask, on_delete=models.CASCADE, related_name="replies")
     community = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = PathCopyField(editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.PENDING)
     values = models.JSONField(default=dict, blank=True)
     replied_by = models.ForeignKey(

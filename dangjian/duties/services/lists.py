@@ -44,8 +44,8 @@ def list_create(*, actor: Any, owner: Area, kind: str, name: str = "") -> DutyLi
     label = ListKind(kind).label
     if kind == ListKind.COMMUNITY_WORK and owner.level == "district":
         default = _("%(o)s社区工作事项清单（各社区通用）") % {"o": owner.name}
-    else:
-        default = f"{owner.name}{label}"
+    else:  # 拱北街道权责清单, 婆石社区工作事项清单: the level is not written twice
+        default = owner.name + str(label).removeprefix(str(owner.get_level_display()))
     duty_list = DutyList.objects.create(owner=owner, kind=kind, name=(name or default)[:80])
     audit_record(
         actor=actor,

@@ -98,4 +98,4 @@ def test_lists_are_kept_only_by_admins_above_the_owner(world, kinds):
     with pytest.raises(ValidationError, match="不能设在"):
         lists.list_create(actor=u.district_admin, owner=world.c1, kind=ListKind.SUBDISTRICT_DUTIES)
     made = lists.list_create(actor=u.subdistrict_admin, owner=world.s1, kind=ListKind.SUBDISTRICT_DUTIES)
-    assert made.name == "拱北街道街道权责清单" and made.versions.get().status == VersionStatus.DRAFT
+    assert made.name == "拱北街道权责清单" and made.versions.get().status == VersionStatus.DRAFT

@@ -168,9 +168,9 @@ def test_the_sender_is_refused_on_the_page_then_the_district_admits_and_the_task
     response = admin.post(
         reverse("duties:admission_decide", args=[req.public_id, "admit"]),
         {
-            "decided_on": timezone.localdate().isoformat(),
-            "decision_body": "joint_meeting",
-            "decision_basis": "联席会议纪要",
+            "admit-decided_on": timezone.localdate().isoformat(),
+            "admit-decision_body": "joint_meeting",
+            "admit-decision_basis": "联席会议纪要",
             "version": req.version,
         },
         follow=True,
@@ -186,8 +186,11 @@ def test_the_sender_is_refused_on_the_page_then_the_district_admits_and_the_task
     req.refresh_from_db()
     assert req.added_entry.list_version.number == 2 and req.added_entry.list_version.entry_count == 4
     client = login(u.department_staff)
-    task.admission = req
-    task.save(update_fields=["admission"])
+    client.post(
+        reverse("duties:task_act", args=[task.public_id, "cite"]), {"entry": "", "admission": str(req.public_id)}
+    )
+    task.refresh_from_db()
+    assert task.admission == req
     client.post(reverse("duties:task_act", args=[task.public_id, "send"]), {"version": task.version})
     task.refresh_from_db()
     assert task.status == "sent" and task.replies.count() == 2

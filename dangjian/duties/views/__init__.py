@@ -35,3 +35,17 @@ def log_rows(flow: Any, qs: Any) -> list[Any]:
     for row in rows:
         row.label = flow.step_label(row.step)
     return rows
+
+
+def step_buttons(flow: Any, status: str, parties: set[str]) -> list[dict[str, Any]]:
+    """The steps a person may take now, each with its label and question (for the templates)."""
+    return [
+        {
+            "code": code,
+            "label": flow.step_label(code),
+            "question": flow.steps[code].question,
+            "note_label": flow.steps[code].note_label,
+            "note_required": flow.steps[code].note_required,
+        }
+        for code in flow.allowed_steps(status, parties)
+    ]

@@ -21,7 +21,7 @@ from ..models import AdmissionStatus, ListKind, scope_path
 from ..permissions import LIST_ROLES, READ_ROLES, SENDER_ROLES, is_district_admin_of
 from ..services import admission as services
 from ..workflow import ADMISSION_FLOW
-from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows
+from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows, step_buttons
 
 
 def _district_path(request) -> str:
@@ -78,7 +78,11 @@ def admission_new(request):
 def admission(request, public_id):
     req = selectors.admission_get(request.user, public_id)
     parties = ADMISSION_FLOW.parties_for(request.user, req)
-    steps = [ADMISSION_FLOW.steps[s] for s in ADMISSION_FLOW.allowed_steps(req.status, parties)]
+    steps = step_buttons(ADMISSION_FLOW, req.status, parties)
+    for s in steps:  # one form per step, prefixed, so the two forms' fields keep distinct ids
+        s["form"] = DecisionForm(
+            prefix=s["code"], initial={"decided_on": timezone.localdate(), "decision_body": "joint_meeting"}
+        )
     to_draft = None
     if (
         req.status == AdmissionStatus.ADMITTED
@@ -98,9 +102,6 @@ def admission(request, public_id):
             "req": req,
             "state": ADMISSION_FLOW.state(req.status),
             "steps": steps,
-            "decision_form": DecisionForm(
-                initial={"decided_on": timezone.localdate(), "decision_body": "joint_meeting"}
-            ),
             "to_draft": to_draft,
             "log": log_rows(ADMISSION_FLOW, req.log),
             "tasks": req.tasks.order_by("-created_at")[:20],
@@ -115,7 +116,7 @@ def admission_decide(request, public_id, step):
     req = selectors.admission_get(request.user, public_id)
     if step not in ADMISSION_FLOW.steps:
         raise Http404
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, prefix=step)
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:

@@ -4,6 +4,7 @@ version's entries (edited while a draft), putting a draft in force, the printed 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ def _figures(request) -> dict:
     return {
         "sizes": sizes,
         "admissions": admissions,
-        "money": admissions.amount / 100,
+        "money": Decimal(admissions.amount) / 100,
         "tasks": facts.total(TASKS, path, period),
         "refusals": facts.total(REFUSALS, path, period),
         "replies": facts.total(REPLIES, path, period),

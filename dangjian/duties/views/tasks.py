@@ -21,7 +21,7 @@ from ..models import FieldKind, ReplyStatus, TaskStatus, scope_path
 from ..permissions import REPLY_ROLES, SENDER_ROLES
 from ..services import tasks as services
 from ..workflow import REPLY_FLOW, TASK_FLOW, ReplyStep, TaskStep
-from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows
+from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows, step_buttons
 
 
 @require_roles(SENDER_ROLES)
@@ -75,7 +75,7 @@ def task_new(request):
 def task(request, public_id):
     t = selectors.task_get(request.user, public_id)
     parties = TASK_FLOW.parties_for(request.user, t)
-    steps = [TASK_FLOW.steps[s] for s in TASK_FLOW.allowed_steps(t.status, parties)]
+    steps = step_buttons(TASK_FLOW, t.status, parties)
     replies = selectors.replies_of(t)
     replied = sum(1 for r in replies if r.status == ReplyStatus.REPLIED)
     fields = list(t.fields.all())
