@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.ledger import Ledger, LedgerAccount, LedgerEntry, LedgerJournal, amount_field
 from dangjian.core.models import TransitionLog
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
-from dangjian.core.tree import STEP, PathCopyField
+from dangjian.core.tree import STEP
 from dangjian.territory.models import Area
 
 ZERO = Decimal(0)
@@ -182,7 +182,9 @@ class Journal(LedgerJournal):
 
     kind = models.CharField(_("类型"), max_length=16, choices=JournalKind.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="fund_journals", verbose_name=_("区域"))
-    area_path = PathCopyField(editable=False)  # the area's path when written (facts)
+    # The area's path when written, for the store of facts: history, like the facts themselves, and the
+    # rows are append-only (a subtree move does not rewrite it; scope reads the area).
+    area_path = models.CharField(max_length=255, editable=False)
     fund = models.CharField(_("经费类别"), max_length=16)
     year = models.PositiveSmallIntegerField(_("年度"))
     amount = amount_field(_("金额"), default=ZERO)

@@ -13,3 +13,5 @@ class PeopleConfig(AppConfig):
 
         registry.register(MemberImporter)
         registry.register(ResidentImporter)
+
+        from . import receivers  # noqa: F401

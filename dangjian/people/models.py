@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import NOTHING, Scope, ScopedManager, prefix_q
 from dangjian.core.text import mask_mobile
+from dangjian.core.tree import PathCopyField
 from dangjian.core.validators import mask_citizen_id
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area, Building, Estate
@@ -305,8 +306,13 @@ class Resident(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("住户"))
+    # The household's building's grid (or community, without a grid): the scope and the tag list's order,
+    # so a district's list is an index walk, not a sort of its residents. Set on save (the import's bulk
+    # write sets it itself), kept by people.receivers when a building changes grid, and by a subtree move.
+    area_path = PathCopyField(editable=False, default="")
     name = models.CharField(_("姓名"), max_length=50)
     mobile = models.CharField(_("电话"), max_length=11, blank=True)
+    # On PostgreSQL a GIN index (jsonb_path_ops, migration 0006) serves the tag filter (selectors.tag_q).
     tags = models.JSONField(_("标签"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -317,9 +323,15 @@ class Resident(models.Model):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ["household_id", "name"]
+        indexes = [models.Index(fields=["area_path", "id"], name="people_resident_scope")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.area_path:  # bulk writes (the import) set it themselves
+            self.area_path = self.path_of(self.household.building)
+        super().save(*args, **kwargs)
 
     @property
     def masked_mobile(self) -> str:
@@ -331,7 +343,12 @@ class Resident(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return Q(household__in=Household.objects.filter(Household.scope_q(scope)))
+        # The same rows as the households' rule (a grid's buildings, or a community's and below).
+        return prefix_q("area_path", scope.area_path)
+
+    @staticmethod
+    def path_of(building: Building) -> str:
+        return (building.grid or building.community).path
 
 
 class LiaisonLevel(models.TextChoices):

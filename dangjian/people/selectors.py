@@ -6,6 +6,7 @@ import datetime
 import re
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -243,9 +244,16 @@ def account_requests_for(user: Any) -> QuerySet[Member]:
 
 
 def tag_q(tag: str, field: str = "tags") -> Q:
-    """Residents carrying `tag`. JSON containment is not available on SQLite, so match the quoted
-    code in the JSON text (tags are our own ASCII codes, so the match is exact) on both databases."""
+    """Residents carrying `tag`: JSON containment on PostgreSQL (`tags @> '["x"]'`, served by the GIN
+    index of people migration 0006); SQLite has no containment, so there the quoted code is matched in
+    the JSON text (tags are our own ASCII codes, so the match is exact)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [tag]})
     return Q(**{f"{field}__icontains": f'"{tag}"'})
+
+
+# The tag list's order: grid by grid (or community), then as entered; the scope index serves it.
+RESIDENT_ORDER = ("area_path", "id")
 
 
 def register_buildings(user: Any, *, query: str = "") -> QuerySet[Building]:
@@ -295,7 +303,7 @@ def residents_with_tag(user: Any, *, tag: str, query: str = "") -> QuerySet[Resi
     )
     if query:
         residents = residents.filter(name__icontains=query)
-    return residents.order_by("household__building__estate__name", "household__building__name", "household__room")
+    return residents.order_by(*RESIDENT_ORDER)
 
 
 def building_households(building: Building) -> list[Household]:

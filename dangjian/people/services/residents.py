@@ -221,6 +221,7 @@ def residents_import(*, rows: list[dict[str, Any]], writer: Writer) -> dict[str,
         residents = [
             Resident(
                 household_id=r["household_id"] or created[(r["building_id"], r["room"])],
+                area_path=r["area_path"],
                 name=r["name"],
                 mobile=r["mobile"],
                 tags=r["tags"],

@@ -143,3 +143,45 @@ def test_revealing_a_residents_phone_is_audited(people, world, login):
     assert row.object_type == "people.resident" and row.changes == {"field": "mobile"}
     assert login(world.users.grid_worker_outsider).post(url).status_code == 404
     assert AuditEvent.objects.filter(action=Action.REVEAL).count() == 1
+
+
+def test_residents_follow_their_building_into_another_grid_and_a_moved_community(people, world, login):
+    """A resident's stored path (its scope and the tag list's order) follows the building's grid and a
+    move of its community: the grid worker who now keeps the building sees the resident, the old one not."""
+    u = world.users
+    assert people.resident.area_path == world.g1a.path
+
+    # Redrawn: the building's point now lies in the second grid of 婆石.
+    territory_services.building_save(
+        actor=None, building=world.building, community=world.c1, estate=world.estate, name="1栋", lat=22.205, lng=113.515
+    )
+    people.resident.refresh_from_db()
+    assert people.resident.area_path == world.g1b.path
+    assert not Resident.objects.visible_to(u.grid_worker).filter(pk=people.resident.pk).exists()
+    assert Resident.objects.visible_to(u.community_worker).filter(pk=people.resident.pk).exists()
+
+    territory_services.area_move(actor=None, area=world.c1, new_parent=world.s2)
+    world.g1b.refresh_from_db()
+    people.resident.refresh_from_db()
+    assert people.resident.area_path == world.g1b.path and world.g1b.path.startswith(world.s2.path)
+    assert Resident.objects.visible_to(u.subdistrict_admin_outsider).filter(pk=people.resident.pk).exists()
+    assert not Resident.objects.visible_to(u.subdistrict_admin).filter(pk=people.resident.pk).exists()
+
+
+def test_the_tag_list_pages_by_cursor_past_the_numbered_pages(people, world, login):
+    for n in range(6 * 25 + 3):  # past the five numbered pages of 25
+        household = residents_services.household_create(actor=None, building=world.building, room=f"{n + 1000}")
+        residents_services.resident_create(actor=None, household=household, name=f"老人{n:03d}", tags=["elderly_alone"])
+    client = login(world.users.grid_worker)
+    url = reverse("people:resident_home")
+    seen: list[str] = []
+    response = client.get(url, {"tag": "elderly_alone", "page": 5})
+    page = response.context["page"]
+    seen_first = [r.name for r in client.get(url, {"tag": "elderly_alone"}).context["page"].object_list]
+    assert len(seen_first) == 25 and page.has_next
+    while page.has_next:
+        seen += [r.name for r in page.object_list]
+        response = client.get(url + "?tag=elderly_alone&" + page.next_query)
+        page = response.context["page"]
+    seen += [r.name for r in page.object_list]
+    assert len(seen) == len(set(seen)) and seen[-1] == "老人152"  # the last added, in order; none twice

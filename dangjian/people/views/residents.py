@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..permissions import RESIDENT_ROLES
 from ..services import residents as residents_services
-from .common import numbered_page_of
+from .common import numbered_page_of, page_of
 
 # --- the household register ----------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def resident_home(request):
     filters = ResidentFilter.parse(request.GET)
     query, tag = filters.query, filters.tag
     if tag:
-        page = numbered_page_of(request, filters.residents(user))
+        page = page_of(request, filters.residents(user), selectors.RESIDENT_ORDER)
     else:
         page = numbered_page_of(request, selectors.register_buildings(user, query=query))
         selectors.register_counts(page.object_list)
