@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dangjian.open311",
     "dangjian.audit",
     "dangjian.dashboard",
+    "dangjian.cockpit",
     "dangjian.api",
     "dangjian.demo",
 ]

@@ -42,6 +42,7 @@ urlpatterns = [
     path("workforce/", include("dangjian.workforce.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("duties/", include("dangjian.duties.urls")),
+    path("cockpit/", include("dangjian.cockpit.urls")),
     path("api/", include("dangjian.api.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

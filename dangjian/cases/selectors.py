@@ -169,6 +169,7 @@ def case_filter_q(
     overdue: bool = False,
     supervised: bool = False,
     mine: bool = False,
+    unmerged: bool = False,
     area: Any = None,
     department: Any = None,
     date_from: datetime.date | None = None,
@@ -205,6 +206,8 @@ def case_filter_q(
         f &= overdue_q(now)
     if supervised:
         f &= Q(supervised=True)
+    if unmerged:
+        f &= ~Q(status=CaseStatus.MERGED)
     if mine:
         f &= _mine_q(user)
     if area is not None:

@@ -88,6 +88,8 @@ class CaseFilterForm(forms.Form):
     department = public_choice(_("承办部门"), Department, empty_label=_("全部部门"), widget=QuickSelect)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     supervised = forms.BooleanField(label=_("仅看督办"), required=False)
+    # The cases the figures count (the cockpit's drill-down): a case merged into another is left out.
+    unmerged = forms.BooleanField(label=_("不含被合并的重复件"), required=False)
     mine = forms.BooleanField(label=_("我负责的"), required=False)
     date_from = forms.DateField(label=_("受理日期起"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("止"), required=False, widget=DateInput())

@@ -71,7 +71,7 @@ def _area_options_html(user: Any, areas: Any, selected: str) -> SafeString:
 
 
 # The filters under 更多条件 (the template's <details>): with one of them set it opens, places and all.
-MORE_FILTERS = ("channel", "area", "department", "date_from", "date_to", "overdue", "supervised", "mine")
+MORE_FILTERS = ("channel", "area", "department", "date_from", "date_to", "overdue", "supervised", "mine", "unmerged")
 
 
 @require_roles(DESK_ROLES)

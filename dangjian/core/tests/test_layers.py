@@ -37,7 +37,7 @@ LAYERS = [
         "assessment",
         "duties",
     },
-    {"dashboard", "api"},
+    {"dashboard", "api", "cockpit"},
     {"demo"},
 ]
 RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}

@@ -71,6 +71,7 @@ ITEMS = {
     "imports": ("导入", "imports:home", "upload"),
     "bookings": ("我的预约", "centers:my_bookings", "calendar-clock"),
     "duty": ("权责清单", "cases:duty_list", "scroll-text"),
+    "cockpit": ("驾驶舱", "cockpit:home", "chart-pie"),
     "case_figures": ("办件统计", "cases:figures", "chart-bar"),
     "open311_clients": ("接口密钥", "open311:clients", "key-round"),
     "users": ("账号", "accounts:user_list", "user-cog"),
@@ -87,7 +88,7 @@ MENUS = {
         "cobuilding_mine microprojects dues_branches points_manage funds funds_allocations "
         "funds_settings demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures assessment_figures workforce residents members territory orgs map units coverage "
-        "weak_orgs liaisons centers imports bookings duty case_figures open311_clients users "
+        "weak_orgs liaisons centers imports bookings duty cockpit case_figures open311_clients users "
         "audit messages api_tokens"
     ),
     "subdistrict_admin": (
@@ -96,7 +97,7 @@ MENUS = {
         "cobuilding_mine microprojects dues_branches points_manage funds demand_insight "
         "notice_figures funds_figures dues_figures orglife_figures assessment_figures workforce residents "
         "members territory orgs map units coverage weak_orgs liaisons centers imports "
-        "bookings duty case_figures users messages api_tokens"
+        "bookings duty cockpit case_figures users messages api_tokens"
     ),
     "community_worker": (
         "home cases_desk demands_desk whistles mobilization notices notice_mine orglife "
@@ -104,7 +105,7 @@ MENUS = {
         "cobuilding cobuilding_mine microprojects timebank_community dues_branches "
         "points_manage funds demand_insight notice_figures funds_figures dues_figures "
         "orglife_figures assessment_figures workforce residents members territory orgs map units coverage "
-        "weak_orgs liaisons centers imports bookings duty case_figures workforce_mine "
+        "weak_orgs liaisons centers imports bookings duty cockpit case_figures workforce_mine "
         "messages api_tokens"
     ),
     "grid_worker": (

@@ -1,0 +1,457 @@
+"""The catalogue of the cockpit's figures, as data: every figure the seeds quote that the store of
+facts already holds (docs/figures.md is the same list for people, with the seed each one answers).
+
+A figure is one reading of one subject of the store (core.figures.facts) at a territory node and a
+date: a counter, the amount, or one counter over another (a rate, in per cent). What the date means
+follows the subject:
+
+- a stock (units, members registered at home, councils, estates, the workforce) is what exists at
+  the end of the date;
+- a flow (cases, demands, projects, runs, matters, org-life periods) is what happened from the first
+  of January of the date's year to the date (本年累计), as the seeds report a year's work.
+
+`value(measures)` turns a subject's summed measures into the figure, so a tile group reads each of
+its subjects once (cockpit.readings) and computes every figure of the group from that one reading.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.figures.facts import Measures
+from dangjian.territory.models import Level
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: Any
+
+
+GROUPS = (
+    Group("organization", _("组织体系")),
+    Group("members", _("党员作用")),
+    Group("service", _("服务")),
+    Group("governance", _("治理")),
+    Group("support", _("保障")),
+)
+GROUP_KEYS = {g.key: g for g in GROUPS}
+
+# What a flow's date range is called on the page.
+YEAR_TO_DATE = _("本年累计")
+AS_OF = _("时点数")
+
+ListLink = Callable[[Any, datetime.date, datetime.date], str | None]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Any
+    group: str
+    definition: Any
+    unit: Any  # 个, 人, 件, 次, %, 万元, 小时
+    subject: str  # the store's subject (core.figures.facts.SUBJECTS)
+    stock: bool
+    num: str  # a counter of the subject, or "amount"
+    den: str = ""  # a rate's counter below the line (the figure is num / den in per cent)
+    scale: int = 1  # the amount's divisor into `unit` (fen → 万元: 1,000,000)
+    seed: str = ""  # what a seed reports of it, for docs/figures.md and the tile's small print
+    list_link: ListLink | None = None  # the scoped list the figure counts, filtered to the node and dates
+    trend: bool = False  # drawn in its group's monthly trend (flows only)
+    lower_better: bool = False  # a target is met at or below it (blank spots)
+
+    @property
+    def rate(self) -> bool:
+        return bool(self.den)
+
+    @property
+    def additive(self) -> bool:
+        """Whether the children's values add up to the node's (counts and amounts; rates do not)."""
+        return not self.den
+
+    @property
+    def source(self) -> str:
+        below = f" / {self.den}" if self.den else ""
+        return f"{self.subject}: {self.num}{below}"
+
+    def parts(self, m: Measures) -> tuple[int, int]:
+        num = m.amount if self.num == "amount" else m[self.num]
+        den = (m.amount if self.den == "amount" else m[self.den]) if self.den else 0
+        return num, den
+
+    def value(self, m: Measures) -> float | int | None:
+        """The figure from the subject's summed measures (None: a rate over nothing)."""
+        num, den = self.parts(m)
+        if self.den:
+            return round(100 * num / den, 1) if den else None
+        if self.scale != 1:
+            return round(num / self.scale, 2)
+        return num
+
+
+# -- links to the lists the figures count -------------------------------------------------------------
+def _area_param(node: Any, levels: tuple[str, ...]) -> dict[str, str]:
+    """The list's own area filter for a node below the district (the district is the list's scope)."""
+    return {"area": str(node.public_id)} if node.level in levels else {}
+
+
+def cases_received_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    if node.level == Level.ZONE:
+        return None  # the case list filters by subdistrict, community or grid, not by zone
+    params = _area_param(node, (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID))
+    params.update(date_from=date_from.isoformat(), date_to=date_to.isoformat(), unmerged="on")
+    return f"{reverse('cases:list')}?{urlencode(params)}"
+
+
+def units_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str:
+    params = {"area": str(node.public_id)}
+    return f"{reverse('units:list')}?{urlencode(params)}"
+
+
+FIGURES: tuple[Figure, ...] = (
+    # 组织体系 -----------------------------------------------------------------------------------
+    Figure(
+        "units",
+        _("驻区单位"),
+        "organization",
+        _("登记在册、落到社区的驻区单位数（企业、社会组织、机关事业单位、业委会、物业公司等），时点数。"),
+        _("个"),
+        "units",
+        True,
+        "units",
+        list_link=units_list,
+    ),
+    Figure(
+        "new_sector_coverage",
+        _("两新组织党组织覆盖率"),
+        "organization",
+        _("非公企业和社会组织中，已单独或联合组建党组织的占比（时点数）。"),
+        "%",
+        "units",
+        True,
+        "new_sector_covered",
+        "new_sector",
+        seed="004：28.6% → 100%",
+    ),
+    Figure(
+        "blank_units",
+        _("党建空白点"),
+        "organization",
+        _("有党员（在册或自报）或达到规模的社会组织、但还没有党组织的驻区单位数，时点数。"),
+        _("个"),
+        "units",
+        True,
+        "blank",
+        lower_better=True,
+    ),
+    Figure(
+        "red_committee_coverage",
+        _("红色业委会组织覆盖率"),
+        "organization",
+        _("业委会中已组建党组织（或内设党组织）的占比，时点数。"),
+        "%",
+        "units",
+        True,
+        "red_owners_committees",
+        "owners_committees",
+        seed="000：约 70%",
+    ),
+    Figure(
+        "committee_work_coverage",
+        _("业委会党建工作覆盖率"),
+        "organization",
+        _("业委会中已建党组织或派有党建指导员的占比，时点数。"),
+        "%",
+        "units",
+        True,
+        "owners_committees_work_covered",
+        "owners_committees",
+        seed="000：100%",
+    ),
+    Figure(
+        "estate_branch_coverage",
+        _("小区党支部覆盖率"),
+        "organization",
+        _("住宅小区中已建小区党支部的占比（“街道—社区—小区—楼栋”四级组织网络），时点数。"),
+        "%",
+        "cobuilding.estates",
+        True,
+        "with_branch",
+        "estates",
+        seed="001：451 个小区，100%",
+    ),
+    # 党员作用 -----------------------------------------------------------------------------------
+    Figure(
+        "members_registered",
+        _("在职党员双报到"),
+        "members",
+        _("居住地在本社区、已到社区报到并经确认的在职党员人数，时点数。"),
+        _("人"),
+        "members_home",
+        True,
+        "registered",
+        seed="001：3 万余名在职党员",
+    ),
+    Figure(
+        "registration_rate",
+        _("在职党员报到率"),
+        "members",
+        _("居住地在本社区的在职党员中已报到并确认的占比，时点数。"),
+        "%",
+        "members_home",
+        True,
+        "registered",
+        "due",
+    ),
+    Figure(
+        "council_party_share",
+        _("议事会党员代表占比"),
+        "members",
+        _("居民议事会在任代表中党员的占比，时点数。"),
+        "%",
+        "deliberation.councils",
+        True,
+        "party_representatives",
+        "representatives",
+        seed="目标：40%",
+    ),
+    # 服务 --------------------------------------------------------------------------------------
+    Figure(
+        "demands_received",
+        _("群众需求受理"),
+        "service",
+        _("本年 1 月 1 日至所选日期提交的群众需求（微心愿、家庭帮扶等，撤回的不计）。"),
+        _("件"),
+        "demands",
+        False,
+        "received",
+        trend=True,
+    ),
+    Figure(
+        "demands_done",
+        _("群众需求办结"),
+        "service",
+        _("本年提交的群众需求中已完成服务的件数。"),
+        _("件"),
+        "demands",
+        False,
+        "done",
+        seed="001：家庭帮扶 6300 件、微心愿 2.4 万个",
+        trend=True,
+    ),
+    Figure(
+        "service_hours",
+        _("党员服务时长"),
+        "service",
+        _("本年提交、已完成的需求记录的服务时长之和。"),
+        _("小时"),
+        "demands",
+        False,
+        "amount",
+        scale=10,
+        seed="000：年服务超 5000 小时",
+    ),
+    Figure(
+        "microprojects",
+        _("民生微实事项目"),
+        "service",
+        _("本年征集的民生微实事项目数（撤回的不计）。"),
+        _("个"),
+        "microprojects.projects",
+        False,
+        "projects",
+        seed="000：608 个",
+        trend=True,
+    ),
+    Figure(
+        "microproject_paid",
+        _("民生微实事资金"),
+        "service",
+        _("本年征集的民生微实事项目已实际支付的金额。"),
+        _("万元"),
+        "microprojects.projects",
+        False,
+        "amount",
+        scale=1_000_000,
+        seed="000：963.13 万元",
+    ),
+    # 治理 --------------------------------------------------------------------------------------
+    Figure(
+        "cases_received",
+        _("受理诉求"),
+        "governance",
+        _("本年 1 月 1 日至所选日期受理的事件和诉求（被合并的重复件不计）。"),
+        _("件"),
+        "cases",
+        False,
+        "received",
+        seed="003：年 4680 件",
+        list_link=cases_received_list,
+        trend=True,
+    ),
+    Figure(
+        "cases_closed",
+        _("办结诉求"),
+        "governance",
+        _("本年受理的诉求中已办结（含回访、归档）的件数。"),
+        _("件"),
+        "cases",
+        False,
+        "closed",
+        trend=True,
+    ),
+    Figure(
+        "cases_on_time_rate",
+        _("按时办结率"),
+        "governance",
+        _("本年受理且已办结的诉求中，在办理时限内办结的占比。"),
+        "%",
+        "cases",
+        False,
+        "closed_on_time",
+        "closed",
+    ),
+    Figure(
+        "cases_satisfaction",
+        _("群众满意率"),
+        "governance",
+        _("本年受理且已评价的诉求中，评价为满意或基本满意的占比。"),
+        "%",
+        "cases",
+        False,
+        "satisfied",
+        "rated",
+    ),
+    Figure(
+        "deliberation_runs",
+        _("四议两公开"),
+        "governance",
+        _("本年提出的“四议两公开”议事流程数（撤回的不计）。"),
+        _("次"),
+        "deliberation.runs",
+        False,
+        "runs",
+        seed="004：302 次",
+        trend=True,
+    ),
+    Figure(
+        "deliberation_matters",
+        _("四议两公开事项"),
+        "governance",
+        _("本年提出的“四议两公开”流程所议事项数。"),
+        _("件"),
+        "deliberation.runs",
+        False,
+        "matters",
+        seed="004：519 件",
+    ),
+    Figure(
+        "deliberation_amount",
+        _("四议两公开涉及金额"),
+        "governance",
+        _("本年提出的“四议两公开”事项涉及的金额。"),
+        _("万元"),
+        "deliberation.runs",
+        False,
+        "amount",
+        scale=1_000_000,
+        seed="004：18.23 亿元",
+    ),
+    Figure(
+        "joint_matters",
+        _("共建议事事项"),
+        "governance",
+        _("本年在联席会议、走访和挂点联系中收集的共建事项数。"),
+        _("件"),
+        "cobuilding.matters",
+        False,
+        "raised",
+        seed="001：大党委议事 2800 项",
+    ),
+    Figure(
+        "joint_matters_solved",
+        _("共建事项解决"),
+        "governance",
+        _("本年收集的共建事项中已解决的件数（任务完成、转办的诉求或需求办结，或说明理由后关闭）。"),
+        _("件"),
+        "cobuilding.matters",
+        False,
+        "solved",
+        seed="003：挂点收集 300 / 解决 240",
+    ),
+    # 保障 --------------------------------------------------------------------------------------
+    Figure(
+        "workers",
+        _("社区工作者"),
+        "support",
+        _("在岗的社区工作者人数（含书记、两委成员、专职网格员等），时点数。"),
+        _("人"),
+        "workforce.workers",
+        True,
+        "workers",
+    ),
+    Figure(
+        "workers_80s_share",
+        _("80后占比"),
+        "support",
+        _("在岗社区工作者中 1980 年及以后出生的占比，时点数。"),
+        "%",
+        "workforce.workers",
+        True,
+        "born_1980",
+        "workers",
+        seed="000：80 后超 40%",
+    ),
+    Figure(
+        "workers_bachelor_share",
+        _("本科及以上占比"),
+        "support",
+        _("在岗社区工作者中本科及以上学历的占比，时点数。"),
+        "%",
+        "workforce.workers",
+        True,
+        "bachelor",
+        "workers",
+        seed="000：本科 70%",
+    ),
+    Figure(
+        "dual_role_share",
+        _("书记主任一肩挑"),
+        "support",
+        _("社区党组织书记中同时担任居委会主任的占比，时点数。"),
+        "%",
+        "workforce.workers",
+        True,
+        "dual_role",
+        "secretaries",
+        seed="004：100%",
+    ),
+    Figure(
+        "orglife_compliance",
+        _("组织生活达标率"),
+        "support",
+        _("本年已开始的组织生活周期（支部党员大会、支委会、党小组会、党课等）中按要求开够次数的占比。"),
+        "%",
+        "orglife_obligations",
+        False,
+        "met",
+        "periods",
+    ),
+)
+BY_KEY = {f.key: f for f in FIGURES}
+
+
+def figures_of(group: str) -> list[Figure]:
+    return [f for f in FIGURES if f.group == group]
+
+
+def subjects_of(figures: list[Figure]) -> list[str]:
+    return sorted({f.subject for f in figures})

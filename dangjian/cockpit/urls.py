@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cockpit"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("targets/", views.targets, name="targets"),
+    path("<uuid:public_id>/", views.node_page, name="node"),
+    path("<uuid:public_id>/group/<slug:group>/", views.group_fragment, name="group"),
+    path("<uuid:public_id>/figure/<slug:key>/", views.figure_page, name="figure"),
+]
