@@ -74,6 +74,9 @@ def test_the_wall_fills_the_screen_and_refreshes_a_group_in_place(chromium, live
         expect(page.locator(".sidebar")).to_have_count(0)
         page.locator("#trend-service[data-ready='1']").wait_for()
         wall.assert_fits()
+        # The whole cockpit on one screen: nothing to scroll on the wall either.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= WALL["height"], f"the wall is {height}px tall on a {WALL['height']}px screen"
         wall.assert_no_script_from_data()
         wall.shot("cockpit-wall")
         # What the minute's trigger does, now: the group comes back alone and its chart is drawn again.
