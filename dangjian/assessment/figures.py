@@ -172,6 +172,8 @@ def _page(selection: Selection, report: rollup.Report) -> display.Page:
         Card(_("平均分"), t.average, "value", sub=_("已公布评分表"), testid="total-average"),
         Card(_("“好”等次占比"), t.good_rate, "percent", sub=_("好 %(g)s 个") % {"g": t.good}, testid="total-good"),
     ]
+    if not t.published:  # grades are the published sheets': no chart of zeros
+        return display.Page(LAYOUT, cards, [], [])
     charts = [Chart("grades", _("等次分布"), _("已公布评分表的等次分布图"), _grade_chart(t))]
     rows = [r for r in report.children if r.area is not None]
     if rows:
