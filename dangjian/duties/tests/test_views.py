@@ -107,6 +107,9 @@ def test_lists_show_only_what_is_in_scope(world, setup, login):
     assert "入户宣传情况" in login(u.community_worker).get(reverse("duties:inbox")).content.decode()
     assert login(u.resident).get(reverse("duties:home")).status_code == 404
     assert login(u.community_worker).get(reverse("duties:tasks")).status_code == 404
+    # A community worker reads the lists; their tabs lead to the community's tasks, not the senders' page.
+    home = login(u.community_worker).get(reverse("duties:home")).content.decode()
+    assert reverse("duties:tasks") not in home and reverse("duties:inbox") in home
 
 
 def test_list_pages_cost_a_bounded_number_of_queries(

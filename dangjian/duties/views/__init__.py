@@ -49,3 +49,13 @@ def step_buttons(flow: Any, status: str, parties: set[str]) -> list[dict[str, An
         }
         for code in flow.allowed_steps(status, parties)
     ]
+
+
+def is_sender(request) -> bool:
+    """Whether the active role sends tasks down (the tabs show 下派任务, else the community's 上级任务)."""
+    from dangjian.core.scoping import scope_for
+
+    from ..permissions import SENDER_ROLES
+
+    scope = scope_for(request.user)
+    return scope.everything or scope.role in SENDER_ROLES

@@ -21,7 +21,7 @@ from ..models import AdmissionStatus, ListKind, scope_path
 from ..permissions import LIST_ROLES, READ_ROLES, SENDER_ROLES, is_district_admin_of
 from ..services import admission as services
 from ..workflow import ADMISSION_FLOW
-from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows, step_buttons
+from . import NAV, PAGE_SIZE, done, flash, form_errors, is_sender, log_rows, step_buttons
 
 
 def _district_path(request) -> str:
@@ -37,6 +37,7 @@ def admissions(request):
         request,
         "duties/admissions.html",
         {
+            "sender": is_sender(request),
             "page": page,
             "status": status,
             "statuses": AdmissionStatus.choices,

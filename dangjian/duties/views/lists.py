@@ -29,7 +29,7 @@ from ..models import KIND_LEVELS, DutyListEntry, ListKind, VersionStatus, scope_
 from ..permissions import LIST_ROLES, READ_ROLES, is_district_admin_of, keeps_list
 from ..services import lists as services
 from ..workflow import VERSION_FLOW, VersionStep
-from . import NAV, done, flash, form_errors, log_rows
+from . import NAV, done, flash, form_errors, is_sender, log_rows
 
 EVER = datetime.date(2000, 1, 1)
 
@@ -76,6 +76,7 @@ def home(request):
         request,
         "duties/home.html",
         {
+            "sender": is_sender(request),
             "rows": rows,
             "fig": _figures(request),
             "may_create": bool(owners) and path != "",

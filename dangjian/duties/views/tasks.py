@@ -21,7 +21,7 @@ from ..models import FieldKind, ReplyStatus, TaskStatus, scope_path
 from ..permissions import REPLY_ROLES, SENDER_ROLES
 from ..services import tasks as services
 from ..workflow import REPLY_FLOW, TASK_FLOW, ReplyStep, TaskStep
-from . import NAV, PAGE_SIZE, done, flash, form_errors, log_rows, step_buttons
+from . import NAV, PAGE_SIZE, done, flash, form_errors, is_sender, log_rows, step_buttons
 
 
 @require_roles(SENDER_ROLES)
@@ -34,6 +34,7 @@ def tasks(request):
         request,
         "duties/tasks.html",
         {
+            "sender": is_sender(request),
             "page": page,
             "status": status,
             "statuses": TaskStatus.choices,
