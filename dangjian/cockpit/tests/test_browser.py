@@ -92,3 +92,31 @@ def test_the_wall_fills_the_screen_and_refreshes_a_group_in_place(chromium, live
         wall.assert_fits()
     finally:
         context.close()
+
+
+def test_the_district_sets_a_target_and_the_tile_shows_it(browser, demo):
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    browser.open_nav("cockpit")
+    page.click("[data-testid=targets-link]")
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_council_party_share", "40")
+    page.fill("#id_blank_units", "0")
+    browser.assert_fits()
+    browser.shot("cockpit-targets")
+    page.click("[data-testid=save-targets]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_be_visible()
+    page.goto(browser.base_url + "/cockpit/")
+    district = Area.objects.get(level="district")
+    tiles = {
+        t.figure.key: t
+        for g in GROUPS
+        for t in readings.read_group(g.key, district, readings.today(), readings.today(), {"blank_units": 0}).tiles
+    }
+    share = page.locator("[data-testid=target-council_party_share]")
+    expect(share).to_contain_text("目标 40%")
+    expect(share).to_contain_text("已达标" if tiles["council_party_share"].value >= 40 else "未达标")
+    blank = page.locator("[data-testid=target-blank_units]")
+    expect(blank).to_contain_text("已达标" if tiles["blank_units"].value == 0 else "未达标")
+    browser.assert_fits()
+    browser.shot("cockpit-with-targets")
