@@ -98,6 +98,24 @@ def panel_waiting(user: Any) -> QuerySet[Sheet]:
     )
 
 
+def chief_waiting(user: Any) -> QuerySet[Sheet]:
+    """The stationed departments waiting for `user`'s score as a street chief (a subdistrict admin in that
+    role): open department sheets they read and have not scored (今日待办 and 我的述职 ?show=chief)."""
+    from dangjian.core.scoping import scope_for
+
+    from .permissions import CHIEF_ROLES
+
+    if scope_for(user).role not in CHIEF_ROLES:
+        return Sheet.objects.none()
+    return (
+        Sheet.objects.visible_to(user)
+        .filter(department__isnull=False, status=SheetStatus.DRAFT)
+        .exclude(pk__in=ChiefScore.objects.filter(chief=user).values("sheet_id"))
+        .select_related("scheme", "department")
+        .order_by("scheme_id", "id")
+    )
+
+
 def panel_candidates(scheme: Scheme) -> QuerySet:
     """Who may sit on the scheme's panel: the district's and its subdistricts' admins."""
     from dangjian.accounts.models import User

@@ -1,5 +1,6 @@
 """今日待办 of assessment: a secretary who owes a 述职; a panel member with 述职 waiting for their score;
-the district with sheets ready to confirm."""
+the district with sheets ready to confirm; a street chief (subdistrict admin) with stationed departments
+waiting for their score."""
 
 from __future__ import annotations
 
@@ -38,7 +39,13 @@ def assessment_todos(user: Any) -> list[TodoItem]:
         if counts["open"]:
             items.append(TodoItem(_("督导发现待整改的问题"), f"{mine}?show=findings", counts["open"]))
     if role in (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN):
-        counts = capped_counts({"panel": selectors.panel_waiting(user)}, COUNT_CAP)
+        counts = capped_counts(
+            {"panel": selectors.panel_waiting(user), "chief": selectors.chief_waiting(user)}, COUNT_CAP
+        )
         if counts["panel"]:
             items.append(TodoItem(_("待评议打分的述职"), f"{reverse('assessment:mine')}?show=panel", counts["panel"]))
+        if counts["chief"]:
+            items.append(
+                TodoItem(_("待街长评分的驻街部门"), f"{reverse('assessment:mine')}?show=chief", counts["chief"])
+            )
     return items

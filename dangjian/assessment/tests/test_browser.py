@@ -108,7 +108,12 @@ def test_a_street_chief_scores_a_department_and_the_district_publishes(
     expect(page.locator("[data-testid=sheets]")).to_contain_text("拱北派出所")
     browser.assert_fits()
     browser.shot("assessment-departments")
-    page.click(f"a[href$='/assessment/sheet/{dept_sheet.public_id}/']")
+    browser.go("/")
+    page.locator("a[href$='/assessment/mine/?show=chief']").first.click()  # 今日待办: 待街长评分的驻街部门
+    expect(page.locator("[data-testid=chief-waiting]")).to_contain_text("香洲区城管局")
+    browser.assert_fits()
+    browser.shot("assessment-chief-waiting")
+    page.click(f"[data-testid=chief-waiting] a[href$='/assessment/sheet/{dept_sheet.public_id}/']")
     page.fill("#chief-points", "88")
     page.locator("[data-testid=chief-score-form] input[name=note]").fill("到场及时，配合联合执法" + XSS)
     page.click("[data-testid=chief-save]")

@@ -176,3 +176,25 @@ def test_an_item_names_a_metric_and_a_source_of_its_kind(world, cast, dept_schem
     item = schemes.item_add(actor=cast.district, scheme=dept_scheme, name="联合执法", weight=Decimal(5),
                             source=Source.AUTO, metric="dept_on_time")  # fmt: skip
     assert Score.objects.filter(item=item).count() == dept_scheme.sheets.count()
+
+
+def test_a_street_chief_has_the_departments_to_score_in_todays_list(world, cast, dept_sheet, login):
+    from dangjian.assessment.todo import assessment_todos
+
+    u = world.users
+    chief = u.subdistrict_admin
+    client = login(chief)
+
+    def counted():
+        items = [i for i in assessment_todos(chief) if "驻街部门" in i.title]
+        return items[0] if items else None
+
+    item = counted()
+    assert item is not None and item.count == dept_sheet.scheme.sheets.count()  # 拱北's chief reads all three
+    page = client.get(item.url)
+    assert page.context["open_count"] == item.count and "香洲区城管局" in page.content.decode()
+    sheets.chief_score(actor=chief, sheet=dept_sheet, points=Decimal("80"))
+    assert counted().count == item.count - 1
+    assert not [i for i in assessment_todos(cast.district) if "驻街部门" in i.title]
+    other = [i.count for i in assessment_todos(u.subdistrict_admin_outsider) if "驻街部门" in i.title]
+    assert other == [2]  # 吉大's chief scores the district's two departments, not 拱北's police station

@@ -25,7 +25,8 @@ NAV = "assessment_mine"
 @require_roles(REPORT_ROLES)
 def mine(request):
     """我的述职: the user's sheets, the findings at their organizations, the 述职 waiting for their score as
-    a panel member; ?show=owed / findings / panel keeps one list (a 今日待办 item opens it, with its count)."""
+        a panel member, the departments waiting for their score as a street chief; ?show=owed / findings / panel /
+    chief keeps one list (a 今日待办 item opens it, with its count)."""
     user = request.user
     show = request.GET.get("show", "")
     sheets = selectors.reports_owed(user) if show == "owed" else selectors.my_sheets(user)
@@ -36,8 +37,9 @@ def mine(request):
         "sheets": list(sheets[:100]) if show in ("", "owed") else [],
         "findings": list(findings[:100]) if show in ("", "findings") else [],
         "waiting": list(selectors.panel_waiting(user)[:100]) if show in ("", "panel") else [],
+        "chief": list(selectors.chief_waiting(user)[:100]) if show in ("", "chief") else [],
     }
-    counted = {"owed": "sheets", "findings": "findings", "panel": "waiting"}.get(show)
+    counted = {"owed": "sheets", "findings": "findings", "panel": "waiting", "chief": "chief"}.get(show)
     context = {**lists, "show": show, "active_nav": NAV}
     if counted:
         context["open_count"] = len(lists[counted])
