@@ -153,7 +153,13 @@ def test_residents_follow_their_building_into_another_grid_and_a_moved_community
 
     # Redrawn: the building's point now lies in the second grid of 婆石.
     territory_services.building_save(
-        actor=None, building=world.building, community=world.c1, estate=world.estate, name="1栋", lat=22.205, lng=113.515
+        actor=None,
+        building=world.building,
+        community=world.c1,
+        estate=world.estate,
+        name="1栋",
+        lat=22.205,
+        lng=113.515,
     )
     people.resident.refresh_from_db()
     assert people.resident.area_path == world.g1b.path
