@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import prefix_q
 from dangjian.core.widgets import DateTimeInput
+from dangjian.duties.models import DownTask, TaskStatus
 from dangjian.territory.models import Area
 
 from .attachments import MAX_BYTES, MAX_COUNT, AttachmentsField
@@ -31,6 +32,12 @@ class NoticeForm(forms.Form):
         required=False,
         widget=DateTimeInput(),
     )
+    carries_task = forms.BooleanField(
+        label=_("本通知布置需社区落实的工作"),
+        required=False,
+        help_text=_("发给社区工作者的工作须先经「清单与准入」引用清单事项或准入后下派，再在此关联该任务。"),
+    )
+    task = forms.ModelChoiceField(label=_("所附下派任务"), queryset=DownTask.objects.none(), required=False)
     attachments = AttachmentsField(
         label=_("附件（选填）"),
         help_text=_("PDF、Word（.docx）、Excel（.xlsx）、JPEG 或 PNG，最多 %(n)s 个，每个不超过 %(mb)s MB。")
@@ -43,6 +50,11 @@ class NoticeForm(forms.Form):
         field: Any = self.fields["audience_area"]
         field.queryset = Area.objects.filter(prefix_q("path", issuer.path), level__in=LEVELS).order_by("path")
         field.initial = issuer.pk
+        # The tasks sent down from the issuer's node or below, newest first.
+        task: Any = self.fields["task"]
+        task.queryset = DownTask.objects.filter(prefix_q("area_path", issuer.path), status=TaskStatus.SENT).order_by(
+            "-sent_at", "-pk"
+        )
         if issuer.level == "community":
             # A community's own workers are its issuers: it notifies its members and branches.
             audience: Any = self.fields["audience"]

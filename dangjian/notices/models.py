@@ -61,6 +61,17 @@ class Notice(models.Model):
         Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("接收范围所在属地")
     )
     is_public = models.BooleanField(_("向居民公开"), default=False)
+    # 社区工作事项准入: a notice that sets communities work to do must carry a task sent down through duties
+    # (which refuses what is not admitted); publishing refuses it otherwise (services.task_refusal).
+    carries_task = models.BooleanField(_("布置需社区落实的工作"), default=False)
+    task = models.ForeignKey(
+        "duties.DownTask",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所附下派任务"),
+    )
     receipt_deadline = models.DateTimeField(_("签收截止时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

@@ -33,7 +33,7 @@ def issuer_notices(user: Any, *, q: str = "") -> QuerySet:
 
 
 def notice_for_issuer(user: Any, public_id: Any) -> Notice:
-    notice = Notice.objects.select_related("area", "audience_area", "issued_by").get_for_user(user, public_id)
+    notice = Notice.objects.select_related("area", "audience_area", "issued_by", "task").get_for_user(user, public_id)
     return cast(Notice, notice)
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit.services import Action, audit_record
 from dangjian.core.figures import facts
 from dangjian.core.workflow import TransitionRefused, take_step
+from dangjian.duties.models import DownTask, TaskStatus
 from dangjian.notifications.services import notify
 from dangjian.territory.models import Area
 
@@ -84,6 +85,8 @@ def notice_create(
     is_public: bool = False,
     receipt_deadline: datetime.datetime | None = None,
     attachments: Iterable[Any] = (),
+    carries_task: bool = False,
+    task: DownTask | None = None,
     issuer: Area | None = None,
     issued_by: Any = None,
 ) -> Notice:
@@ -107,6 +110,8 @@ def notice_create(
         checked = check_attachments(attachments)
     except ValidationError as exc:
         errors.update({k: "".join(v) for k, v in exc.message_dict.items()})
+    if task is not None and not task.area_path.startswith(issuer.path):
+        errors["task"] = _("所附任务须是「%(a)s」下派的任务。") % {"a": issuer.name}
     if errors:
         raise ValidationError(errors)
     assert audience_area is not None  # checked above
@@ -121,6 +126,8 @@ def notice_create(
         audience_area=audience_area,
         is_public=is_public,
         receipt_deadline=receipt_deadline,
+        carries_task=carries_task or task is not None,
+        task=task,
     )
     for item in checked:
         NoticeAttachment.objects.create(
@@ -132,6 +139,27 @@ def notice_create(
     return notice
 
 
+def task_refusal(notice: Notice) -> str | None:
+    """Why a notice that sets communities work may not go out (社区工作事项准入), or None.
+
+    Work reaches communities only as a task sent through duties, which refuses at sending whatever is
+    neither an item of the community duty list in force nor admitted; a notice only announces it."""
+    if notice.audience != Audience.COMMUNITY_WORKERS or not (notice.carries_task or notice.task_id):
+        return None
+    task = DownTask.objects.filter(pk=notice.task_id).first() if notice.task_id else None
+    if task is None:
+        return _(
+            "本通知布置了需社区落实的工作，但没有关联已下派的任务。未经准入的事项不得下派到社区："
+            "请在「清单与准入」中引用社区工作事项清单事项或提交准入申请，任务下派后再发布本通知。"
+        )
+    if task.status != TaskStatus.SENT:
+        return _("所附任务「%(t)s」尚未下派（%(s)s），本通知不能发布。任务须引用现行清单事项或经准入后下派。") % {
+            "t": task.title,
+            "s": task.get_status_display(),
+        }
+    return None
+
+
 @transaction.atomic
 def notice_publish(*, actor: Any, notice: Notice) -> Notice:
     """Publish a draft: the audience is counted, and the fan-out is queued once this commits."""
@@ -140,6 +168,9 @@ def notice_publish(*, actor: Any, notice: Notice) -> Notice:
     def prepare(locked: Notice, parties: set[str]) -> dict[str, Any]:
         if locked.receipt_deadline is not None and locked.receipt_deadline <= now:
             raise ValidationError({"receipt_deadline": _("签收截止时间已过，请修改后再发布。")})
+        refusal = task_refusal(locked)
+        if refusal:
+            raise ValidationError({"task": refusal})
         return {"published_at": now, "fanout_total": audiences.count(locked.audience, locked.audience_area)}
 
     published = take_step(FLOW, actor=actor, obj=notice, step=Step.PUBLISH, prepare=prepare)

@@ -79,6 +79,8 @@ def notice_new(request):
                 is_public=data["is_public"],
                 receipt_deadline=data["receipt_deadline"],
                 attachments=data["attachments"],
+                carries_task=data["carries_task"],
+                task=data["task"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
