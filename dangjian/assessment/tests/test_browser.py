@@ -137,7 +137,7 @@ def test_a_street_chief_scores_a_department_and_the_district_publishes(
 
     page.context.clear_cookies()
     page = browser.sign_in("bm", PASSWORD)
-    browser.open_nav("assessment")
+    browser.open_nav("assessment_department")
     page.click(f"a[href$='/assessment/scheme/{dept_scheme.public_id}/']")
     page.click(f"a[href$='/assessment/sheet/{dept_sheet.public_id}/']")
     expect(page.locator("h1")).to_have_text("香洲区城管局")

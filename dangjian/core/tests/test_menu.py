@@ -77,6 +77,7 @@ ITEMS = {
     "users": ("账号", "accounts:user_list", "user-cog"),
     "audit": ("审计", "audit:list", "shield-check"),
     "workforce_mine": ("我的培训", "workforce:mine", "user-check"),
+    "assessment_department": ("部门考评", "assessment:home", "list-checks"),
     "messages": ("消息", "notifications:inbox", "message-square-text"),
     "api_tokens": ("接口令牌", "api_tokens", "key-round"),
 }
@@ -122,7 +123,9 @@ MENUS = {
         "home demand_board demand_tasks registration cobuilding_tasks microprojects_claims "
         "cases_claim units bookings messages"
     ),
-    "department_staff": "home cases_desk whistles assessment duties bookings case_figures messages api_tokens",
+    "department_staff": (
+        "home cases_desk whistles duties bookings case_figures assessment_department messages api_tokens"
+    ),
     "resident": (
         "home demand_new case_report demand_mine case_mine volunteering deliberation_topics "
         "timebank_mine microprojects_propose bookings messages"
