@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.figures.facts import Measures
+from dangjian.core.figures.rollup import share
 from dangjian.territory.models import Level
 
 
@@ -91,7 +92,7 @@ class Figure:
         """The figure from the subject's summed measures (None: a rate over nothing)."""
         num, den = self.parts(m)
         if self.den:
-            return round(100 * num / den, 1) if den else None
+            return share(num, den)
         if self.scale != 1:
             return round(num / self.scale, 2)
         return num

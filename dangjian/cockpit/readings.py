@@ -8,7 +8,6 @@ sum per subject, the targets one query. Nothing here reads a source table.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.figures import facts
 from dangjian.core.figures.facts import Measures
+from dangjian.core.periods import add_months
 from dangjian.core.tree import STEP
 
 from .catalogue import BY_KEY, Figure, figures_of, subjects_of
@@ -41,8 +41,7 @@ def year_to_date(on: datetime.date) -> Span:
 
 def month_back(on: datetime.date, months: int = 1) -> datetime.date:
     """The same day `months` months earlier (the month's last day when it has no such day)."""
-    y, m = divmod(on.year * 12 + on.month - 1 - months, 12)
-    return datetime.date(y, m + 1, min(on.day, calendar.monthrange(y, m + 1)[1]))
+    return add_months(on, -months)
 
 
 def year_back(on: datetime.date) -> datetime.date:

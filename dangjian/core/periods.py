@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier when negative); the month's last day when it has no such day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
 
 PERIOD_CHOICES = (
     ("this_month", gettext_lazy("本月")),

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dangjian.core.periods import add_months as add_months  # the months of dues: first days in, first days out
+
 from .models import Bracket, DuesRules, PayCategory
 
 FEN = Decimal("0.01")
@@ -61,11 +63,6 @@ DEFAULT_TABLE = Table(DEFAULT_BRACKETS, DEFAULT_FROM)
 
 def month_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def add_months(month: datetime.date, n: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def table_for(district_id: int | None, month: datetime.date, cache: dict | None = None) -> Table:

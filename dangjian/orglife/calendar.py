@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from dangjian.core.periods import add_months
+
 from .models import MONTHS_OF, Frequency
 
 
@@ -27,17 +29,12 @@ class Span:
         return isinstance(day, datetime.date) and self.start <= day <= self.end
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def period_of(frequency: str, day: datetime.date) -> Span:
     """The period of `frequency` that holds `day`."""
     months = MONTHS_OF[Frequency(frequency)]
     first_month = (day.month - 1) // months * months + 1
     start = datetime.date(day.year, first_month, 1)
-    return Span(start, _add_months(start, months) - datetime.timedelta(days=1))
+    return Span(start, add_months(start, months) - datetime.timedelta(days=1))
 
 
 def periods_between(frequency: str, start: datetime.date, end: datetime.date) -> list[Span]:

@@ -14,13 +14,13 @@ Defaults (中国共产党发展党员工作细则, 2014; a district edits its ow
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dangjian.core.periods import add_months
 from dangjian.core.tree import STEP
 from dangjian.meetings.models import Rule
 
@@ -31,13 +31,6 @@ def rules_for(area_path: str) -> RecruitRules:
     """The district's rules; the defaults (unsaved) when it has not set its own."""
     found = RecruitRules.objects.filter(district__path=area_path[:STEP]).first()
     return found or RecruitRules()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
