@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.accounts.roles import Role
 from dangjian.core.keyset import CappedCount, capped_counts
-from dangjian.core.scoping import active_role, active_scope
+from dangjian.core.scoping import active_role, active_scope, prefix_q
 from dangjian.core.tree import ancestor_paths
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import ResidentUnit
@@ -107,9 +108,42 @@ def get_photo_for_user(user: Any, public_id: Any) -> DemandPhoto:
         raise Http404 from exc
 
 
-def desk_list(user: Any, *, tab: str = "", q: str = "") -> QuerySet[Demand]:
-    """The desk's rows of a tab, newest first (DESK_ORDERING: stored columns the indexes serve)."""
+def list_filter_q(
+    *,
+    area: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    unwithdrawn: bool = False,
+    served: bool = False,
+) -> Q:
+    """The desk's place, date and state filters as the cockpit's links carry them: `area` a node the
+    caller resolved in scope; the dates the local days of submission (both included), on the stored
+    aware datetime so the (area_path, submitted_at) index serves them; `unwithdrawn` leaves out what the
+    requester withdrew, `served` keeps the demands served (done, rated, closed after done)."""
+    f = Q()
+    if area is not None:
+        f &= prefix_q("area_path", area.path)
+    if date_from:
+        f &= Q(submitted_at__gte=_day_start(date_from))
+    if date_to:
+        f &= Q(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    if unwithdrawn:
+        f &= ~Q(status=S.WITHDRAWN)
+    if served:
+        f &= Q(status__in=sorted(SERVED_STATUSES))
+    return f
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def desk_list(user: Any, *, tab: str = "", q: str = "", **filters: Any) -> QuerySet[Demand]:
+    """The desk's rows of a tab, newest first (DESK_ORDERING: stored columns the indexes serve);
+    `filters`: list_filter_q's."""
     demands = desk_demands(user).select_related(*DESK_RELATED)
+    if filters:
+        demands = demands.filter(list_filter_q(**filters))
     if tab in TABS:
         demands = demands.filter(tab_q(tab))
     elif tab == "late":

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Count
 
-from dangjian.core.scoping import prefix_q
+from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.search import name_or_pinyin_q
+from dangjian.core.tree import STEP
 
 from .models import Area, Building, Estate, Level
 
@@ -96,3 +97,20 @@ def map_features(area: Area, user: Any) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+FILTER_OPTIONS = 300  # a list's place filter offers at most this many places (a province has 50,000 grids)
+
+
+def filter_area_options(user: Any, areas: Any, chosen: Area | None) -> list[Area]:
+    """The places a list's place filter offers from `areas` (what its form accepts): two levels below
+    the viewer's own (a district admin: its subdistricts and communities; a community worker: its
+    grids), and the one chosen (a link may carry any place in scope)."""
+    path = scope_for(user).area_path
+    depth = len(path) // STEP if path else 1
+    options = list(
+        areas.filter(depth__lte=depth + 2).order_by("path").only("public_id", "name", "path")[:FILTER_OPTIONS]
+    )
+    if chosen is not None and all(a.pk != chosen.pk for a in options):
+        options.append(chosen)
+    return options

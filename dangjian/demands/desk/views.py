@@ -22,6 +22,7 @@ from dangjian.core.keyset import capped_count, keyset_page, page_params
 from dangjian.core.photos import photo_response
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
+from dangjian.territory.selectors import filter_area_options
 from dangjian.volunteering.models import Team
 
 from .. import selectors, services
@@ -152,11 +153,14 @@ def _desk_rows(demands: list[Demand]) -> list[Demand]:
 @require_roles(DESK_ROLES)
 @replica_view
 def demand_desk(request):
-    form = forms.FilterForm(request.GET or None)
-    q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    form = forms.FilterForm(request.GET or None, user=request.user)
+    if form.is_bound:
+        form.is_valid()  # a field in error is dropped (its message shown), the others still filter
+    q = form.cleaned_data.get("q", "") if form.is_bound else ""
+    filters = form.list_filters() if form.is_bound else {}
     tab = request.GET.get("tab", "submitted")
     tab = tab if tab in selectors.TABS or tab in selectors.QUEUES or tab == "all" else "submitted"
-    demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q)
+    demands = selectors.desk_list(request.user, tab="" if tab == "all" else tab, q=q, **filters)
     # The page prints neither long texts nor a place's boundary (a large JSON document per row).
     demands = demands.defer(*DESK_DEFERRED)
     counts = selectors.tab_counts(request.user)
@@ -167,7 +171,7 @@ def demand_desk(request):
         per_page=PAGE_SIZE,
         numbered_pages=FIRST_PAGES,
         count_cap=selectors.COUNT_CAP,
-        count=None if q else counts.get(tab),  # a tab's list is its count's rows
+        count=None if q or filters else counts.get(tab),  # a tab's list is its count's rows
     )
     _desk_rows(page.object_list)
     context = {
@@ -175,6 +179,10 @@ def demand_desk(request):
         "form": form,
         "tab": tab,
         "queue_label": _("超时的群众需求") if tab == "late" else "",
+        "filtered": bool(filters),
+        "area_options": filter_area_options(
+            request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+        ),
         "tabs": [(key, label, counts.get(key)) for key, label in TAB_LABELS],
         "querystring": querystring_without_page(request),
         "active_nav": "demands_desk",

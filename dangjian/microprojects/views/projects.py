@@ -21,9 +21,11 @@ from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.meetings import counting
 from dangjian.meetings.permissions import manages_area
 from dangjian.territory.models import Area, Level
+from dangjian.territory.selectors import filter_area_options
 from dangjian.units.models import ResidentUnit
 
 from .. import selectors
+from ..filters import ProjectFilterForm, filter_q
 from ..models import Kind, NoteKind, Source, Status
 from ..permissions import MANAGE_ROLES
 from ..rules import district_rules
@@ -42,6 +44,10 @@ def project_list(request):
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(implementer_name__icontains=q))
+    form = ProjectFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    if filters:
+        qs = qs.filter(filter_q(**filters))
     page = keyset_page(qs, selectors.PROJECT_ORDER, **page_params(request), per_page=PAGE_SIZE)
     return render(
         request,
@@ -53,6 +59,11 @@ def project_list(request):
             "q": q,
             "statuses": Status.choices,
             "kinds": Kind.choices,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
             "querystring": querystring_without_page(request),
             "active_nav": NAV,
         },
