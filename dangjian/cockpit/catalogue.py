@@ -117,6 +117,28 @@ def units_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> s
     return f"{reverse('units:list')}?{urlencode(params)}"
 
 
+def _flow_list(name: str, node: Any, date_from: datetime.date, date_to: datetime.date, **extra: str) -> str | None:
+    """A flow's list (demands, projects) filtered as the case list is: the node (not a zone: the lists
+    filter by subdistrict, community or grid), the days of its cohort, and what the figure leaves out."""
+    if node.level == Level.ZONE:
+        return None
+    params = _area_param(node, (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID))
+    params.update(date_from=date_from.isoformat(), date_to=date_to.isoformat(), **extra)
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def demands_received_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _flow_list("demands:desk", node, date_from, date_to, tab="all", unwithdrawn="on")
+
+
+def demands_done_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _flow_list("demands:desk", node, date_from, date_to, tab="all", unwithdrawn="on", served="on")
+
+
+def microprojects_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _flow_list("microprojects:list", node, date_from, date_to, unwithdrawn="on")
+
+
 FIGURES: tuple[Figure, ...] = (
     # 组织体系 -----------------------------------------------------------------------------------
     Figure(
@@ -234,6 +256,7 @@ FIGURES: tuple[Figure, ...] = (
         "demands",
         False,
         "received",
+        list_link=demands_received_list,
         trend=True,
     ),
     Figure(
@@ -246,6 +269,7 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "done",
         seed="001：家庭帮扶 6300 件、微心愿 2.4 万个",
+        list_link=demands_done_list,
         trend=True,
     ),
     Figure(
@@ -270,6 +294,7 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "projects",
         seed="000：608 个",
+        list_link=microprojects_list,
         trend=True,
     ),
     Figure(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.node_page, name="node"),
     path("<uuid:public_id>/group/<slug:group>/", views.group_fragment, name="group"),
     path("<uuid:public_id>/figure/<slug:key>/", views.figure_page, name="figure"),
+    path("<uuid:public_id>/map/", views.map_layer, name="map"),
 ]

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,7 +22,7 @@ from dangjian.core.scoping import active_role
 from dangjian.core.views import require_roles
 from dangjian.territory.models import Area, Level
 
-from . import readings, services
+from . import maps, readings, services
 from .catalogue import BY_KEY, GROUP_KEYS, GROUPS, YEAR_TO_DATE, figures_of
 from .forms import TargetsForm
 from .models import Target
@@ -136,6 +136,9 @@ def node_page(request, public_id):
         "groups": groups,
         "may_set_targets": request.user.is_superuser or active_role(request.user) in TARGET_ROLES,
         "active_nav": "cockpit",
+        # The map layer (not on the wall, whose one screen the groups fill): its figures, read on choice.
+        "map_figures": maps.map_figures(),
+        "map_url": selection.url("map"),
     }
     return render(request, "cockpit/cockpit.html", context)
 
@@ -189,6 +192,23 @@ def figure_page(request, public_id, key):
         "active_nav": "cockpit",
     }
     return render(request, "cockpit/figure.html", context)
+
+
+@require_roles(COCKPIT_ROLES)
+@require_GET
+@replica_view
+def map_layer(request, public_id):
+    """The map layer: the grids under the node the user sees, coloured by one figure (?figure=), as
+    GeoJSON; each grid links to the figure's drill-down at that grid."""
+    figure = BY_KEY.get(request.GET.get("figure", ""))
+    if figure is None or figure not in maps.map_figures():
+        raise Http404
+    selection = Selection(request, public_id)
+
+    def drill_down(grid: Area) -> str:
+        return selection.url("figure", grid, key=figure.key)
+
+    return JsonResponse(maps.layer(figure, selection.node, request.user, selection.on, drill_down))
 
 
 def _figure_crumbs(selection: Selection, key: str) -> list[tuple[Any, str]]:
