@@ -102,3 +102,5 @@ class CaseFacts(facts.Subject):
 
 
 CASES = facts.register(CaseFacts())
+
+from .whistle import facts as whistle_facts  # noqa: E402, F401  (吹哨报到: cases.whistles)

@@ -50,6 +50,13 @@ YEAR_TO_DATE = _("本年累计")
 AS_OF = _("时点数")
 
 ListLink = Callable[[Any, datetime.date, datetime.date], str | None]
+DIM_MARK = "#"  # a reading of one dimension value: "demands#kind:family_help"
+
+
+def split_reading(key: str) -> tuple[str, str]:
+    """(subject, dim) of a reading key (Figure.reading)."""
+    subject, _mark, dim = key.partition(DIM_MARK)
+    return subject, dim
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,9 @@ class Figure:
     scale: int = 1  # the amount's divisor into `unit` (fen → 万元: 1,000,000)
     seed: str = ""  # what a seed reports of it, for docs/figures.md and the tile's small print
     list_link: ListLink | None = None  # the scoped list the figure counts, filtered to the node and dates
-    trend: bool = False  # drawn in its group's monthly trend (flows only)
+    trend: bool = False  # drawn in its group's monthly trend (a stock: its value at each month's end)
     lower_better: bool = False  # a target is met at or below it (blank spots)
+    dim: str = ""  # one value of a dimension of the subject ("kind:family_help"); "" : the subject's total
 
     @property
     def rate(self) -> bool:
@@ -81,7 +89,13 @@ class Figure:
     @property
     def source(self) -> str:
         below = f" / {self.den}" if self.den else ""
-        return f"{self.subject}: {self.num}{below}"
+        at = f" [{self.dim}]" if self.dim else ""
+        return f"{self.subject}{at}: {self.num}{below}"
+
+    @property
+    def reading(self) -> str:
+        """What the figure reads: its subject, or one dimension value of it ("subject#kind:value")."""
+        return f"{self.subject}{DIM_MARK}{self.dim}" if self.dim else self.subject
 
     def parts(self, m: Measures) -> tuple[int, int]:
         num = m.amount if self.num == "amount" else m[self.num]
@@ -163,6 +177,7 @@ FIGURES: tuple[Figure, ...] = (
         "new_sector_covered",
         "new_sector",
         seed="004：28.6% → 100%",
+        trend=True,
     ),
     Figure(
         "blank_units",
@@ -211,6 +226,96 @@ FIGURES: tuple[Figure, ...] = (
         "estates",
         seed="001：451 个小区，100%",
     ),
+    Figure(
+        "communities",
+        _("社区"),
+        "organization",
+        _("属地树上的社区数（“街道—社区—网格”体系），时点数。"),
+        _("个"),
+        "territory.areas",
+        True,
+        "communities",
+        seed="000：130 个社区；001：57 个社区；002：22 个社区",
+    ),
+    Figure(
+        "grids",
+        _("网格"),
+        "organization",
+        _("属地树上划定的网格数，时点数。"),
+        _("个"),
+        "territory.areas",
+        True,
+        "grids",
+        seed="000：473 个网格；001：613 个网格；002：180 个网格；003：147 个网格",
+    ),
+    Figure(
+        "party_orgs",
+        _("党组织"),
+        "organization",
+        _("所在属地在本节点、未撤销的党组织数（党委、党总支、党支部，不含党小组和党员中心户），时点数。"),
+        _("个"),
+        "orgs.orgs",
+        True,
+        "orgs",
+        seed="000：近 2000 个党组织；003：209 个",
+        trend=True,
+    ),
+    Figure(
+        "party_branches",
+        _("党支部"),
+        "organization",
+        _("未撤销的党支部数（含联合党支部、小区党支部、临时党支部），时点数。"),
+        _("个"),
+        "orgs.orgs",
+        True,
+        "branches",
+        seed="001：2400 多个党支部",
+    ),
+    Figure(
+        "estate_branches",
+        _("小区党支部"),
+        "organization",
+        _("未撤销的小区党支部数，时点数。"),
+        _("个"),
+        "orgs.orgs",
+        True,
+        "estate_branches",
+        seed="001：201 个",
+    ),
+    Figure(
+        "weak_open",
+        _("软弱涣散党组织（整顿中）"),
+        "organization",
+        _("列入软弱涣散整顿、尚未摘帽的党组织数（已列入、整改中、已申请摘帽），时点数。"),
+        _("个"),
+        "orgs.weak",
+        True,
+        "open",
+        lower_better=True,
+    ),
+    Figure(
+        "weak_delisted",
+        _("软弱涣散党组织摘帽"),
+        "organization",
+        _("截至所选日期累计已摘帽的软弱涣散整顿数，时点数。"),
+        _("个"),
+        "orgs.weak",
+        True,
+        "delisted",
+        seed="000：61 个全部摘帽；004：整顿 13 个",
+    ),
+    Figure(
+        "weak_delisted_rate",
+        _("软弱涣散整顿摘帽率"),
+        "organization",
+        _("截至所选日期列入整顿的软弱涣散党组织中已摘帽的占比，时点数。"),
+        "%",
+        "orgs.weak",
+        True,
+        "delisted",
+        "cases",
+        seed="000：100%",
+    ),
     # 党员作用 -----------------------------------------------------------------------------------
     Figure(
         "members_registered",
@@ -245,6 +350,28 @@ FIGURES: tuple[Figure, ...] = (
         "party_representatives",
         "representatives",
         seed="目标：40%",
+    ),
+    Figure(
+        "volunteer_teams",
+        _("志愿服务队"),
+        "members",
+        _("有效的志愿服务队数（含安全、健康、文体、司法、警务五支固定服务队），时点数。"),
+        _("个"),
+        "volunteering.teams",
+        True,
+        "teams",
+        seed="002：120 多个",
+        trend=True,
+    ),
+    Figure(
+        "volunteers",
+        _("服务队队员"),
+        "members",
+        _("有效的志愿服务队在队队员人次（一人在两支队伍计两次），时点数。"),
+        _("人次"),
+        "volunteering.teams",
+        True,
+        "volunteers",
     ),
     # 服务 --------------------------------------------------------------------------------------
     Figure(
@@ -308,6 +435,30 @@ FIGURES: tuple[Figure, ...] = (
         "amount",
         scale=1_000_000,
         seed="000：963.13 万元",
+    ),
+    Figure(
+        "family_help_done",
+        _("家庭帮扶办结"),
+        "service",
+        _("本年提交的家庭帮扶需求中已完成服务的件数。"),
+        _("件"),
+        "demands",
+        False,
+        "done",
+        seed="001：家庭帮扶 6300 项",
+        dim="kind:family_help",
+    ),
+    Figure(
+        "micro_wish_done",
+        _("微心愿实现"),
+        "service",
+        _("本年提交的微心愿中已完成服务的个数。"),
+        _("个"),
+        "demands",
+        False,
+        "done",
+        seed="001：个人心愿 24000 多个",
+        dim="kind:micro_wish",
     ),
     # 治理 --------------------------------------------------------------------------------------
     Figure(
@@ -413,6 +564,52 @@ FIGURES: tuple[Figure, ...] = (
         "solved",
         seed="003：挂点收集 300 / 解决 240",
     ),
+    Figure(
+        "liaison_problems",
+        _("挂点收集问题"),
+        "governance",
+        _("本年领导干部、党员干部挂点联系中收集的民生问题数（共建事项中来源为挂点联系的）。"),
+        _("件"),
+        "cobuilding.matters",
+        False,
+        "raised",
+        seed="003：收集 300 件",
+        dim="source:liaison",
+    ),
+    Figure(
+        "liaison_problems_solved",
+        _("挂点问题解决"),
+        "governance",
+        _("本年挂点联系中收集的民生问题中已解决的件数。"),
+        _("件"),
+        "cobuilding.matters",
+        False,
+        "solved",
+        seed="003：解决 240 件",
+        dim="source:liaison",
+    ),
+    Figure(
+        "whistles",
+        _("吹哨报到"),
+        "governance",
+        _("本年 1 月 1 日至所选日期吹哨召集部门的次数（含街道上报区级的）。"),
+        _("次"),
+        "cases.whistles",
+        False,
+        "whistles",
+        trend=True,
+    ),
+    Figure(
+        "whistles_solved",
+        _("吹哨解决"),
+        "governance",
+        _("本年吹哨的诉求中已办结（含回访、归档）的吹哨次数。"),
+        _("次"),
+        "cases.whistles",
+        False,
+        "solved",
+        seed="001：解决公共需求 2100 多项",
+    ),
     # 保障 --------------------------------------------------------------------------------------
     Figure(
         "workers",
@@ -471,6 +668,111 @@ FIGURES: tuple[Figure, ...] = (
         "met",
         "periods",
     ),
+    Figure(
+        "centers",
+        _("党群服务中心"),
+        "support",
+        _("开放中的党群服务中心数（区、街道、社区、小区、园区各级），时点数。"),
+        _("个"),
+        "centers.centers",
+        True,
+        "centers",
+        seed="000：151 个；001：1426 个五级党群服务中心",
+        trend=True,
+    ),
+    Figure(
+        "centers_area_rate",
+        _("服务中心面积达标率"),
+        "support",
+        _("开放中的党群服务中心中面积达到本级阵地建设标准（如社区 500、小区 300 平方米）的占比，时点数。"),
+        "%",
+        "centers.centers",
+        True,
+        "area_met",
+        "centers",
+        seed="001：社区不少于 500、小区不少于 300 平方米",
+    ),
+    Figure(
+        "centers_standard_rate",
+        _("服务中心达标率"),
+        "support",
+        _("开放中的党群服务中心中面积、必备功能区和“四个规范”全部达标的占比，时点数。"),
+        "%",
+        "centers.centers",
+        True,
+        "standard_met",
+        "centers",
+        seed="004：解决 42 个党群服务中心不达标问题",
+        trend=True,
+    ),
+    Figure(
+        "dues_settled_rate",
+        _("党费足额交纳率"),
+        "support",
+        _("本年各月应交党费的党员人次中已足额交纳的占比。"),
+        "%",
+        "dues.due",
+        False,
+        "settled",
+        "members",
+    ),
+    Figure(
+        "dues_paid",
+        _("党费收缴"),
+        "support",
+        _("本年各月已交纳的党费（不含自愿多交部分）。"),
+        _("万元"),
+        "dues.paid",
+        False,
+        "amount",
+        scale=1_000_000,
+    ),
+    Figure(
+        "funds_allocated",
+        _("经费拨付"),
+        "support",
+        _("本年拨付到社区、街道的各类经费（服务群众专项经费、工作经费等）。"),
+        _("万元"),
+        "funds",
+        False,
+        "amount",
+        scale=1_000_000,
+        seed="001：每个社区每年服务群众专项经费不少于 10 万元、工作经费 5 万元",
+        dim="flow:allocation",
+    ),
+    Figure(
+        "funds_paid",
+        _("经费支出"),
+        "support",
+        _("本年社区、街道从各类经费中实际支付的金额。"),
+        _("万元"),
+        "funds",
+        False,
+        "amount",
+        scale=1_000_000,
+        dim="flow:payment",
+    ),
+    Figure(
+        "assessment_published",
+        _("考评结果公布"),
+        "support",
+        _("本年考评方案中已公布结果的评分表数（党组织星级评定、书记述职、街长评议等）。"),
+        _("份"),
+        "assessment.sheets",
+        False,
+        "published",
+    ),
+    Figure(
+        "assessment_good_rate",
+        _("考评优秀率"),
+        "support",
+        _("本年已公布的考评结果中等次为“好”的占比。"),
+        "%",
+        "assessment.sheets",
+        False,
+        "good",
+        "published",
+    ),
 )
 BY_KEY = {f.key: f for f in FIGURES}
 
@@ -480,4 +782,5 @@ def figures_of(group: str) -> list[Figure]:
 
 
 def subjects_of(figures: list[Figure]) -> list[str]:
-    return sorted({f.subject for f in figures})
+    """What a group reads, each once: its figures' subjects (or one dimension value of one)."""
+    return sorted({f.reading for f in figures})

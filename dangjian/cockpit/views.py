@@ -24,8 +24,7 @@ from dangjian.territory.models import Area, Level
 
 from . import maps, readings, services
 from .catalogue import BY_KEY, GROUP_KEYS, GROUPS, YEAR_TO_DATE, figures_of
-from .forms import TargetsForm
-from .models import Target
+from .forms import TargetsForm, chosen_year, target_years
 from .permissions import COCKPIT_ROLES, TARGET_ROLES
 
 COMPARISONS = (
@@ -223,19 +222,35 @@ def _empty(figure: Any) -> Any:
 @require_roles(TARGET_ROLES)
 @require_http_methods(["GET", "POST"])
 def targets(request):
-    """The district's standing targets, one optional value per figure."""
+    """The district's targets, one optional value per figure: the standing ones, or those of a chosen
+    year (which the tiles of that year prefer), each field then showing the standing value."""
     district = rollup.home_node(request.user, Area.objects.visible_to(request.user).filter(level=Level.DISTRICT))
     if district is None or district.level != Level.DISTRICT:
         raise Http404
-    current = dict(Target.objects.filter(district=district, year__isnull=True).values_list("figure", "value"))
-    form = TargetsForm(request.POST or None, initial_values=current)
+    today = readings.today()
+    year = chosen_year(request.POST.get("year") if request.method == "POST" else request.GET.get("year"), today)
+    standing, yearly = readings.targets_set_for(district, year)
+    current = yearly if year is not None else standing
+    form = TargetsForm(request.POST or None, initial_values=current, standing=standing if year is not None else None)
     if request.method == "POST" and form.is_valid():
-        changed = services.targets_set(actor=request.user, district=district, values=form.values())
+        changed = services.targets_set(actor=request.user, district=district, values=form.values(), year=year)
         messages.success(request, _("目标值已保存（%(n)d 项有变化）。") % {"n": changed})
-        return redirect("cockpit:targets")
+        url = reverse("cockpit:targets")
+        return redirect(f"{url}?{urlencode({'year': year})}" if year is not None else url)
     groups = [(g, [form[f.key] for f in figures_of(g.key)]) for g in GROUPS]
+    base = reverse("cockpit:targets")
+    years = [(None, _("常设目标"), base)] + [
+        (y, _("%(y)s 年") % {"y": y}, f"{base}?{urlencode({'year': y})}") for y in target_years(today)
+    ]
     return render(
         request,
         "cockpit/targets.html",
-        {"form": form, "groups": groups, "district": district, "active_nav": "cockpit"},
+        {
+            "form": form,
+            "groups": groups,
+            "district": district,
+            "year": year,
+            "years": years,
+            "active_nav": "cockpit",
+        },
     )

@@ -174,6 +174,7 @@ DEMO_EXTENSIONS: list[str] = [
     "dangjian.demo.workforce.build",
     "dangjian.demo.assessment.build",  # after the steps whose figures its automatic items read
     "dangjian.demo.duties.build",
+    "dangjian.demo.seed_figures.build",  # a whistle and a liaison's problem seen through (cockpit)
     "dangjian.demo.notifications.build",  # last: marks the back-dated history's messages as in-app only
 ]
 

@@ -118,7 +118,9 @@ def org_close_temporary(*, actor: Any, org: PartyOrg, on: datetime.date | None =
         return org
     on = on or timezone.localdate()
     closing = org.subtree().filter(org_type__in=list(TEMPORARY), closed_on__isnull=True)
+    closed = list(closing.values_list("pk", flat=True))
     closing.update(closed_on=on, updated_at=timezone.now())
+    facts.record_bulk(PartyOrg, closed)  # update() sends no signals: the organizations' stock follows
     org.refresh_from_db()
     audit_record(
         actor=actor, action=Action.UPDATE, obj=org, changes={"closed_on": [None, str(on)]}, area_path=org.area.path

@@ -40,6 +40,8 @@ from dangjian.units.coverage import area_rules, figures_of, units_under_area
 from dangjian.units.filters import UnitFilter
 from dangjian.workforce.models import Education, Worker, WorkerKind, education_at_least
 
+from .hand_counts import seed_figures_by_hand
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -130,13 +132,14 @@ def hand_count(node: Area, on: datetime.date) -> dict[str, float | int | None]:
     out["orglife_compliance"] = rate(
         sum(held >= due for held, due in obligations.values_list("held", "due")), obligations.count()
     )
+    out.update(seed_figures_by_hand(node, on))
     return out
 
 
 def read(node: Area, on: datetime.date) -> dict[str, float | int | None]:
     out = {}
     for f in FIGURES:
-        m = readings.measures([f.subject], node.path, on)[f.subject]
+        m = readings.measures([f.reading], node.path, on)[f.reading]
         out[f.key] = f.value(m)
     return out
 
