@@ -132,10 +132,16 @@ def _bar(figure: Figure, district: Any, on: datetime.date, children: list[Any]) 
     if district.path in by_child and by_child[district.path].value:
         labels.append("未定位到下级")
         values.append(by_child[district.path].value or 0)
-    if not labels:
+    if not any(values):  # a chart of zeros says nothing the table does not
         return None
     title = f"{figure.label} · 各{children[0].get_level_display() if children else '下级'}"
     return {"title": title, "png": charts.bar_chart(title, labels, values, str(figure.unit))}
+
+
+def _moves(trend: dict[str, Any]) -> bool:
+    """Whether a trend has anything to draw (a count above zero, or a rate at all)."""
+    counts = any(v for _label, values in trend["series"] for v in values)
+    return counts or any(v is not None for _label, values in trend.get("rates") or [] for v in values)
 
 
 def build(
@@ -173,7 +179,7 @@ def build(
             bar_figure = _bar_figure(figures_of(key))
             if bar_figure is not None:
                 part.bar = _bar(bar_figure, district, on, children)
-            if reading.trend is not None:
+            if reading.trend is not None and _moves(reading.trend):
                 title = f"{part.label} · 近 12 个月走势"
                 part.trend = {
                     "title": title,

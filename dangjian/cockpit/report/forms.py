@@ -30,14 +30,16 @@ class TemplateForm(forms.Form):
     def __init__(self, *args: Any, groups: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each group: included or not, and its place (1, 2, ...).
-        for i, g in enumerate(GROUPS):
+        # The included groups in their order, then the others in the catalogue's.
+        places = {key: i + 1 for i, key in enumerate([*groups, *(g.key for g in GROUPS if g.key not in groups)])}
+        for g in GROUPS:
             included = g.key in groups
             self.fields[f"include_{g.key}"] = forms.BooleanField(label=g.label, required=False, initial=included)
             self.fields[f"order_{g.key}"] = forms.IntegerField(
                 label=_("顺序"),
                 min_value=1,
                 max_value=len(GROUPS),
-                initial=groups.index(g.key) + 1 if included else i + 1,
+                initial=places[g.key],
                 widget=forms.NumberInput(attrs={"class": "order-input"}),
             )
 

@@ -108,7 +108,10 @@ def test_a_month_is_generated_in_the_queue_with_the_cockpits_figures(world, queu
         unit = f" {tile.figure.unit}"
         assert row[1] == tile.display + unit and row[2] == tile.change_display, row
     assert by_label["受理诉求"][3] == "10"
-    assert pictures >= len(GROUPS)  # a bar chart per group and the trends
+    # The charts that have something to show (a figure per subdistrict, the trends): cases in both.
+    assert pictures == len(ctx.charts()) >= 2
+    governance = next(g for g in ctx.groups if g.key == "governance")
+    assert governance.bar is not None and governance.trend is not None
     assert any(p.startswith("受理诉求：3") for p in paragraphs)  # 本月变化
     assert AuditEvent.objects.filter(object_type="cockpit.monthlyreport", object_id=str(report.public_id)).count() == 2
 
