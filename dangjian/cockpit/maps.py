@@ -30,7 +30,7 @@ CLASSES = 5
 
 def map_figures() -> list[Figure]:
     """The figures the map offers, in the catalogue's order."""
-    return [f for f in FIGURES if f.subject in MAP_SUBJECTS and not getattr(f, "dim", "")]
+    return [f for f in FIGURES if f.subject in MAP_SUBJECTS and not f.dim]  # a dimension is kept to the community
 
 
 def grids_under(node: Area, user: Any) -> list[Area]:
@@ -108,6 +108,6 @@ def layer(figure: Figure, node: Area, user: Any, on: datetime.date, url_of: Any)
     return {
         "type": "FeatureCollection",
         "features": features,
-        "figure": {"key": figure.key, "label": str(figure.label), "unit": str(figure.unit)},
+        "figure": {"key": figure.key, "label": str(figure.label), "unit": str(figure.unit), "rate": figure.rate},
         "legend": [_legend_text(low, high, figure) for low, high in bounds],
     }

@@ -38,12 +38,14 @@
       item.appendChild(document.createTextNode(text));
       scale.appendChild(item);
     });
-    var none = document.createElement("span");
-    var grey = document.createElement("i");
-    grey.style.background = NONE;
-    none.appendChild(grey);
-    none.appendChild(document.createTextNode(el.dataset.none));
-    scale.appendChild(none);
+    if (geo.figure.rate) {  // only a rate can have nothing to count (grey)
+      var none = document.createElement("span");
+      var grey = document.createElement("i");
+      grey.style.background = NONE;
+      none.appendChild(grey);
+      none.appendChild(document.createTextNode(el.dataset.none));
+      scale.appendChild(none);
+    }
     var unit = document.createElement("span");
     unit.textContent = "（" + geo.figure.unit + "）";
     scale.appendChild(unit);
@@ -72,6 +74,11 @@
             lyr.on("click", function () { if (sameSite(p.url)) { window.location.href = p.url; } });
           }
         }).addTo(map);
+        // Each shape names its grid (an attribute, set as text) for people's tools and the browser tests.
+        layer.eachLayer(function (lyr) {
+          var shape = lyr.getElement && lyr.getElement();
+          if (shape) { shape.setAttribute("data-grid", lyr.feature.properties.name); }
+        });
         el.dataset.grids = geo.features.length;
         el.dataset.figure = geo.figure.key;
         if (geo.features.length) {
