@@ -44,8 +44,7 @@ def _grid_index_reads_its_token(settings):
     grid_index_copy.invalidate()
 
 
-@pytest.fixture
-def world(db):
+def _build_world() -> SimpleNamespace:
     a = territory_services.area_create
     district = a(actor=None, level="district", name="香洲区", parent=None, code="440402")
     s1 = a(actor=None, level="subdistrict", name="拱北街道", parent=district, code="440402001")
@@ -106,6 +105,145 @@ def world(db):
         estate=estate, estate3=estate3, building=building, unit=unit, dept=dept, dept2=dept2,
         dc=dc, wc1=wc1, wc2=wc2, cc1=cc1, cc3=cc3, eb=eb, bg=bg, hub=hub, ub=ub, eb3=eb3, users=users,
     )  # fmt: skip
+
+
+@pytest.fixture
+def world(db):
+    """The small world, built by its services the first time in a session and copied back from the
+    rows that build wrote in every later test that runs in a transaction (see _WorldRows)."""
+    from django.db import connection
+
+    kept = _WORLDS.get(connection.alias)
+    if not connection.in_atomic_block or os.environ.get("DANGJIAN_WORLD_BUILD"):
+        return _build_world()  # transactional tests (on-commit hooks run), or asked: build for real
+    if kept is None:
+        before = _WorldRows.read_tables()
+        built = _build_world()
+        _WORLDS[connection.alias] = _WorldRows.capture(before, built) or False
+        return built
+    if kept and kept.restore():
+        return kept.objects()
+    return _build_world()
+
+
+class _WorldRows:
+    """The rows the world's build wrote, kept in memory once per database, and put back by one
+    INSERT per table inside the test's transaction (a build takes some 520 queries; this takes
+    about 40). Kept only when the build added rows and changed none it found; put back only when
+    the tables it wrote hold what they held before the first build (no earlier fixture of the test
+    has written to them) and on the same day (timestamps stay true)."""
+
+    def __init__(self, tables, baseline, names, day):
+        self.tables = tables  # [(model, table, columns, rows)]
+        self.baseline = baseline  # {table: rows before the build}
+        self.names = names  # {attribute: (model, pk)}, users as "users.<role>"
+        self.day = day
+
+    @staticmethod
+    def _columns(model) -> list[str]:
+        return [f.column for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+
+    @classmethod
+    def read_tables(cls) -> dict:
+        """{model: {pk: row}} for every managed table (PostgreSQL: each row as its JSON text)."""
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        out = {}
+        with connection.cursor() as cursor:
+            for model in _managed_models():
+                columns = cls._columns(model)
+                names = ", ".join(quote(c) for c in columns)
+                pk = quote(model._meta.pk.column)
+                table = quote(model._meta.db_table)
+                if connection.vendor == "postgresql":
+                    sql = f"SELECT t.{pk}, row_to_json(t)::text FROM (SELECT {names} FROM {table}) t"  # noqa: S608
+                    cursor.execute(sql)
+                    out[model] = dict(cursor.fetchall())
+                else:
+                    at = columns.index(model._meta.pk.column)
+                    cursor.execute(f"SELECT {names} FROM {table}")  # noqa: S608
+                    out[model] = {row[at]: row for row in cursor.fetchall()}
+        return out
+
+    @classmethod
+    def capture(cls, before: dict, built: SimpleNamespace) -> "_WorldRows | None":
+        from django.utils import timezone
+
+        after = cls.read_tables()
+        tables = []
+        for model, rows in after.items():
+            old = before[model]
+            if any(pk not in rows or rows[pk] != row for pk, row in old.items()):
+                return None  # the build changed or removed a row it found: not a pure addition
+            added = [row for pk, row in rows.items() if pk not in old]
+            if added:
+                tables.append((model, model._meta.db_table, cls._columns(model), added))
+        names = {}
+        for key, value in vars(built).items():
+            if key == "users":
+                names.update({f"users.{k}": (type(u), u.pk) for k, u in vars(value).items()})
+            else:
+                names[key] = (type(value), value.pk)
+        baseline = {model._meta.db_table: len(before[model]) for model, *_ in tables}
+        return cls(tables, baseline, names, timezone.localdate())
+
+    def restore(self) -> bool:
+        from django.core.management.color import no_style
+        from django.db import IntegrityError, connection, transaction
+        from django.utils import timezone
+
+        from dangjian.territory.geo import grid_index_copy
+
+        if timezone.localdate() != self.day:
+            return False
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            counts = " UNION ALL ".join(
+                f"SELECT {i}, COUNT(*) FROM {quote(table)}"  # noqa: S608
+                for i, (_model, table, _columns, _rows) in enumerate(self.tables)
+            )
+            cursor.execute(counts)
+            found = dict(cursor.fetchall())
+            if any(found[i] != self.baseline[table] for i, (_m, table, _c, _r) in enumerate(self.tables)):
+                return False
+            try:
+                with transaction.atomic():
+                    for _model, table, columns, rows in self.tables:
+                        names = ", ".join(quote(c) for c in columns)
+                        if connection.vendor == "postgresql":
+                            cursor.execute(
+                                f"INSERT INTO {quote(table)} ({names}) SELECT {names} "  # noqa: S608
+                                f"FROM json_populate_recordset(NULL::{quote(table)}, %s::json)",
+                                ["[" + ",".join(rows) + "]"],
+                            )
+                        else:
+                            marks = ", ".join(["%s"] * len(columns))
+                            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
+                    resets = connection.ops.sequence_reset_sql(no_style(), [m for m, *_ in self.tables])
+                    if resets:
+                        cursor.execute(";\n".join(resets))
+            except IntegrityError:
+                return False
+        grid_index_copy.invalidate()
+        return True
+
+    def objects(self) -> SimpleNamespace:
+        """Fresh instances of the world's named rows (one query per model)."""
+        wanted: dict = {}
+        for model, pk in self.names.values():
+            wanted.setdefault(model, set()).add(pk)
+        found = {model: model._base_manager.in_bulk(pks) for model, pks in wanted.items()}
+        world, users = {}, {}
+        for key, (model, pk) in self.names.items():
+            if key.startswith("users."):
+                users[key.removeprefix("users.")] = found[model][pk]
+            else:
+                world[key] = found[model][pk]
+        return SimpleNamespace(**world, users=SimpleNamespace(**users))
+
+
+_WORLDS: dict = {}
 
 
 @pytest.fixture
