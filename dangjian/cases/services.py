@@ -55,7 +55,9 @@ def case_accept(*, actor: Any, case: Case, version: int | None = None, note: str
     when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
     text = _("办理时限 %(limit)s，期限 %(d)s") % {"limit": limit, "d": when}
     note = f"{note}；{text}" if note else text
-    return take_step(CASE_FLOW, actor=actor, obj=case, step=Step.ACCEPT, version=version, note=note, fields=fields)
+    return take_step(
+        CASE_FLOW, actor=actor, obj=case, step=Step.ACCEPT, version=version, note=note, fields=fields, at=now
+    )
 
 
 # --- helpers of the steps below -------------------------------------------------------------

@@ -11,8 +11,13 @@ from dangjian.core import excel
 from dangjian.core.testing import formula_cells
 
 LOOKS_LIKE_FORMULAS = ['=HYPERLINK("http://example.com","点我")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
-# What comes back: XML reads a carriage return as a line feed.
+# What comes back, up to the carriage return: openpyxl keeps it through lxml (a dependency since the
+# cockpit's Word report) and reads it as a line feed through the standard library's XML.
 READ_BACK = [value.replace("\r", "\n") for value in LOOKS_LIKE_FORMULAS]
+
+
+def read_back(values: list) -> list:
+    return [value.replace("\r", "\n") if isinstance(value, str) else value for value in values]
 
 
 def save(wb) -> bytes:
@@ -28,7 +33,7 @@ def test_it_writes_formula_like_text_as_quoted_text_in_write_only_sheets():
     content = save(wb)
     assert formula_cells(content) == []
     cells = list(load_workbook(io.BytesIO(content))["数据"].iter_rows())[0]
-    assert [c.value for c in cells] == [*READ_BACK, "普通文字", 12, -5]
+    assert read_back([c.value for c in cells]) == [*READ_BACK, "普通文字", 12, -5]
     assert [c.quotePrefix for c in cells] == [True] * len(LOOKS_LIKE_FORMULAS) + [False, False, False]
     assert [c.data_type for c in cells[-2:]] == ["n", "n"]  # numbers stay numbers
 
@@ -40,7 +45,7 @@ def test_it_writes_formula_like_text_as_text_in_ordinary_sheets():
         excel.put(ws, row=index, column=1, value=value)
     content = save(wb)
     assert formula_cells(content) == []
-    assert [c.value for (c,) in load_workbook(io.BytesIO(content)).active.iter_rows()] == READ_BACK
+    assert read_back([c.value for (c,) in load_workbook(io.BytesIO(content)).active.iter_rows()]) == READ_BACK
 
 
 def test_it_stores_local_times_json_and_lazy_text_and_drops_control_characters():
