@@ -76,6 +76,7 @@ class Figure:
     trend: bool = False  # drawn in its group's monthly trend (a stock: its value at each month's end)
     lower_better: bool = False  # a target is met at or below it (blank spots)
     dim: str = ""  # one value of a dimension of the subject ("kind:family_help"); "" : the subject's total
+    wall: bool = True  # shown on the 1920×1080 wall (which has room for the headline figures only)
 
     @property
     def rate(self) -> bool:
@@ -236,6 +237,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "communities",
         seed="000：130 个社区；001：57 个社区；002：22 个社区",
+        wall=False,
     ),
     Figure(
         "grids",
@@ -247,6 +249,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "grids",
         seed="000：473 个网格；001：613 个网格；002：180 个网格；003：147 个网格",
+        wall=False,
     ),
     Figure(
         "party_orgs",
@@ -259,6 +262,7 @@ FIGURES: tuple[Figure, ...] = (
         "orgs",
         seed="000：近 2000 个党组织；003：209 个",
         trend=True,
+        wall=False,
     ),
     Figure(
         "party_branches",
@@ -270,6 +274,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "branches",
         seed="001：2400 多个党支部",
+        wall=False,
     ),
     Figure(
         "estate_branches",
@@ -281,6 +286,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "estate_branches",
         seed="001：201 个",
+        wall=False,
     ),
     Figure(
         "weak_open",
@@ -292,6 +298,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "open",
         lower_better=True,
+        wall=False,
     ),
     Figure(
         "weak_delisted",
@@ -303,6 +310,7 @@ FIGURES: tuple[Figure, ...] = (
         True,
         "delisted",
         seed="000：61 个全部摘帽；004：整顿 13 个",
+        wall=False,
     ),
     Figure(
         "weak_delisted_rate",
@@ -315,6 +323,7 @@ FIGURES: tuple[Figure, ...] = (
         "delisted",
         "cases",
         seed="000：100%",
+        wall=False,
     ),
     # 党员作用 -----------------------------------------------------------------------------------
     Figure(
@@ -372,6 +381,7 @@ FIGURES: tuple[Figure, ...] = (
         "volunteering.teams",
         True,
         "volunteers",
+        wall=False,
     ),
     # 服务 --------------------------------------------------------------------------------------
     Figure(
@@ -447,6 +457,7 @@ FIGURES: tuple[Figure, ...] = (
         "done",
         seed="001：家庭帮扶 6300 项",
         dim="kind:family_help",
+        wall=False,
     ),
     Figure(
         "micro_wish_done",
@@ -459,6 +470,7 @@ FIGURES: tuple[Figure, ...] = (
         "done",
         seed="001：个人心愿 24000 多个",
         dim="kind:micro_wish",
+        wall=False,
     ),
     # 治理 --------------------------------------------------------------------------------------
     Figure(
@@ -575,6 +587,7 @@ FIGURES: tuple[Figure, ...] = (
         "raised",
         seed="003：收集 300 件",
         dim="source:liaison",
+        wall=False,
     ),
     Figure(
         "liaison_problems_solved",
@@ -587,6 +600,7 @@ FIGURES: tuple[Figure, ...] = (
         "solved",
         seed="003：解决 240 件",
         dim="source:liaison",
+        wall=False,
     ),
     Figure(
         "whistles",
@@ -609,6 +623,7 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "solved",
         seed="001：解决公共需求 2100 多项",
+        wall=False,
     ),
     # 保障 --------------------------------------------------------------------------------------
     Figure(
@@ -691,6 +706,7 @@ FIGURES: tuple[Figure, ...] = (
         "area_met",
         "centers",
         seed="001：社区不少于 500、小区不少于 300 平方米",
+        wall=False,
     ),
     Figure(
         "centers_standard_rate",
@@ -704,6 +720,7 @@ FIGURES: tuple[Figure, ...] = (
         "centers",
         seed="004：解决 42 个党群服务中心不达标问题",
         trend=True,
+        wall=False,
     ),
     Figure(
         "dues_settled_rate",
@@ -726,6 +743,7 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "amount",
         scale=1_000_000,
+        wall=False,
     ),
     Figure(
         "funds_allocated",
@@ -739,6 +757,7 @@ FIGURES: tuple[Figure, ...] = (
         scale=1_000_000,
         seed="001：每个社区每年服务群众专项经费不少于 10 万元、工作经费 5 万元",
         dim="flow:allocation",
+        wall=False,
     ),
     Figure(
         "funds_paid",
@@ -751,6 +770,7 @@ FIGURES: tuple[Figure, ...] = (
         "amount",
         scale=1_000_000,
         dim="flow:payment",
+        wall=False,
     ),
     Figure(
         "assessment_published",
@@ -761,6 +781,7 @@ FIGURES: tuple[Figure, ...] = (
         "assessment.sheets",
         False,
         "published",
+        wall=False,
     ),
     Figure(
         "assessment_good_rate",
@@ -772,6 +793,7 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "good",
         "published",
+        wall=False,
     ),
 )
 BY_KEY = {f.key: f for f in FIGURES}
