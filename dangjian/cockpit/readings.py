@@ -221,7 +221,9 @@ def stock_month_ends(subject: facts.Subject, path: str, months: list[datetime.da
     rows = (
         qs.order_by().annotate(month=TruncMonth("day")).values("month").annotate(**{slot: Sum(slot) for slot in slots})
     )
-    by_month = sorted((row["month"], row) for row in rows)
+    by_month: list[tuple[datetime.date, dict[str, Any]]] = sorted(
+        ((row["month"], dict(row)) for row in rows), key=lambda item: item[0]
+    )
     out = []
     running = dict.fromkeys(slots, 0)
     i = 0
@@ -255,7 +257,8 @@ def trend(figures: list[Figure], path: str, on: datetime.date) -> dict[str, Any]
     for key in sorted({f.reading for f in stocks}):
         name, dim = split_reading(key)
         by_stock[key] = stock_month_ends(facts.SUBJECTS[name], path, months, on, dim=dim)
-    series, rates = [], []
+    series: list[tuple[str, list[Any]]] = []
+    rates: list[tuple[str, list[Any]]] = []
     for f in figures:
         if f in stocks:
             values = [f.value(m) for m in by_stock[f.reading]]
