@@ -3,6 +3,8 @@
     .venv/bin/python bench/cases_scale.py --size small          # SQLite, a few thousand cases, < 1 min
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_bench_cases \\
         .venv/bin/python bench/cases_scale.py --size city       # 1,000,000 cases over a year
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_bench_prov \\
+        .venv/bin/python bench/cases_scale.py --size province --district CODE   # a district filled already
 
 On var/bench_cases.sqlite3 unless DATABASE_URL is set. Builds, if the database does not hold them yet:
 the city scale (dangjian.demo.bulk.build_scale("city"): 8 subdistricts, 130 communities, 600 grids), the
@@ -207,6 +209,12 @@ def main() -> None:
     add_size_argument(parser)
     parser.add_argument("--calls", type=int, default=0, help="timed calls per page (default: by size)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--district",
+        default="",
+        help="the code of a district already in the database to time (e.g. the one bench/cockpit_scale.py "
+        "filled at province size) instead of the city scale's",
+    )
     args = parser.parse_args()
     total = sized(args.size, 3_000, 1_000_000, 10_000_000)
     calls = args.calls or sized(args.size, 8, 40, 40)
@@ -226,7 +234,7 @@ def main() -> None:
     from dangjian.territory.models import Area
 
     line("database", describe_db())
-    district = ensure_city()
+    district = Area.objects.get(level="district", code=args.district) if args.district else ensure_city()
     ensure_departments(district)
     have = Case.objects.filter(district=district).count()
     if have < total:

@@ -172,7 +172,7 @@ def figure_page(request, public_id, key):
     for child in children:
         tile = by_child.get(child.path) or readings.Tile(figure, figure.value(_empty(figure)), None)
         rows.append({"label": child.name, "tile": tile, "url": selection.url("figure", child, key=key)})
-    if node.path in by_child:
+    if rows and node.path in by_child:  # rows placed on the node itself, not on any child (none at a leaf)
         rows.append({"label": _("未定位到下级"), "tile": by_child[node.path], "url": ""})
     span = readings.year_to_date(selection.on)
     list_url = (figure.list_link(node, span.date_from, span.date_to) if figure.list_link else None) or ""

@@ -176,3 +176,16 @@ def test_the_district_sets_targets_and_the_tile_shows_them(world, client):
     assert tiles["cases_received"].target == Decimal("10")
     assert tiles["cases_received"].target_met is False
     assert 'data-testid="target-cases_received"' in response.content.decode()
+
+
+def test_a_grid_has_no_children_and_its_own_cases_are_not_called_unplaced(world, client):
+    _report(world, world.g1a, "楼道堆放杂物")
+    client.force_login(world.users.district_admin)
+    grid = client.get(reverse("cockpit:figure", args=[world.g1a.public_id, "cases_received"]))
+    assert grid.context["total"].value == 1
+    assert grid.context["rows"] == []
+    assert "网格是最小的治理单元" in grid.content.decode()
+    assert "未定位到下级" not in grid.content.decode()
+    community = client.get(reverse("cockpit:figure", args=[world.c1.public_id, "cases_received"]))
+    rows = {row["label"]: row["tile"].value for row in community.context["rows"]}
+    assert rows == {"婆石第一网格": 1, "婆石第二网格": 0}
