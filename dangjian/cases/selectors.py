@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
 from dangjian.core.keyset import CappedCount, KeysetPage, capped_counts, capped_sum, keyset_page
+from dangjian.core.periods import days_q
 from dangjian.core.scoping import Scope, active_role, prefix_q, scope_for
 from dangjian.core.tree import path_upper_bound
 from dangjian.territory.models import Area
@@ -215,11 +216,7 @@ def case_filter_q(
     if department is not None:
         f &= Q(pk__in=CaseDepartment.objects.filter(department=department).values("case_id"))
     # Ranges on the aware datetime (not __date), so the received_at index serves them.
-    if date_from:
-        f &= Q(received_at__gte=local_day_start(date_from))
-    if date_to:
-        f &= Q(received_at__lt=local_day_start(date_to + datetime.timedelta(days=1)))
-    return f
+    return f & days_q("received_at", date_from, date_to)
 
 
 LIST_ORDER = ("due_key", "pk")
@@ -423,10 +420,6 @@ def queue_q(user: Any, key: str, now: datetime.datetime) -> Q:
         band = Q(due_key__lt=OPEN_KEY_END)
         return prefix_q("area_path", scope.area_path) & band & Q(status__in=OPEN_STATUSES, pk__in=pending)
     return NOTHING
-
-
-def local_day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _mine_q(user: Any) -> Q:

@@ -6,9 +6,26 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+
+def local_day_start(day: datetime.date) -> datetime.datetime:
+    """The aware moment the local day begins."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def days_q(field: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None) -> Q:
+    """Rows whose aware datetime `field` falls on the local days from `date_from` to `date_to` (both
+    included, either open), compared on the stored column so an index on it serves the range."""
+    f = Q()
+    if date_from:
+        f &= Q(**{f"{field}__gte": local_day_start(date_from)})
+    if date_to:
+        f &= Q(**{f"{field}__lt": local_day_start(date_to + datetime.timedelta(days=1))})
+    return f
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

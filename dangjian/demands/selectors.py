@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangjian.accounts.roles import Role
 from dangjian.core.keyset import CappedCount, capped_counts
+from dangjian.core.periods import days_q
 from dangjian.core.scoping import active_role, active_scope, prefix_q
 from dangjian.core.tree import ancestor_paths
 from dangjian.territory.models import Area, Level
@@ -123,19 +124,12 @@ def list_filter_q(
     f = Q()
     if area is not None:
         f &= prefix_q("area_path", area.path)
-    if date_from:
-        f &= Q(submitted_at__gte=_day_start(date_from))
-    if date_to:
-        f &= Q(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    f &= days_q("submitted_at", date_from, date_to)
     if unwithdrawn:
         f &= ~Q(status=S.WITHDRAWN)
     if served:
         f &= Q(status__in=sorted(SERVED_STATUSES))
     return f
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def desk_list(user: Any, *, tab: str = "", q: str = "", **filters: Any) -> QuerySet[Demand]:

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from dangjian.core.figures import facts
+from dangjian.core.periods import days_q
 from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.orgs.models import OrgType, PartyOrg
@@ -186,15 +186,8 @@ def transfer_list(
         transfers = transfers.filter(prefix_q("from_org__path", org.path) | prefix_q("to_org__path", org.path))
     if member is not None:
         transfers = transfers.filter(member=member)
-    if since is not None:
-        transfers = transfers.filter(at__gte=_day_start(since))
-    if until is not None:
-        transfers = transfers.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
+    transfers = transfers.filter(days_q("at", since, until))
     return transfers.order_by(*TRANSFER_ORDER)
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # --- accounts for members and liaisons -----------------------------------------------------

@@ -14,7 +14,8 @@ from dangjian.core.tree import STEP
 from dangjian.core.validators import YEAR_DAYS, date_within
 from dangjian.core.widgets import DateInput, public_choice
 from dangjian.people.models import Member
-from dangjian.territory.models import Area, Building, Estate, Level
+from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.models import Area, Building, Estate
 from dangjian.units.models import ResidentUnit
 from dangjian.volunteering.models import Team
 
@@ -106,31 +107,16 @@ class SubmitForm(forms.Form):
             return None
 
 
-class FilterForm(forms.Form):
-    """The desk's search and, as the case list has them (and the cockpit's links carry them), the place
-    (a subdistrict, community or grid in the viewer's scope), the submission dates, and 不含撤回 /
-    已服务. A value that does not hold (a place out of scope, a malformed date) is dropped with its
-    error shown; the other filters still apply."""
+class FilterForm(PlaceDaysFilterForm):
+    """The desk's search and, as the case list has them (and the cockpit's links carry them), the place,
+    the submission dates, and 不含撤回 / 已服务."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
-    area = public_choice(_("属地"), Area, empty_label=_("全部属地"))
     date_from = forms.DateField(label=_("提交日期起"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("止"), required=False, widget=DateInput())
     unwithdrawn = forms.BooleanField(label=_("不含撤回"), required=False)
     served = forms.BooleanField(label=_("已服务"), required=False)
 
-    LIST_FILTERS = ("area", "date_from", "date_to", "unwithdrawn", "served")
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            levels = (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID)
-            self.fields["area"].queryset = Area.objects.visible_to(user).filter(level__in=levels)
-
-    def list_filters(self) -> dict[str, Any]:
-        """The list filters that hold (after is_valid): the ones in error are left out."""
-        data = getattr(self, "cleaned_data", {})
-        return {k: data[k] for k in self.LIST_FILTERS if data.get(k) not in (None, "", False)}
+    LIST_FILTERS = (*PlaceDaysFilterForm.LIST_FILTERS, "unwithdrawn", "served")
 
 
 class StepForm(forms.Form):

@@ -45,7 +45,7 @@ def project_list(request):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(implementer_name__icontains=q))
     form = ProjectFilterForm(request.GET or None, user=request.user)
-    filters = form.filters()
+    filters = form.list_filters()
     if filters:
         qs = qs.filter(filter_q(**filters))
     page = keyset_page(qs, selectors.PROJECT_ORDER, **page_params(request), per_page=PAGE_SIZE)
