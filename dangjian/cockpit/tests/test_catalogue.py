@@ -204,7 +204,7 @@ def _demands_in_list(user, url: str) -> int:
 
 def _projects_in_list(user, url: str) -> int:
     form = ProjectFilterForm(QueryDict(url.split("?", 1)[1]), user=user)
-    filters = form.filters()
+    filters = form.list_filters()
     assert not form.errors, form.errors
     return project_rows(user).filter(project_filter_q(**filters)).count()
 
