@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangjian.core.periods import add_months
 from dangjian.territory.models import Area
 
@@ -82,7 +84,7 @@ class ReportContext:
 
     @property
     def month_label(self) -> str:
-        return f"{self.month.year} 年 {self.month.month} 月"
+        return _("%(year)s 年 %(month)s 月") % {"year": self.month.year, "month": self.month.month}
 
     def charts(self) -> list[dict[str, Any]]:
         return [c for g in self.groups for c in (g.bar, g.trend) if c]
@@ -130,11 +132,12 @@ def _bar(figure: Figure, district: Any, on: datetime.date, children: list[Any]) 
         labels.append(child.name)
         values.append(tile.value if tile is not None and tile.value is not None else 0)
     if district.path in by_child and by_child[district.path].value:
-        labels.append("未定位到下级")
+        labels.append(_("未定位到下级"))
         values.append(by_child[district.path].value or 0)
     if not any(values):  # a chart of zeros says nothing the table does not
         return None
-    title = f"{figure.label} · 各{children[0].get_level_display() if children else '下级'}"
+    level = children[0].get_level_display() if children else _("下级")
+    title = _("%(figure)s · 各%(level)s") % {"figure": figure.label, "level": level}
     return {"title": title, "png": charts.bar_chart(title, labels, values, str(figure.unit))}
 
 
@@ -180,7 +183,7 @@ def build(
             if bar_figure is not None:
                 part.bar = _bar(bar_figure, district, on, children)
             if reading.trend is not None and _moves(reading.trend):
-                title = f"{part.label} · 近 12 个月走势"
+                title = _("%(group)s · 近 12 个月走势") % {"group": part.label}
                 part.trend = {
                     "title": title,
                     "png": charts.trend_chart(
@@ -189,7 +192,7 @@ def build(
                 }
         ctx.groups.append(part)
         if progress is not None:
-            progress(10 + 60 * (i + 1) // max(len(keys), 1), f"已读取 {part.label}")
+            progress(10 + 60 * (i + 1) // max(len(keys), 1), _("已读取 %(group)s") % {"group": part.label})
     moved.sort(key=lambda pair: -pair[0])
     ctx.changes = [c for _w, c in moved]
     return ctx

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .context import ReportContext
 
@@ -50,7 +51,7 @@ def pdf_bytes(ctx: ReportContext, *, generated_at: datetime.datetime | None = No
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # pango missing: the app runs, the report says why not
-        raise PdfUnavailable("生成 PDF 需要 pango 与中文字体（make pdf-deps）。") from exc
+        raise PdfUnavailable(_("生成 PDF 需要 pango 与中文字体（make pdf-deps）。")) from exc
     return HTML(string=html).write_pdf()
 
 
@@ -116,15 +117,25 @@ def describe_error(exc: Exception) -> str:
     from jinja2.exceptions import SecurityError
 
     near = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
-    where = f"出错位置附近的文字：「{' / '.join(near)[:200]}」。" if near else ""
+    where = _("出错位置附近的文字：「%(text)s」。") % {"text": " / ".join(near)[:200]} if near else ""
     detail = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, TemplateSyntaxError):
-        return f"模板标签写法有误（{detail}）。{where}请检查 {{{{ }}}} 与 {{% %}} 是否成对、拼写是否正确。"
+        return _("模板标签写法有误（%(detail)s）。%(where)s请检查 {{ }} 与 {%% %%} 是否成对、拼写是否正确。") % {
+            "detail": detail,
+            "where": where,
+        }
     if isinstance(exc, UndefinedError):
-        return f"模板用到了报告里没有的内容（{detail}）。{where}可用的变量见模板说明。"
+        return _("模板用到了报告里没有的内容（%(detail)s）。%(where)s可用的变量见模板说明。") % {
+            "detail": detail,
+            "where": where,
+        }
     if isinstance(exc, SecurityError):
-        return f"模板用到了不允许的内容（{detail}）。{where}"
-    return f"模板无法生成报告（{type(exc).__name__}: {detail}）。{where}"
+        return _("模板用到了不允许的内容（%(detail)s）。%(where)s") % {"detail": detail, "where": where}
+    return _("模板无法生成报告（%(kind)s: %(detail)s）。%(where)s") % {
+        "kind": type(exc).__name__,
+        "detail": detail,
+        "where": where,
+    }
 
 
 def sample_context() -> ReportContext:
@@ -153,7 +164,7 @@ def validate_template(data: bytes) -> None:
     import zipfile
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateInvalid("这不是 Word（.docx）文件，请在 Word 中另存为 .docx 后再上传。")
+        raise TemplateInvalid(_("这不是 Word（.docx）文件，请在 Word 中另存为 .docx 后再上传。"))
     try:
         docx_bytes(sample_context(), data)
     except TemplateInvalid:

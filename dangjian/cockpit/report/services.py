@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.audit.models import Action
 from dangjian.audit.services import audit_record
@@ -36,7 +37,7 @@ def report_request(*, actor: Any, district: Any, month: datetime.date) -> tuple[
     again (regenerated) unless it is being generated right now. Returns (report, queued)."""
     month = context.month_first(month)
     if month > timezone.localdate():
-        raise ValidationError("不能生成未来月份的报告。")
+        raise ValidationError(_("不能生成未来月份的报告。"))
     user = actor if getattr(actor, "pk", None) else None
     report, created = MonthlyReport.objects.select_for_update().get_or_create(
         district=district, month=month, defaults={"requested_by": user}
@@ -47,7 +48,7 @@ def report_request(*, actor: Any, district: Any, month: datetime.date) -> tuple[
         report.status, report.progress, report.step, report.error = ReportStatus.QUEUED, 0, "", ""
         report.requested_by, report.requested_at = user, timezone.now()
         report.save(update_fields=["status", "progress", "step", "error", "requested_by", "requested_at"])
-    report.step = "排队等待生成"
+    report.step = _("排队等待生成")
     report.save(update_fields=["step"])
     audit_record(
         actor=user,
@@ -75,7 +76,7 @@ def report_generate(report_id: int) -> MonthlyReport:
     report = MonthlyReport.objects.select_related("district", "requested_by").get(pk=report_id)
     if report.status == ReportStatus.DONE:
         return report
-    _progress(report.pk, 5, "读取指标", status=ReportStatus.RUNNING)
+    _progress(report.pk, 5, _("读取指标"), status=ReportStatus.RUNNING)
     try:
         template = template_for(report.district)
         ctx = context.build(
@@ -85,23 +86,23 @@ def report_generate(report_id: int) -> MonthlyReport:
             progress=lambda percent, step: _progress(report_id, percent, step),
         )
         generated_at = timezone.localtime()
-        _progress(report.pk, 75, "生成 PDF")
+        _progress(report.pk, 75, _("生成 PDF"))
         pdf = render.pdf_bytes(ctx, generated_at=generated_at)
-        _progress(report.pk, 88, "生成 Word")
+        _progress(report.pk, 88, _("生成 Word"))
         docx = render.docx_bytes(ctx, bytes(template.docx) if template.docx else None, generated_at=generated_at)
     except (render.PdfUnavailable, render.TemplateInvalid) as exc:
         return _failed(report, str(exc))
     except Exception as exc:
         logger.exception("cockpit report %s failed", report.pk)
-        return _failed(report, f"生成失败：{type(exc).__name__}")
-    _progress(report.pk, 95, "归档")
+        return _failed(report, _("生成失败：%(error)s") % {"error": type(exc).__name__})
+    _progress(report.pk, 95, _("归档"))
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().select_related("district").get(pk=report_id)
         old = [f.name for f in (report.pdf, report.docx) if f and f.name]
         stem = f"{report.district.name}{report.month:%Y年%m月}月度报告"
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
-        report.status, report.progress, report.step, report.error = ReportStatus.DONE, 100, "已完成", ""
+        report.status, report.progress, report.step, report.error = ReportStatus.DONE, 100, _("已完成"), ""
         report.generated_at, report.generated_by = timezone.now(), report.requested_by
         report.save()
         audit_record(
@@ -125,7 +126,7 @@ def report_generate(report_id: int) -> MonthlyReport:
 
 
 def _failed(report: MonthlyReport, message: str) -> MonthlyReport:
-    _progress(report.pk, 100, "失败", status=ReportStatus.FAILED, error=message)
+    _progress(report.pk, 100, _("失败"), status=ReportStatus.FAILED, error=message)
     report.refresh_from_db()
     return report
 
@@ -137,10 +138,10 @@ def template_save(
     """The district's texts and groups (in their order; unknown keys refused)."""
     unknown = [g for g in groups if g not in GROUP_KEYS]
     if unknown or not groups:
-        raise ValidationError("请至少选择一个指标组。" if not groups else f"未知的指标组：{unknown}")
-    template = ReportTemplate.objects.select_for_update().filter(district=district).first() or ReportTemplate(
-        district=district
-    )
+        raise ValidationError(
+            _("请至少选择一个指标组。") if not groups else _("未知的指标组：%(keys)s") % {"keys": unknown}
+        )
+    template = _locked_template(district) or ReportTemplate(district=district)
     before = {
         "title": template.title,
         "opening": template.opening,
@@ -152,16 +153,24 @@ def template_save(
     template.save()
     after = {"title": title, "opening": opening, "closing": closing, "groups": list(groups)}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    _audit_template(actor, district, "月度报告模板", changes)
+    return template
+
+
+def _locked_template(district: Any) -> ReportTemplate | None:
+    return ReportTemplate.objects.select_for_update().filter(district=district).first()
+
+
+def _audit_template(actor: Any, district: Any, what: str, changes: dict[str, Any]) -> None:
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         object_type="cockpit.reporttemplate",
         object_id=str(district.public_id),
-        object_repr=f"{district.name} 月度报告模板",
+        object_repr=f"{district.name} {what}",
         changes=changes,
         area_path=district.path,
     )
-    return template
 
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -172,47 +181,29 @@ def template_upload(*, actor: Any, district: Any, name: str, data: bytes) -> Rep
     """Keep the district's own Word template once it renders against the sample report; otherwise
     ValidationError with the reason in Chinese, nothing kept."""
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise ValidationError("Word 模板不能超过 5 MB。")
+        raise ValidationError(_("Word 模板不能超过 5 MB。"))
     try:
         render.validate_template(data)
     except render.TemplateInvalid as exc:
         raise ValidationError(str(exc)) from exc
-    template = ReportTemplate.objects.select_for_update().filter(district=district).first() or ReportTemplate(
-        district=district
-    )
+    template = _locked_template(district) or ReportTemplate(district=district)
     old = template.docx_name
     template.docx, template.docx_name, template.updated_by = data, name[:200], actor
     template.save()
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type="cockpit.reporttemplate",
-        object_id=str(district.public_id),
-        object_repr=f"{district.name} 月度报告 Word 模板",
-        changes={"docx": [old or None, name]},
-        area_path=district.path,
-    )
+    _audit_template(actor, district, "月度报告 Word 模板", {"docx": [old or None, name]})
     return template
 
 
 @transaction.atomic
 def template_docx_clear(*, actor: Any, district: Any) -> None:
     """Back to the default Word template."""
-    template = ReportTemplate.objects.select_for_update().filter(district=district).first()
+    template = _locked_template(district)
     if template is None or not template.docx:
         return
     old = template.docx_name
     template.docx, template.docx_name, template.updated_by = None, "", actor
     template.save()
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type="cockpit.reporttemplate",
-        object_id=str(district.public_id),
-        object_repr=f"{district.name} 月度报告 Word 模板",
-        changes={"docx": [old, None]},
-        area_path=district.path,
-    )
+    _audit_template(actor, district, "月度报告 Word 模板", {"docx": [old, None]})
 
 
 def monthly_queue(today: datetime.date | None = None) -> int:

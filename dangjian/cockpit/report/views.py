@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -63,9 +64,11 @@ def report_generate(request):
         messages.error(request, _first_error(exc))
         return redirect("cockpit:reports")
     if queued:
-        messages.success(request, f"{report.label}的报告已进入后台生成，完成后可下载 PDF 与 Word。")
+        messages.success(
+            request, _("%(month)s的报告已进入后台生成，完成后可下载 PDF 与 Word。") % {"month": report.label}
+        )
     else:
-        messages.info(request, f"{report.label}的报告正在生成，请稍候。")
+        messages.info(request, _("%(month)s的报告正在生成，请稍候。") % {"month": report.label})
     return redirect("cockpit:reports")
 
 
@@ -123,7 +126,7 @@ def template_edit(request):
             closing=data["closing"],
             groups=data["groups"],
         )
-        messages.success(request, "报告模板已保存，之后生成的报告按新模板。")
+        messages.success(request, _("报告模板已保存，之后生成的报告按新模板。"))
         return redirect("cockpit:report_template")
     return _template_page(request, district, template, form, UploadForm())
 
@@ -157,16 +160,16 @@ def template_upload(request):
     if upload.is_valid():
         f = upload.cleaned_data["file"]
         if not f.name.lower().endswith(".docx"):
-            upload.add_error("file", "请上传 .docx 格式的 Word 文件。")
+            upload.add_error("file", _("请上传 .docx 格式的 Word 文件。"))
         elif f.size > services.MAX_TEMPLATE_BYTES:
-            upload.add_error("file", "Word 模板不能超过 5 MB。")
+            upload.add_error("file", _("Word 模板不能超过 5 MB。"))
         else:
             try:
                 services.template_upload(actor=request.user, district=district, name=f.name, data=f.read())
             except ValidationError as exc:
                 upload.add_error("file", _first_error(exc))
             else:
-                messages.success(request, "Word 模板已通过检查并保存，之后生成的 Word 报告按此模板。")
+                messages.success(request, _("Word 模板已通过检查并保存，之后生成的 Word 报告按此模板。"))
                 return redirect("cockpit:report_template")
     return _template_page(request, district, template, form, upload, status=400)
 
@@ -176,7 +179,7 @@ def template_upload(request):
 def template_reset(request):
     district = selectors.district_of(request.user)
     services.template_docx_clear(actor=request.user, district=district)
-    messages.success(request, "已恢复默认 Word 模板。")
+    messages.success(request, _("已恢复默认 Word 模板。"))
     return redirect("cockpit:report_template")
 
 
