@@ -16,18 +16,13 @@ its subjects once (cockpit.readings) and computes every figure of the group from
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.figures.facts import Measures
 from dangjian.core.figures.rollup import share
-from dangjian.territory.models import Level
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,6 @@ GROUP_KEYS = {g.key: g for g in GROUPS}
 YEAR_TO_DATE = _("本年累计")
 AS_OF = _("时点数")
 
-ListLink = Callable[[Any, datetime.date, datetime.date], str | None]
 DIM_MARK = "#"  # a reading of one dimension value: "demands#kind:family_help"
 
 
@@ -72,7 +66,6 @@ class Figure:
     den: str = ""  # a rate's counter below the line (the figure is num / den in per cent)
     scale: int = 1  # the amount's divisor into `unit` (fen → 万元: 1,000,000)
     seed: str = ""  # what a seed reports of it, for docs/figures.md and the tile's small print
-    list_link: ListLink | None = None  # the scoped list the figure counts, filtered to the node and dates
     trend: bool = False  # drawn in its group's monthly trend (a stock: its value at each month's end)
     lower_better: bool = False  # a target is met at or below it (blank spots)
     dim: str = ""  # one value of a dimension of the subject ("kind:family_help"); "" : the subject's total
@@ -113,47 +106,6 @@ class Figure:
         return num
 
 
-# -- links to the lists the figures count -------------------------------------------------------------
-def _area_param(node: Any, levels: tuple[str, ...]) -> dict[str, str]:
-    """The list's own area filter for a node below the district (the district is the list's scope)."""
-    return {"area": str(node.public_id)} if node.level in levels else {}
-
-
-def cases_received_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    if node.level == Level.ZONE:
-        return None  # the case list filters by subdistrict, community or grid, not by zone
-    params = _area_param(node, (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID))
-    params.update(date_from=date_from.isoformat(), date_to=date_to.isoformat(), unmerged="on")
-    return f"{reverse('cases:list')}?{urlencode(params)}"
-
-
-def units_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str:
-    params = {"area": str(node.public_id)}
-    return f"{reverse('units:list')}?{urlencode(params)}"
-
-
-def _flow_list(name: str, node: Any, date_from: datetime.date, date_to: datetime.date, **extra: str) -> str | None:
-    """A flow's list (demands, projects) filtered as the case list is: the node (not a zone: the lists
-    filter by subdistrict, community or grid), the days of its cohort, and what the figure leaves out."""
-    if node.level == Level.ZONE:
-        return None
-    params = _area_param(node, (Level.SUBDISTRICT, Level.COMMUNITY, Level.GRID))
-    params.update(date_from=date_from.isoformat(), date_to=date_to.isoformat(), **extra)
-    return f"{reverse(name)}?{urlencode(params)}"
-
-
-def demands_received_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _flow_list("demands:desk", node, date_from, date_to, tab="all", unwithdrawn="on")
-
-
-def demands_done_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _flow_list("demands:desk", node, date_from, date_to, tab="all", unwithdrawn="on", served="on")
-
-
-def microprojects_list(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _flow_list("microprojects:list", node, date_from, date_to, unwithdrawn="on")
-
-
 FIGURES: tuple[Figure, ...] = (
     # 组织体系 -----------------------------------------------------------------------------------
     Figure(
@@ -165,7 +117,6 @@ FIGURES: tuple[Figure, ...] = (
         "units",
         True,
         "units",
-        list_link=units_list,
     ),
     Figure(
         "new_sector_coverage",
@@ -393,7 +344,6 @@ FIGURES: tuple[Figure, ...] = (
         "demands",
         False,
         "received",
-        list_link=demands_received_list,
         trend=True,
     ),
     Figure(
@@ -406,7 +356,6 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "done",
         seed="001：家庭帮扶 6300 件、微心愿 2.4 万个",
-        list_link=demands_done_list,
         trend=True,
     ),
     Figure(
@@ -431,7 +380,6 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "projects",
         seed="000：608 个",
-        list_link=microprojects_list,
         trend=True,
     ),
     Figure(
@@ -483,7 +431,6 @@ FIGURES: tuple[Figure, ...] = (
         False,
         "received",
         seed="003：年 4680 件",
-        list_link=cases_received_list,
         trend=True,
     ),
     Figure(

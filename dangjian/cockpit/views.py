@@ -25,6 +25,7 @@ from dangjian.territory.models import Area, Level
 from . import maps, readings, services
 from .catalogue import BY_KEY, GROUP_KEYS, GROUPS, YEAR_TO_DATE, figures_of
 from .forms import TargetsForm, chosen_year, target_years
+from .links import LINKS, ListLink
 from .permissions import COCKPIT_ROLES, TARGET_ROLES
 
 COMPARISONS = (
@@ -175,13 +176,17 @@ def figure_page(request, public_id, key):
     if rows and node.path in by_child:  # rows placed on the node itself, not on any child (none at a leaf)
         rows.append({"label": _("未定位到下级"), "tile": by_child[node.path], "url": ""})
     span = readings.year_to_date(selection.on)
-    list_url = (figure.list_link(node, span.date_from, span.date_to) if figure.list_link else None) or ""
+    declared = LINKS.get(key, ())
+    # A stock's list holds the rows as they are now: linked only when the page reads today.
+    past_stock = bool(declared) and figure.stock and selection.on != readings.today()
+    list_links = [] if past_stock else _list_links(declared, node, span)
     context = {
         **_base_context(selection),
         "figure": figure,
         "total": total,
         "rows": rows,
-        "list_url": list_url,
+        "list_links": list_links,
+        "past_stock": past_stock,
         "span": span,
         "is_grid": node.level == Level.GRID,
         # Up the tree the same figure; the node's name goes back to its cockpit.
@@ -208,6 +213,16 @@ def map_layer(request, public_id):
         return selection.url("figure", grid, key=figure.key)
 
     return JsonResponse(maps.layer(figure, selection.node, request.user, selection.on, drill_down))
+
+
+def _list_links(declared: tuple[ListLink, ...], node: Area, span: Any) -> list[dict[str, Any]]:
+    """The lists of the figure's rows at the node and in its days (none where a list cannot filter there)."""
+    links = []
+    for link in declared:
+        url = link.url(node, span.date_from, span.date_to)
+        if url:
+            links.append({"label": link.label, "url": url, "counts": link.counts})
+    return links
 
 
 def _figure_crumbs(selection: Selection, key: str) -> list[tuple[Any, str]]:

@@ -49,7 +49,7 @@ def test_the_district_reads_its_cockpit_and_drills_a_figure_to_the_list(browser,
     sub = Area.objects.get(name="拱北街道")
     sub_value = readings.figure_children("cases_received", sub, readings.today())[0].value
     expect(page.locator("[data-testid=figure-value]")).to_have_text(f"{sub_value:,}")
-    page.click("[data-testid=list-link]")
+    page.click("[data-testid=list-link-num]")
     page.wait_for_load_state("networkidle")
     assert "/cases/desk/" in page.url
     year_start = readings.year_to_date(readings.today()).date_from

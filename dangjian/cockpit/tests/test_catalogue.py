@@ -1,7 +1,7 @@
 """Every figure of the catalogue, read from the store, equals a count of the raw rows of the demo
 district (this is a test: counting rows here is the point), at the district, a subdistrict and a
-community; the children of a node add up to it; the list at the bottom holds as many rows as the
-figure counts, for each demo role that reaches it."""
+community; the children of a node add up to it. (That the list at the bottom of a drill-down holds
+as many rows as the figure counts is test_drilldown_lists.py.)"""
 
 from __future__ import annotations
 
@@ -9,16 +9,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, Sum
-from django.http import QueryDict
-from django.urls import reverse
 
-from dangjian.cases.desk.forms import CaseFilterForm
-from dangjian.cases.desk.selectors import filter_choices
 from dangjian.cases.facts import SATISFIED
 from dangjian.cases.models import Case, CaseStatus
-from dangjian.cases.selectors import case_list
 from dangjian.cases.workflow import CLOSED_STATUSES
 from dangjian.cobuilding.facts import matter_solved
 from dangjian.cobuilding.models import EstateGovernance
@@ -28,21 +22,15 @@ from dangjian.cockpit.catalogue import BY_KEY, FIGURES
 from dangjian.core.periods import Period
 from dangjian.deliberation.models import Matter as RunMatter
 from dangjian.deliberation.models import Representative, Run, RunStatus
-from dangjian.demands.desk.forms import FilterForm as DemandFilterForm
 from dangjian.demands.models import Demand, DemandStatus
-from dangjian.demands.selectors import desk_list
 from dangjian.demands.workflow import SERVED_STATUSES
-from dangjian.microprojects.filters import ProjectFilterForm
-from dangjian.microprojects.filters import filter_q as project_filter_q
 from dangjian.microprojects.models import Project
 from dangjian.microprojects.models import Status as ProjectStatus
-from dangjian.microprojects.selectors import projects as project_rows
 from dangjian.orglife.models import Obligation
 from dangjian.people.models import Member, MemberStatus
 from dangjian.registration.models import Registration, RegistrationKind, RegistrationStatus
 from dangjian.territory.models import Area, Level
 from dangjian.units.coverage import area_rules, figures_of, units_under_area
-from dangjian.units.filters import UnitFilter
 from dangjian.workforce.models import Education, Worker, WorkerKind, education_at_least
 
 from .hand_counts import seed_figures_by_hand
@@ -181,68 +169,6 @@ def test_children_add_up_to_their_node(demo):
                 assert sum(t.den for t in children.values()) == total.den, f"{node.name} {f.key} denominator"
             if f.additive and f.scale == 1:
                 assert sum(t.value for t in children.values()) == total.value, f"{node.name} {f.key}"
-
-
-def _cases_in_list(user, url: str) -> int:
-    query = QueryDict(url.split("?", 1)[1])
-    areas, departments = filter_choices(user)
-    form = CaseFilterForm(query, user=user, areas=areas, departments=departments)
-    assert form.is_valid(), form.errors
-    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-    return case_list(user, **filters).count()
-
-
-def _units_in_list(user, url: str) -> int:
-    return UnitFilter.parse(user, QueryDict(url.split("?", 1)[1])).units(user).count()
-
-
-def _demands_in_list(user, url: str) -> int:
-    form = DemandFilterForm(QueryDict(url.split("?", 1)[1]), user=user)
-    assert form.is_valid(), form.errors
-    return desk_list(user, **form.list_filters()).count()
-
-
-def _projects_in_list(user, url: str) -> int:
-    form = ProjectFilterForm(QueryDict(url.split("?", 1)[1]), user=user)
-    filters = form.list_filters()
-    assert not form.errors, form.errors
-    return project_rows(user).filter(project_filter_q(**filters)).count()
-
-
-LIST_COUNTS = {
-    "cases_received": _cases_in_list,
-    "units": _units_in_list,
-    "demands_received": _demands_in_list,
-    "demands_done": _demands_in_list,
-    "microprojects": _projects_in_list,
-}
-
-
-@pytest.mark.parametrize(
-    "username",
-    ["qu_admin", "jd_admin", "sq_worker"],
-)
-def test_the_bottom_list_holds_what_the_figure_counts(demo, client, username):
-    """Each demo role, down every node of its scope: the figure page's list link opens a list of
-    as many rows as the figure."""
-    user = get_user_model().objects.get(username=username)
-    client.force_login(user)
-    linked = [f for f in FIGURES if f.list_link is not None]
-    assert {f.key for f in linked} == set(LIST_COUNTS)
-    top = client.get(reverse("cockpit:home"))
-    node = top.context["node"]
-    nodes = list(Area.objects.filter(path__startswith=node.path).exclude(level=Level.GRID).order_by("path"))
-    nodes += list(Area.objects.filter(path__startswith=node.path, level=Level.GRID).order_by("path")[:3])
-    for area in nodes:
-        for f in linked:
-            response = client.get(reverse("cockpit:figure", args=[area.public_id, f.key]))
-            assert response.status_code == 200
-            url = response.context["list_url"]
-            if not url:
-                assert area.level == Level.ZONE and f.key != "units", "only a zone has no case, demand or project list"
-                continue
-            assert response.context["total"].value == LIST_COUNTS[f.key](user, url), f"{area.name} {f.key}"
-            assert client.get(url).status_code == 200
 
 
 def test_the_catalogue_names_what_each_figure_is():

@@ -6,15 +6,19 @@ dropped with a message, outsiders see nothing of another place, and a filtered p
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 
 from dangjian.accounts.models import User
-from dangjian.cockpit.catalogue import FIGURES
+from dangjian.cockpit import readings
+from dangjian.cockpit.catalogue import BY_KEY, FIGURES
+from dangjian.cockpit.links import DEN, LINKS, NUM
 from dangjian.cockpit.permissions import COCKPIT_ROLES
 from dangjian.demo.accounts import DEMO_ACCOUNTS
-from dangjian.territory.models import Area
+from dangjian.territory.models import Area, Level
 
-LINKED = [f for f in FIGURES if f.list_link is not None]
+LINKED = [f for f in FIGURES if f.key in LINKS]
 
 
 def _figure(client, node, key):
@@ -23,18 +27,33 @@ def _figure(client, node, key):
     return response.context
 
 
-def _list_count(client, url):
+def _list_reads(client, url, figure, counts):
+    """What the list page shows of the figure's part: its row count, or for an amount figure's rows
+    their total (`amount_total`, in the store's unit); and whether the count is exact."""
     response = client.get(url)
     assert response.status_code == 200, url
     form = response.context.get("form")
     assert form is None or not form.errors, (url, form.errors)  # every filter of the link holds
-    return response.context["page"].count
+    if counts == NUM and figure.num == "amount":
+        return response.context["amount_total"], True
+    count = response.context["page"].count
+    return int(count), not getattr(count, "capped", False)
+
+
+def _walk_places(user, node):
+    """The account's home node, its children it sees, and one grid below (the deepest filter)."""
+    children = list(Area.objects.visible_to(user).filter(parent=node).order_by("path"))
+    grid = Area.objects.visible_to(user).filter(path__startswith=node.path, level=Level.GRID).order_by("path").first()
+    return [node, *children, *([grid] if grid and grid not in children and grid != node else [])]
 
 
 def test_every_linked_figure_equals_its_list_for_every_demo_role(demo, client):
     roles = [a for a in DEMO_ACCOUNTS if a.role in COCKPIT_ROLES]
     assert {a.role for a in roles} == set(COCKPIT_ROLES)  # every cockpit role is walked
-    assert {f.key for f in LINKED} >= {"cases_received", "units", "demands_received", "demands_done", "microprojects"}
+    assert set(LINKS) <= set(BY_KEY), "links name catalogued figures"
+    for key, links in LINKS.items():
+        parts = [link.counts for link in links]
+        assert parts == ([NUM, DEN] if BY_KEY[key].rate else [NUM]), (key, "a rate links both parts; a count its rows")
     checked = 0
     for account in roles:
         user = User.objects.get(username=account.username)
@@ -42,24 +61,42 @@ def test_every_linked_figure_equals_its_list_for_every_demo_role(demo, client):
         home = client.get(reverse("cockpit:home"))
         assert home.status_code == 200, account.username
         node = home.context["node"]
-        children = list(Area.objects.visible_to(user).filter(parent=node).order_by("path"))
-        assert children, account.username
+        places = _walk_places(user, node)
+        assert len(places) > 1, account.username
         nonzero = 0
-        for place in (node, *children):
+        for place in places:
             for figure in LINKED:
                 context = _figure(client, place, figure.key)
-                url = context["list_url"]
-                if place.level == "zone":
-                    continue  # the lists filter by subdistrict, community or grid: no link at a zone
-                assert url, (account.username, place.name, figure.key)
-                value = context["total"].value
-                count = _list_count(client, url)
-                if count.capped:
-                    assert value >= int(count), (account.username, place.name, figure.key, value, str(count))
-                else:
-                    assert value == int(count), (account.username, place.name, figure.key, value, int(count))
-                nonzero += bool(value)
-                checked += 1
+                total = context["total"]
+                links = {link["counts"]: link["url"] for link in context["list_links"]}
+                for link in LINKS[figure.key]:
+                    url = links.get(link.counts)
+                    if url is None:
+                        assert link.url(place, context["span"].date_from, context["span"].date_to) is None
+                        assert place.level == Level.ZONE, (account.username, place.name, figure.key)
+                        continue
+                    expected = total.num if link.counts == NUM else total.den
+                    shown, exact = _list_reads(client, url, figure, link.counts)
+                    where = (account.username, place.name, figure.key, link.counts, expected, shown)
+                    assert (expected == shown) if exact else (expected >= shown), where
+                    nonzero += bool(expected)
+                    checked += 1
         # The walk reads real rows: the demo fills these figures at each role's home.
         assert nonzero, account.username
     assert checked >= len(roles) * len(LINKED) * 2
+
+
+def test_a_stock_links_its_list_only_today(demo, client):
+    """A stock's list holds the rows as they are now: a past date's drill-down says so instead."""
+    client.force_login(User.objects.get(username="qu_admin"))
+    stock = next(f for f in LINKED if f.stock)
+    flow = next(f for f in LINKED if not f.stock)
+    node = client.get(reverse("cockpit:home")).context["node"]
+    past = (readings.today() - datetime.timedelta(days=40)).isoformat()
+    context = _figure(client, node, stock.key)
+    assert context["list_links"] and not context["past_stock"]
+    response = client.get(reverse("cockpit:figure", args=[node.public_id, stock.key]), {"on": past})
+    assert response.context["list_links"] == [] and response.context["past_stock"]
+    assert "查看今天的数据时才提供" in response.content.decode()
+    response = client.get(reverse("cockpit:figure", args=[node.public_id, flow.key]), {"on": past})
+    assert response.context["list_links"] and not response.context["past_stock"]

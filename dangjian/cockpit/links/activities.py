@@ -1,0 +1,7 @@
+"""Links of the figures of deliberation councils and runs, volunteer teams, service centres and organization life."""
+
+from __future__ import annotations
+
+from .base import ListLink
+
+LINKS: dict[str, tuple[ListLink, ...]] = {}
