@@ -1,4 +1,4 @@
-"""Links of the figures of deliberation councils and runs, volunteer teams, service centres and organization life."""
+"""Links of the figures of volunteer teams, service centres and organization life."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Links of the figures of resident units, estates, home-community registration and co-building."""
+"""Links of the figures of resident units and home-community registration."""
 
 from __future__ import annotations
 
