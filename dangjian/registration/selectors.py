@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.keyset import capped_counts
-from dangjian.core.scoping import prefix_q
+from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.tree import STEP
 from dangjian.people.models import Member, MemberStatus
 from dangjian.territory.models import Area, Level
@@ -243,6 +243,33 @@ def unregistered_members(community: Area) -> QuerySet:
         .select_related("org", "workplace", "home_estate")
         .order_by(*UNREGISTERED_ORDER)
     )
+
+
+# The home-members list's order (core.keyset): people_member_name_scope.
+HOME_MEMBER_ORDER = ("name", "pk")
+
+
+def home_members(user: Any, *, area: Area | None = None, registered: str = "") -> QuerySet:
+    """In-service members whose home community lies in the user's territory (and under `area`): those
+    due to register there (registration.facts "due"); registered="yes" keeps those holding a confirmed
+    member registration at their home community ("registered"), "no" the others."""
+    scope = scope_for(user)
+    members = Member.objects.filter(status=MemberStatus.IN_SERVICE, home_community__isnull=False)
+    if not scope.everything:
+        members = members.filter(prefix_q("home_community__path", scope.area_path))
+    if area is not None:
+        members = members.filter(prefix_q("home_community__path", area.path))
+    if registered in ("yes", "no"):
+        confirmed = Exists(
+            Registration.objects.filter(
+                member=OuterRef("pk"),
+                community=OuterRef("home_community"),
+                kind=RegistrationKind.MEMBER,
+                status=S.CONFIRMED,
+            )
+        )
+        members = members.filter(confirmed if registered == "yes" else ~confirmed)
+    return members.select_related("home_community", "org").order_by(*HOME_MEMBER_ORDER)
 
 
 def unregistered_units(community: Area) -> QuerySet:

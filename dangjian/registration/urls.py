@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import community, desk, mine, public
+from .views import community, desk, members, mine, public
 
 app_name = "registration"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/", desk.desk, name="desk"),
     path("desk/export/", desk.desk_export, name="desk_export"),
     path("summary/", desk.summary, name="summary"),
+    path("members/", members.members, name="members"),
     path("summary/export/", desk.summary_export, name="summary_export"),
     path("mine/", mine.mine, name="mine"),
     path("mine/<uuid:public_id>/withdraw/", mine.mine_withdraw, name="mine_withdraw"),

@@ -60,6 +60,8 @@ class UnitFilters(Schema):
     formation: str = ""
     community: str = ""
     area: str = ""
+    sector: str = ""
+    covered: str = ""
     ordering: str = "name"
     cursor: str | None = None
     limit: int | None = None
@@ -82,7 +84,10 @@ def unit_list(request, filters: Query[UnitFilters]):
     params = filters.model_dump(exclude={"cursor", "limit", "ordering"})
     _check_area_filters(request, params)
     parsed = UnitFilter.parse(request.user, params)
-    unknown_if_unset(params, {"kind": parsed.kind, "formation": parsed.formation})
+    unknown_if_unset(
+        params,
+        {"kind": parsed.kind, "formation": parsed.formation, "sector": parsed.sector, "covered": parsed.covered},
+    )
     units = parsed.units(request.user).select_related("community", "party_org")
 
     body = keyset_body(units, ordering, cursor=filters.cursor, limit=filters.limit)

@@ -8,22 +8,26 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Exists,
     F,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from dangjian.core.scoping import prefix_q
 from dangjian.core.search import name_or_pinyin_q
-from dangjian.core.tree import ancestor_paths
+from dangjian.core.tree import STEP, ancestor_paths
 from dangjian.orgs.models import OrgType, PartyOrg
 from dangjian.territory.models import Area, Level
 
-from .coverage import effective_members
-from .models import Department, ResidentUnit, UnitKind, UnitKindOption
+from .coverage import RED_KINDS, Rules, Thresholds, effective_members
+from .models import NEW_SECTOR_KINDS, Department, ResidentUnit, UnitKind, UnitKindOption
 
 
 def unit_kind_choices(path: str | None) -> list[tuple[str, str]]:
@@ -46,6 +50,56 @@ def formation_choices() -> list[tuple[str, str]]:
     return [(Formation.SINGLE, _("单独组建")), (Formation.JOINT, _("联合组建")), (Formation.NONE, _("未组建"))]
 
 
+class Sector:
+    NEW = "new"  # 两新组织: non-public enterprises and social organizations (units.facts "new_sector")
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return [(Sector.NEW, _("两新组织（非公企业、社会组织）"))]
+
+
+class Covered:
+    """The list's coverage filter, each the condition of a coverage figure (units.facts.unit_counts)."""
+
+    ORG = "org"  # has its own or a joint Party organization: new_sector_covered among 两新组织
+    RED = "red"  # an organization, or (业委会, 物业) one located at it: red_owners_committees
+    WORK = "work"  # RED or a Party-building instructor: owners_committees_work_covered
+    BLANK = "blank"  # 党建空白点: blank
+
+
+def covered_choices() -> list[tuple[str, str]]:
+    return [
+        (Covered.ORG, _("已建党组织（单独或联合）")),
+        (Covered.RED, _("有党组织（含业委会、物业内设）")),
+        (Covered.WORK, _("有党组织或党建指导员")),
+        (Covered.BLANK, _("党建空白点")),
+    ]
+
+
+def _covered(units: QuerySet, covered: str, rules: Rules | None) -> QuerySet:
+    """`units` (annotated with eff_members) narrowed to those meeting one coverage condition, as the
+    figures store counts them (units.facts.unit_counts, units.coverage.FIGURE_SQL)."""
+    has_org = Q(party_org__isnull=False)
+    located = Q(kind__in=RED_KINDS) & Exists(PartyOrg.objects.filter(unit=OuterRef("pk")))
+    if covered == Covered.ORG:
+        return units.filter(has_org)
+    if covered == Covered.RED:
+        return units.filter(has_org | located)
+    if covered == Covered.WORK:
+        return units.filter(has_org | located | ~Q(instructor=""))
+    if covered == Covered.BLANK:
+        # As coverage.blank_spots: each unit by its district's rule; "no organization" as an expression.
+        _m, min_staff = (rules or Rules(Thresholds())).expressions()
+        if rules is not None and rules.by_unit_district:
+            units = units.alias(district_key=Substr("community__path", 1, STEP))
+        no_org = Case(When(party_org__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return units.alias(no_org=no_org, min_staff=min_staff).filter(
+            Q(no_org=1),
+            Q(eff_members__gte=1) | Q(kind=UnitKind.SOCIAL_ORGANIZATION, staff_count__gte=F("min_staff")),
+        )
+    return units
+
+
 def with_formation(units: QuerySet) -> QuerySet:
     return units.annotate(
         formation=Case(
@@ -64,7 +118,12 @@ def unit_list(
     formation: str = "",
     community: Area | None = None,
     area: Area | None = None,
+    sector: str = "",
+    covered: str = "",
+    rules: Rules | None = None,
 ) -> QuerySet:
+    """The units the user sees, filtered. `covered` (Covered) as the coverage figures count it; a blank
+    spot by `rules` (the thresholds of the units' district: coverage.rules_for)."""
     units = with_formation(ResidentUnit.objects.visible_to(user)).annotate(eff_members=effective_members())
     if query:
         q = name_or_pinyin_q(query)
@@ -75,6 +134,10 @@ def unit_list(
         units = units.filter(kind=kind)
     if formation:
         units = units.filter(formation=formation)
+    if sector == Sector.NEW:
+        units = units.filter(kind__in=NEW_SECTOR_KINDS)
+    if covered:
+        units = _covered(units, covered, rules)
     if community is not None:
         units = units.filter(community=community)
     if area is not None:

@@ -71,6 +71,8 @@ def unit_list(request):
             raise Http404
         return redirect("units:detail", public_id=own.public_id)
     filters = UnitFilter.parse(request.user, request.GET)
+    for name in filters.ignored(request.GET):
+        messages.warning(request, _("筛选条件「%(name)s」的取值无效，已忽略。") % {"name": UnitFilter.LABELS[name]})
     page = _page(request, filters.units(request.user), selectors.UNIT_ORDER)
     selectors.attach_unit_facts(page.object_list)
     context = {
@@ -80,8 +82,12 @@ def unit_list(request):
         "formation": filters.formation,
         "community": filters.community,
         "area": filters.area,
+        "sector": filters.sector,
+        "covered": filters.covered,
         "kinds": UnitFilter.kinds(request.user),
         "formations": selectors.formation_choices(),
+        "sectors": selectors.sector_choices(),
+        "covereds": selectors.covered_choices(),
         "communities": selectors.communities_visible(request.user),
         "querystring": querystring_without_page(request),
         "can_edit": can_edit_units(request.user),
