@@ -71,3 +71,14 @@ def orgs_led_by(user: Any, *, posts: set[str] | None = None, on: Any = None) -> 
 
 def is_secretary_of(user: Any, org: PartyOrg) -> bool:
     return officer_posts(user).filter(org=org, post__in=[OfficerPost.SECRETARY, OfficerPost.DEPUTY_SECRETARY]).exists()
+
+
+ORG_LIST_ORDER = ("path",)
+
+
+def org_list(user: Any, **filters: Any) -> QuerySet[PartyOrg]:
+    """The organizations in the user's scope, flat, filtered (orgs.filters): each with its area and
+    the area's parent for the row's place."""
+    from .filters import filter_q
+
+    return PartyOrg.objects.visible_to(user).filter(filter_q(**filters)).select_related("area__parent")

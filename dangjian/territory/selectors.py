@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from dangjian.core.scoping import prefix_q, scope_for
 from dangjian.core.search import name_or_pinyin_q
-from dangjian.core.tree import STEP
+from dangjian.core.tree import STEP, ancestor_paths
 
 from .models import Area, Building, Estate, Level
 
@@ -114,3 +114,29 @@ def filter_area_options(user: Any, areas: Any, chosen: Area | None) -> list[Area
     if chosen is not None and all(a.pk != chosen.pk for a in options):
         options.append(chosen)
     return options
+
+
+AREA_LIST_ORDER = ("path",)
+
+
+def area_list(user: Any, *, area: Area | None = None, level: str = "", q: str = "") -> Any:
+    """The areas in the user's scope at `area` and under it (the node itself included, as the cockpit's
+    "territory.areas" counts it), of one level, matching a name or pinyin."""
+    areas = Area.objects.visible_to(user)
+    if area is not None:
+        areas = areas.filter(prefix_q("path", area.path))
+    if level:
+        areas = areas.filter(level=level)
+    if q:
+        areas = areas.filter(name_or_pinyin_q(q, full_pinyin=True))
+    return areas
+
+
+def parent_chains(areas: list[Area], user: Any) -> dict[int, list[Area]]:
+    """Each area's ancestors the user may see, root first: one query for a page of areas."""
+    wanted = {p for area in areas for p in ancestor_paths(area.path)}
+    found = {
+        a.path: a
+        for a in Area.objects.visible_to(user).filter(path__in=sorted(wanted)).only("public_id", "name", "path")
+    }
+    return {area.pk: [found[p] for p in ancestor_paths(area.path) if p in found] for area in areas}

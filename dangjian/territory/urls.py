@@ -5,6 +5,7 @@ from . import views
 app_name = "territory"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("list/", views.area_list, name="list"),
     path("map/", views.map_home, name="map_home"),
     path("locate/", views.locate, name="locate"),
     path("<uuid:public_id>/", views.detail, name="detail"),

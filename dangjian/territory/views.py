@@ -7,14 +7,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.views import require_roles, tree_page
+from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.views import querystring_without_page, require_roles, tree_page
 
 from . import selectors, services
+from .filters import AreaListFilterForm
 from .geo import grid_index
 from .models import Area, Building, Estate, Level
 from .permissions import BOUNDARY_ROLES, GRID_IMPORT_ROLES, TREE_ROLES, can_draw_boundary
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+LIST_PAGE_SIZE = 30
 
 
 @require_roles(TREE_ROLES)
@@ -40,6 +43,29 @@ def tree(request):
         active_nav="territory",
         **extra,
     )
+
+
+@require_roles(TREE_ROLES)
+def area_list(request):
+    """The areas under a node, flat, by level (the cockpit's 社区 and 网格 figures link here): each with
+    its parent chain. A place out of scope or a bad level is dropped with its error shown."""
+    form = AreaListFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    areas = selectors.area_list(request.user, **filters)
+    page = keyset_page(areas, selectors.AREA_LIST_ORDER, **page_params(request), per_page=LIST_PAGE_SIZE)
+    chains = selectors.parent_chains(page.object_list, request.user)
+    chosen = filters.get("area")
+    context = {
+        "page": page,
+        "rows": [(area, chains[area.pk]) for area in page.object_list],
+        "form": form,
+        "filtered": bool(filters),
+        "chosen": chosen,
+        "area_options": selectors.filter_area_options(request.user, form.fields["area"].queryset, chosen),
+        "querystring": querystring_without_page(request),
+        "active_nav": "territory",
+    }
+    return render(request, "territory/list.html", context)
 
 
 @require_roles(TREE_ROLES)

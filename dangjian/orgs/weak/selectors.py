@@ -98,6 +98,7 @@ def case_list(
     today: datetime.date,
     status: str = "",
     subdistrict: Area | None = None,
+    area: Area | None = None,
     overdue: bool = False,
     mine: bool = False,
     query: str = "",
@@ -112,6 +113,8 @@ def case_list(
         cases = cases.filter(status__in=OPEN_WEAK_STATUSES)
     if subdistrict is not None:
         cases = cases.filter(org__area__in=Area.objects.filter(subtree_q("path", subdistrict.path)).values("pk"))
+    if area is not None:  # an organization's case lies at its area, as "orgs.weak" places it
+        cases = cases.filter(org__area__in=Area.objects.filter(subtree_q("path", area.path)).values("pk"))
     query = query.strip()
     if query:
         q = Q(org__name__icontains=query)

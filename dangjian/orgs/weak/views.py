@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.search import name_or_pinyin_q
 from dangjian.core.views import querystring_without_page, require_roles
+from dangjian.territory.filters import PlaceFilterForm
+from dangjian.territory.selectors import filter_area_options
 
 from ..models import PartyOrg, WeakCaseStatus, WeakOrgCase
 from ..permissions import ADMINS, FLAG_ROLES, WEAK_ROLES, can_mark_done, role_allows
@@ -39,11 +41,14 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _list_filters(request, subdistricts) -> dict:
+def _list_filters(request, subdistricts, form: PlaceFilterForm) -> dict:
+    """The list's filters; the place (?area=, any node below the district in scope: the cockpit's links
+    carry it) through the shared place filter, which drops one out of scope with its error shown."""
     chosen = next((s for s in subdistricts if str(s.public_id) == request.GET.get("subdistrict")), None)
     return {
         "status": request.GET.get("status", ""),
         "subdistrict": chosen,
+        "area": form.list_filters().get("area"),
         "overdue": request.GET.get("overdue") == "1",
         "mine": request.GET.get("mine") == "1",
         "query": request.GET.get("q", "").strip(),
@@ -55,7 +60,8 @@ def _list_filters(request, subdistricts) -> dict:
 def weak_list(request):
     today = timezone.localdate()
     subdistricts = selectors.subdistricts_for(request.user)
-    filters = _list_filters(request, subdistricts)
+    form = PlaceFilterForm(request.GET or None, user=request.user)
+    filters = _list_filters(request, subdistricts, form)
     cases = selectors.case_list(request.user, today=today, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.case_rows(page.object_list, today=today, subdistricts=subdistricts)
@@ -65,6 +71,8 @@ def weak_list(request):
         "figures": selectors.figures(request.user, today),
         "chart": selectors.chart_for(request.user, subdistricts),
         "subdistricts": subdistricts,
+        "form": form,
+        "area_options": filter_area_options(request.user, form.fields["area"].queryset, filters["area"]),
         "statuses": WeakCaseStatus.choices,
         "filters": filters,
         "q": filters["query"],
@@ -288,7 +296,8 @@ def weak_export(request):
     from dangjian.imports.exports import ExportColumn, export_response
 
     today = timezone.localdate()
-    filters = _list_filters(request, selectors.subdistricts_for(request.user))
+    form = PlaceFilterForm(request.GET or None, user=request.user)
+    filters = _list_filters(request, selectors.subdistricts_for(request.user), form)
     cases = selectors.case_list(request.user, today=today, **filters).select_related("org__area")
     columns = [
         ExportColumn(_("党组织"), lambda c: c.org.name, width=28),
