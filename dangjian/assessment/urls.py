@@ -10,6 +10,7 @@ urlpatterns = [
     path("scheme/<uuid:public_id>/", schemes.scheme, name="scheme"),
     path("scheme/<uuid:public_id>/action/", schemes.scheme_action, name="scheme_action"),
     path("scheme/<uuid:public_id>/items/", schemes.item_add, name="item_add"),
+    path("sheets/", sheets.sheet_list, name="sheets"),
     path("sheet/<uuid:public_id>/", sheets.sheet, name="sheet"),
     path("sheet/<uuid:public_id>/score/", sheets.sheet_score, name="sheet_score"),
     path("sheet/<uuid:public_id>/panel/", sheets.sheet_panel, name="sheet_panel"),

@@ -156,3 +156,11 @@ def branch_figures(org: PartyOrg, period: Period) -> BranchFigures:
         paid=yuan(paid.amount),
         extra=yuan(paid["extra_fen"]),
     )
+
+
+MONTH_ORDER = ("-month_start", "-id")  # the (month_start, id) index, newest months first
+
+
+def months(user: Any) -> QuerySet[DuesMonth]:
+    """The member-month dues rows of the viewer's territory (the figures' rows: dues/facts.py)."""
+    return DuesMonth.objects.visible_to(user).select_related("org")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("branches/<uuid:public_id>/dues/<uuid:dues_id>/", views.sheet_pay, name="sheet_pay"),
     path("branches/<uuid:public_id>/members/<uuid:member_id>/base/", views.branch_base, name="branch_base"),
     path("figures/", figures.figures_page, name="figures"),
+    path("months/", views.months, name="months"),
 ]

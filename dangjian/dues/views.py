@@ -17,13 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.audit.printing import printed_record
 from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent, request_key
-from dangjian.core.keyset import page_params
-from dangjian.core.views import require_roles
+from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.money import yuan
+from dangjian.core.scoping import scope_for
+from dangjian.core.views import querystring_without_page, require_roles
+from dangjian.territory.selectors import filter_area_options
 
 from . import rules, selectors, services
+from .filters import DuesMonthFilterForm, filter_q, paid_total_fen
 from .forms import MONTH_RE, CollectForm, PayBaseForm, PaymentForm, PayMineForm, RemitForm
 from .models import PayBase
-from .permissions import BRANCH_ROLES, MEMBER_ROLES
+from .permissions import BRANCH_ROLES, FIGURE_ROLES, MEMBER_ROLES
 
 
 def _key(request) -> str:
@@ -128,7 +132,44 @@ def mine_base(request):
 def branches(request):
     q = request.GET.get("q", "").strip()[:50]
     page = selectors.branches_page(request.user, q=q, **page_params(request))
-    return render(request, "dues/branches.html", {"page": page, "q": q, "active_nav": "dues_branches"})
+    scope = scope_for(request.user)
+    may_list_months = scope.everything or scope.role in FIGURE_ROLES
+    return render(
+        request,
+        "dues/branches.html",
+        {"page": page, "q": q, "may_list_months": may_list_months, "active_nav": "dues_branches"},
+    )
+
+
+@require_roles(FIGURE_ROLES)
+@require_GET
+@replica_view
+def months(request):
+    """The member-month dues rows of the territory by place, month and settlement, with what they paid
+    toward their dues (the cockpit's 党费足额交纳率 and 党费收缴 link here)."""
+    form = DuesMonthFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    qs = selectors.months(request.user)
+    if filters:
+        qs = qs.filter(filter_q(**filters))
+    page = keyset_page(qs, selectors.MONTH_ORDER, **page_params(request), per_page=50)
+    amount_total = paid_total_fen(qs)
+    return render(
+        request,
+        "dues/months.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": bool(filters),
+            "amount_total": amount_total,
+            "paid_total": yuan(amount_total),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "querystring": querystring_without_page(request),
+            "active_nav": "dues_figures",
+        },
+    )
 
 
 def _sheet_context(request, org, month, *, remit_form=None, collect_form=None) -> dict:

@@ -18,11 +18,14 @@ from dangjian.audit.printing import printed_record
 from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.money import yuan
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.core.workflow import TransitionRefused
 from dangjian.territory.models import Area
+from dangjian.territory.selectors import filter_area_options
 
 from . import pages
+from .filters import JournalFilterForm, filter_q, total_fen
 from .forms import AllocationForm, FundKindForm, PaymentForm
 from .models import (
     Account,
@@ -126,6 +129,44 @@ def area_page(request, public_id):
             "rows": rows,
             "kind": kind,
             "journal_kinds": JournalKind.choices,
+            "querystring": querystring_without_page(request),
+            "active_nav": "funds",
+        },
+    )
+
+
+@require_roles(DESK_ROLES)
+@replica_view
+def journals(request):
+    """The journals of the viewer's territory by place, day and kind, with their total (the cockpit's
+    经费拨付 and 经费支出 link here). Read only: journals are append-only."""
+    form = JournalFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    qs = Journal.objects.visible_to(request.user)
+    if filters:
+        qs = qs.filter(filter_q(**filters))
+    page = keyset_page(qs.select_related("area"), pages.JOURNAL_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    rows = list(page.object_list)
+    assignment = active_assignment(request.user)
+    district = pages.district_of_user_area(assignment.area) if assignment and assignment.area else None
+    names = {k.code: k.name for k in FundKind.objects.filter(district=district)} if district else {}
+    for row in rows:
+        row.fund_name = names.get(row.fund, row.fund)
+    amount_total = total_fen(qs)
+    return render(
+        request,
+        "funds/journals.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filtered": bool(filters),
+            "amount_total": amount_total,
+            "total": yuan(amount_total),
+            "kind_label": dict(JournalKind.choices).get(filters.get("kind", "")),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
             "querystring": querystring_without_page(request),
             "active_nav": "funds",
         },

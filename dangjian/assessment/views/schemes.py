@@ -34,6 +34,7 @@ def home(request):
         request,
         "assessment/home.html",
         {"schemes": list(selectors.schemes(request.user)[:200]), "may_create": may_create(request.user),
+         "may_list_sheets": scope_for(request.user).everything or scope_for(request.user).role in READ_ROLES,
          "active_nav": NAV},
     )  # fmt: skip
 

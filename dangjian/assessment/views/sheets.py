@@ -11,16 +11,50 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.audit.printing import printed_record
-from dangjian.core.views import require_roles
+from dangjian.core.db import replica_view
+from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.core.workflow import TransitionRefused
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
-from ..models import ReportFile, SheetStatus, Source
-from ..permissions import SHEET_ROLES, is_panel_member, may_chief_score, may_manage, may_report
+from ..filters import SheetFilterForm, filter_q
+from ..models import ReportFile, Sheet, SheetStatus, Source
+from ..permissions import READ_ROLES, SHEET_ROLES, is_panel_member, may_chief_score, may_manage, may_report
 from ..services import schemes as scheme_services
 from ..services import sheets as services
 from ..workflow import FLOW, Party, Step
-from . import NAV, flash, parse_points, parse_version
+from . import NAV, PAGE_SIZE, flash, parse_points, parse_version
+
+SHEET_LIST_ORDER = ("-cohort_at", "-id")
+
+
+@require_roles(READ_ROLES)
+@replica_view
+def sheet_list(request):
+    """The score sheets of the viewer's territory by place, year, status and grade (the cockpit's 考评结果
+    公布 and 考评优秀率 link here)."""
+    form = SheetFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    qs = Sheet.objects.visible_to(request.user)
+    if filters:
+        qs = qs.filter(filter_q(**filters))
+    qs = qs.select_related("scheme", "org", "department")
+    page = keyset_page(qs, SHEET_LIST_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    return render(
+        request,
+        "assessment/sheets.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "querystring": querystring_without_page(request),
+            "active_nav": NAV,
+        },
+    )
 
 
 def _context(request, sheet) -> dict:

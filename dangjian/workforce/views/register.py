@@ -18,8 +18,10 @@ from dangjian.core.db import replica_view
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.imports.permissions import may_see_full_values
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
+from ..filters import WorkerFilterForm, filter_q
 from ..forms import GradeForm, PostHeldForm, WorkerForm
 from ..ladder import LadderTable
 from ..models import GradeReason, WorkerKind
@@ -34,6 +36,10 @@ def home(request):
     q, kind = request.GET.get("q", ""), request.GET.get("kind", "")
     gone = request.GET.get("left") == "1"
     qs = selectors.workers(request.user, q=q, kind=kind, active=not gone)
+    form = WorkerFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    if filters:
+        qs = qs.filter(filter_q(**filters))
     page = keyset_page(qs, selectors.WORKER_ORDER, **page_params(request), per_page=PAGE_SIZE)
     return render(
         request,
@@ -44,6 +50,11 @@ def home(request):
             "kind": kind,
             "left": gone,
             "kinds": WorkerKind.choices,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
             "querystring": querystring_without_page(request),
             "active_nav": NAV,
         },
