@@ -7,10 +7,8 @@ function area their level requires; those meeting the four norms (四个规范);
 or function gap, as on the centres' own page. 000: 建设党群服务中心 151 个; 004: 解决了 42 个党群服务中心
 不达标问题.
 
-Not here: the ten-minute circle's coverage (the share of estates and residents within a walk of a
-centre). It is geometry over every centre of the district at once (centers.selectors.circle_for): an
-estate's coverage changes with any centre near it, so it is not a part of one row and the store
-cannot hold it honestly; the circle has its own page.
+"centers.circle" (below) places every estate on the map at its community: placed estates, and those
+within the ten-minute circle of an open centre (the circle page's answer, kept estate by estate).
 
 A centre's save records it; a standard's save records the centres of its level; an area's move records
 the centres there (territory.services.area_move: facts.record_bulk(Area, ...)).
@@ -19,15 +17,18 @@ the centres there (territory.services.area_move: facts.record_bulk(Area, ...)).
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
 
 from dangjian.core.figures import facts
-from dangjian.territory.models import Area
+from dangjian.core.tree import ancestor_paths
+from dangjian.territory.models import Area, Estate
 
-from .models import CenterStandard, Norm, ServiceCenter
+from . import geo
+from .models import CenterStandard, CircleSettings, Norm, ServiceCenter
 
 NORMS = tuple(Norm.values)
 
@@ -105,3 +106,128 @@ def _centers_of_area(values: Mapping[str, Any]) -> list[int]:
 
 
 CENTERS = facts.register(CenterFacts())
+
+
+# -- the ten-minute circle ---------------------------------------------------------------------------
+class CircleFacts(facts.Subject):
+    """ "centers.circle" places every estate with a position (territory.Estate: lat/lng) at its community:
+    placed estates, and those with an open centre of their district within the circle's walk
+    (centers.geo.coverage with the district's CircleSettings: the circle page's own answer). An
+    estate's coverage changes with any centre near it, so the rows recorded again on a write are the
+    estate itself (its own saves), the estates within the walk of a centre before and after its write
+    (open, close, move), every estate of a district whose circle settings change, and the estates of
+    a community that moves. The nightly stock reconciliation recomputes every estate as a check."""
+
+    name = "centers.circle"
+    model = Estate
+    stock = True
+    cohort_field = "created_at"
+    counts = ("estates", "covered")
+    fields = ("created_at", "lat", "lng", "community__path")
+
+    def extras(self, pks: list[int]) -> dict[int, Any]:
+        return covered_estates(pks)
+
+    def part(self, row: Mapping[str, Any], extra: Any, now: datetime.datetime) -> facts.Part | None:
+        if row["lat"] is None or row["lng"] is None or not row["community__path"]:
+            return None  # an estate not on the map is not in the circle (as on its page)
+        return facts.Part(
+            day=timezone.localdate(row["created_at"] or now),
+            area_path=row["community__path"],
+            counts={"estates": 1, "covered": int(bool(extra))},
+        )
+
+    def follows(self) -> list[facts.Follow]:
+        return [
+            facts.Follow(ServiceCenter, ("lat", "lng", "area_id"), _estates_near_center),
+            facts.Follow(CircleSettings, ("district_id",), _estates_of_district),
+            facts.Follow(Area, ("path",), _estates_of_community),
+        ]
+
+
+def _params(settings_obj: CircleSettings | None) -> geo.CircleParams:
+    s = settings_obj or CircleSettings()
+    return geo.CircleParams(
+        minutes=s.minutes,
+        detour_factor=s.detour_factor,
+        walk_speed=s.walk_speed,
+        persons_per_household=s.persons_per_household,
+    )
+
+
+def _districts_of(paths: set[str]) -> dict[str, Area]:
+    """The district above (or at) each path, in one query."""
+    wanted = {p for path in paths for p in (*ancestor_paths(path), path)}
+    districts = list(Area.objects.filter(level="district", path__in=wanted))
+    return {path: d for path in paths for d in districts if path.startswith(d.path)}
+
+
+def covered_estates(pks: list[int]) -> dict[int, bool]:
+    """Whether each placed estate has an open centre of its district within the circle's walk: the
+    estates grouped by district, each group against its district's open centres (one query each)."""
+    rows = list(
+        Estate.objects.filter(pk__in=pks, lat__isnull=False, lng__isnull=False).values(
+            "pk", "lat", "lng", "community__path"
+        )
+    )
+    districts = _districts_of({r["community__path"] for r in rows if r["community__path"]})
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        district = districts.get(r["community__path"] or "")
+        if district is not None:
+            groups.setdefault(district.pk, []).append(r)
+    settings_by = {s.district_id: s for s in CircleSettings.objects.filter(district_id__in=list(groups))}
+    by_pk = {d.pk: d for d in districts.values()}
+    out: dict[int, bool] = {}
+    for district_pk, estates in groups.items():
+        centres = list(
+            ServiceCenter.objects.filter(area__path__startswith=by_pk[district_pk].path, is_active=True).values_list(
+                "lat", "lng"
+            )
+        )
+        cov = geo.coverage(
+            [e["lat"] for e in estates],
+            [e["lng"] for e in estates],
+            [c[0] for c in centres],
+            [c[1] for c in centres],
+            _params(settings_by.get(district_pk)),
+        )
+        out.update({e["pk"]: bool(cov.covered[i]) for i, e in enumerate(estates)})
+    return out
+
+
+def _estates_near_center(values: Mapping[str, Any]) -> list[int]:
+    """The estates of the centre's district within its circle's walk of where the centre is (a box a
+    little larger than the circle: the coverage itself is computed exactly in `extras`)."""
+    if values.get("lat") is None or values.get("lng") is None or not values.get("area_id"):
+        return []
+    area = Area.objects.filter(pk=values["area_id"]).only("path").first()
+    if area is None:
+        return []
+    district = _districts_of({area.path}).get(area.path)
+    if district is None:
+        return []
+    radius = _params(CircleSettings.objects.filter(district=district).first()).radius_m * 1.01
+    dlat = radius / 111_000
+    dlng = radius / (111_000 * max(math.cos(math.radians(values["lat"])), 0.01))
+    return list(
+        Estate.objects.filter(
+            community__path__startswith=district.path,
+            lat__range=(values["lat"] - dlat, values["lat"] + dlat),
+            lng__range=(values["lng"] - dlng, values["lng"] + dlng),
+        ).values_list("pk", flat=True)
+    )
+
+
+def _estates_of_district(values: Mapping[str, Any]) -> list[int]:
+    district = Area.objects.filter(pk=values["district_id"]).only("path").first()
+    if district is None:
+        return []
+    return list(Estate.objects.filter(community__path__startswith=district.path).values_list("pk", flat=True))
+
+
+def _estates_of_community(values: Mapping[str, Any]) -> list[int]:
+    return list(Estate.objects.filter(community_id=values["pk"]).values_list("pk", flat=True))
+
+
+CIRCLE = facts.register(CircleFacts())

@@ -285,21 +285,29 @@ class Circle:
     subdistricts: list[AreaFigure] = field(default_factory=list)
     communities: list[AreaFigure] = field(default_factory=list)
 
-    def uncovered(self) -> list[dict[str, Any]]:
+    def estate_rows(self, covered: bool | None = None) -> list[dict[str, Any]]:
+        """The placed estates (in the circle, outside it, or all), by community and name, each with its
+        estimated residents and its nearest open centre by walk."""
         out: list[dict[str, Any]] = []
         for i, e in enumerate(self.estates):
-            if not self.coverage.covered[i]:
-                near = self.centers[self.coverage.nearest[i]] if self.coverage.nearest[i] >= 0 else None
-                out.append(
-                    {
-                        "estate": e,
-                        "residents": round(float(self.residents[i])),
-                        "nearest": near,
-                        "minutes": float(self.coverage.minutes[i]) if near else None,
-                    }
-                )
-        out.sort(key=lambda r: -r["residents"])
+            inside = bool(self.coverage.covered[i])
+            if covered is not None and inside != covered:
+                continue
+            near = self.centers[self.coverage.nearest[i]] if self.coverage.nearest[i] >= 0 else None
+            out.append(
+                {
+                    "estate": e,
+                    "covered": inside,
+                    "residents": round(float(self.residents[i])),
+                    "nearest": near,
+                    "minutes": float(self.coverage.minutes[i]) if near else None,
+                }
+            )
         return out
+
+    def uncovered(self) -> list[dict[str, Any]]:
+        """The estates outside the circle, the most residents first (where a new centre helps most)."""
+        return sorted(self.estate_rows(covered=False), key=lambda r: -r["residents"])
 
 
 def district_of(area: Area) -> Area:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import activities, bookings, centres
+from .views import activities, bookings, centres, circle
 
 app_name = "centers"
 urlpatterns = [
     path("", centres.center_list, name="list"),
     path("new/", centres.center_create, name="create"),
     path("circle/", centres.circle, name="circle"),
+    path("circle/estates/", circle.circle_estates, name="circle_estates"),
     path("circle/data.geojson", centres.circle_data, name="circle_data"),
     path("circle/plan/", centres.circle_plan, name="circle_plan"),
     path("circle/settings/", centres.circle_settings, name="circle_settings"),

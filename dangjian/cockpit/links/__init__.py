@@ -17,10 +17,10 @@ the list's count against the figure's.
 
 from __future__ import annotations
 
-from . import activities, cases, coverage, governance, organization, support
+from . import activities, cases, circle, coverage, governance, organization, support
 from .base import DEN, NUM, ListLink
 
-MODULES = (organization, coverage, cases, governance, activities, support)
+MODULES = (organization, coverage, cases, governance, activities, circle, support)
 
 
 def _collect() -> dict[str, tuple[ListLink, ...]]:

@@ -14,6 +14,7 @@ from dangjian.assessment.models import Grade, Sheet, SheetStatus
 from dangjian.cases.models import Whistle
 from dangjian.cases.workflow import CLOSED_STATUSES
 from dangjian.centers.models import CenterStandard, Norm, ServiceCenter
+from dangjian.centers.selectors import circle_for
 from dangjian.cobuilding.facts import matter_solved
 from dangjian.cobuilding.models import Matter as JointMatter
 from dangjian.cockpit import readings
@@ -110,6 +111,9 @@ def seed_figures_by_hand(node: Area, on: datetime.date) -> dict[str, float | int
     out["centers"] = len(centers)
     out["centers_area_rate"] = rate(sum(area_met(c) for c in centers), len(centers))
     out["centers_standard_rate"] = rate(sum(all_met(c) for c in centers), len(centers))
+    # The ten-minute circle as its own page computes it (geometry over the district's open centres).
+    circle = circle_for(node) if node.level != Level.GRID else None
+    out["circle_coverage"] = rate(circle.total.covered_estates, circle.total.estates) if circle else None
 
     dues = list(
         DuesMonth.objects.filter(ytd_q("month_start", on), area_path__startswith=path).values_list(

@@ -1,5 +1,5 @@
 """The subjects the seed figures read (territory.areas, orgs.orgs, orgs.weak, volunteering.teams,
-centers.centers: stocks; cases.whistles: a flow) are kept by the writers themselves: after the demo's
+centers.centers, centers.circle: stocks; cases.whistles: a flow) are kept by the writers themselves: after the demo's
 history and after further writes through the services (areas created and moved, organizations created
 and closed by update(), a weak case flagged, volunteers joining and leaving, a centre and a standard
 edited, a whistle blown, reported and its case closed) the stored facts equal a recomputation from the
@@ -18,7 +18,7 @@ from dangjian.cases.models import Case, CaseStatus, Whistle
 from dangjian.cases.whistle import services as whistle_services
 from dangjian.cases.whistle.facts import WHISTLES
 from dangjian.cases.workflow import Step
-from dangjian.centers.facts import CENTERS
+from dangjian.centers.facts import CENTERS, CIRCLE
 from dangjian.centers.models import CenterStandard, ServiceCenter
 from dangjian.centers.services.centres import center_update, ensure_default_standards
 from dangjian.cockpit import readings
@@ -40,7 +40,7 @@ from .hand_counts import seed_figures_by_hand
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STOCKS = (AREAS, ORGS, WEAK, TEAMS, CENTERS)
+STOCKS = (AREAS, ORGS, WEAK, TEAMS, CENTERS, CIRCLE)
 
 
 def _flow_drift(subject: facts.Subject) -> list[facts.Drift]:
@@ -66,7 +66,8 @@ def test_the_demo_history_leaves_no_drift(demo):
     # The demo gives the whistle and weak-organization figures something to count.
     district = Area.objects.get(level=Level.DISTRICT)
     counted = seed_figures_by_hand(district, readings.today())
-    for key in ("grids", "party_orgs", "weak_open", "weak_delisted", "volunteer_teams", "centers", "whistles"):
+    for key in ("grids", "party_orgs", "weak_open", "weak_delisted", "volunteer_teams", "centers", "whistles",
+                "circle_coverage"):  # fmt: skip
         assert counted[key], key
     assert counted["whistles_solved"], "the demo sees one whistle through"
 
