@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import boards, committees, covenants, estates, figures, liaisons, tasks
+from .views import boards, committees, covenants, estates, figures, liaisons, matters, tasks
 
 app_name = "cobuilding"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("boards/<uuid:public_id>/call/", boards.meeting_call, name="meeting_call"),
     path("meetings/<uuid:public_id>/", boards.meeting, name="meeting"),
     path("meetings/<uuid:public_id>/matters/", boards.matter_raise, name="matter_raise"),
+    path("matters/", matters.matter_list, name="matters"),
     path("matters/<uuid:public_id>/", boards.matter, name="matter"),
     path("matters/<uuid:public_id>/<slug:action>/", boards.matter_route, name="matter_route"),
     path("tasks/", tasks.task_list, name="tasks"),

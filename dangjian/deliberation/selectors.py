@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from dangjian.accounts.roles import active_assignment
@@ -18,6 +18,7 @@ from .models import (
     DisclosureQuestion,
     LinkTarget,
     Matter,
+    Representative,
     ResolutionLink,
     Run,
     RunMeeting,
@@ -27,6 +28,8 @@ from .models import (
 COUNCIL_ORDER = ("area_path", "name", "id")
 TOPIC_ORDER = ("-submitted_at", "-id")
 RUN_ORDER = ("-started_at", "-id")
+MATTER_ORDER = ("-id",)
+REPRESENTATIVE_ORDER = ("council_id", "id")
 BOARD_ORDER = ("-published_at", "-id")
 
 
@@ -68,6 +71,24 @@ def topic_get(user: Any, public_id: Any) -> Topic:
 
 def runs(user: Any) -> QuerySet[Run]:
     return Run.objects.visible_to(user).select_related("community")
+
+
+def matters_of(runs: QuerySet[Run]) -> QuerySet[Matter]:
+    """The matters of the runs `runs` selects (a scoped, filtered runs queryset)."""
+    return Matter.objects.filter(run__in=runs.values("pk")).select_related("run__community", "kind")
+
+
+def matters_amount_fen(runs: QuerySet[Run]) -> int:
+    """The matters' total amount of the runs `runs` selects, in fen (the figures store's unit)."""
+    total = Matter.objects.filter(run__in=runs.values("pk")).aggregate(s=Sum("amount"))["s"]
+    return int((total or 0) * 100)
+
+
+def representatives(user: Any) -> QuerySet[Representative]:
+    """The sitting representatives of the councils in scope."""
+    return Representative.objects.filter(
+        active=True, council__in=Council.objects.visible_to(user).values("pk")
+    ).select_related("council__community", "estate")
 
 
 def run_get(user: Any, public_id: Any) -> Run:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("councils/<uuid:public_id>/", councils.council_detail, name="council"),
     path("councils/<uuid:public_id>/<slug:action>/", councils.council_act, name="council_act"),
     path("councils/<uuid:public_id>/reps/<uuid:rep>/household/", councils.rep_household, name="rep_household"),
+    path("representatives/", councils.representative_list, name="representatives"),
     path("topics/", topics.topic_list, name="topics"),
     path("topics/new/", topics.topic_new, name="topic_new"),
     path("topics/<uuid:public_id>/", topics.topic_detail, name="topic"),

@@ -60,3 +60,45 @@ def test_the_district_reads_the_covenant_fulfilment_table(transactional_db, brow
     expect(table).to_contain_text("滞后")
     browser.assert_fits()
     browser.shot("cobuilding-fulfilment")
+
+
+def test_the_district_filters_the_matters_and_the_estates(transactional_db, browser, world, joint, liaison):
+    from django.utils import timezone
+
+    from dangjian.cases.models import CaseCategory
+    from dangjian.cobuilding.services import estates, liaisons
+    from dangjian.cobuilding.services import matters as matter_services
+
+    cw = world.users.community_worker
+    matter_services.matter_close(
+        actor=cw,
+        matter=matter_services.matter_raise(actor=cw, comeeting=joint, title="口岸周边停车难"),
+        reason="已答复",
+    )
+    matter_services.matter_raise(actor=cw, comeeting=joint, title="海关围墙绿化")
+    visit = liaisons.liaison_checkin(actor=None, liaison=liaison, lat=None, lng=None)
+    category = CaseCategory.objects.filter(is_active=True).first()
+    liaisons.liaison_problem_file(actor=None, visit=visit, category=category, description="楼道堆放杂物堵塞消防通道")
+    estates.governance_save(actor=cw, estate=world.estate, mode="residents", branch=world.eb)
+    estates.governance_save(actor=world.users.district_admin, estate=world.estate3, mode="community")
+    page = browser.sign_in("qu", PASSWORD)
+    browser.go("/cobuilding/matters/")
+    expect(page.locator("[data-testid=matters] li")).to_have_count(3)
+    page.select_option("#id_source", "meeting")
+    page.select_option("#id_solved", "yes")
+    page.click("[data-testid=more-filters] summary")
+    page.select_option("#id_area", str(world.c1.public_id))
+    page.fill("#id_date_from", timezone.localdate().replace(month=1, day=1).isoformat())
+    page.click("[data-testid=matter-filters] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("共 1 件")
+    expect(page.locator("[data-testid=matters]")).to_contain_text("口岸周边停车难")
+    expect(page.locator("[data-testid=solved]")).to_have_count(1)
+    browser.assert_fits()
+    browser.shot("cobuilding-matters-filtered")
+    browser.go("/cobuilding/estates/")
+    page.select_option("#id_branch", "yes")
+    page.click("[data-testid=estate-filters] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("共 1 个")
+    expect(page.locator("[data-testid=estates]")).to_contain_text("中珠新村")
+    browser.assert_fits()
+    browser.shot("cobuilding-estates-with-branch")

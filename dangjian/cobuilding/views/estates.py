@@ -17,8 +17,10 @@ from dangjian.core.tree import STEP
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Estate
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
+from ..filters import EstateFilterForm, estate_filter_q
 from ..models import FIVE_HAVES, ManagementMode, Matter, PropertyCompany
 from ..permissions import MANAGE_ROLES
 from ..rules import estate_duties
@@ -30,10 +32,16 @@ from . import NAV, PAGE_SIZE, flash, lines, parse_datetime, parse_int
 @require_roles(MANAGE_ROLES)
 @replica_view
 def estate_list(request):
+    """The estates in scope with their governance (a stock), by management mode, place and whether a
+    小区党支部 is recorded (cobuilding.filters): the rows of 小区党支部覆盖率."""
     qs = selectors.estates(request.user)
     mode = request.GET.get("mode", "")
     if mode in ManagementMode.values:
         qs = qs.filter(mode=mode)
+    form = EstateFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    if filters:
+        qs = qs.filter(estate_filter_q(**filters))
     page = keyset_page(qs, selectors.ESTATE_ORDER, **page_params(request), per_page=PAGE_SIZE)
     unrecorded = (
         Estate.objects.visible_to(request.user).filter(governance__isnull=True).order_by("community__path", "name")
@@ -45,7 +53,12 @@ def estate_list(request):
             "page": page,
             "mode": mode,
             "modes": ManagementMode.choices,
-            "unrecorded": unrecorded[:50],
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "unrecorded": [] if filters else unrecorded[:50],
             "querystring": querystring_without_page(request),
             "active_nav": NAV,
         },

@@ -15,8 +15,10 @@ from dangjian.core.tree import STEP
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
 from dangjian.imports.permissions import may_see_full_values
 from dangjian.territory.models import Area, Estate, Level
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
+from ..filters import RepresentativeFilterForm, representative_filter_q
 from ..models import CouncilKind
 from ..permissions import MANAGE_ROLES
 from ..rules import district_rules
@@ -40,6 +42,32 @@ def home(request):
         request,
         "deliberation/home.html",
         {"page": page, "rows": rows, "querystring": querystring_without_page(request), "active_nav": NAV},
+    )
+
+
+@require_roles(MANAGE_ROLES)
+def representative_list(request):
+    """The councils' sitting representatives in scope (a stock), by place and Party membership
+    (deliberation.filters): the rows of 议事会党员代表占比."""
+    form = RepresentativeFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    qs = selectors.representatives(request.user)
+    if filters:
+        qs = qs.filter(representative_filter_q(**filters))
+    page = keyset_page(qs, selectors.REPRESENTATIVE_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    return render(
+        request,
+        "deliberation/representatives.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "querystring": querystring_without_page(request),
+            "active_nav": NAV,
+        },
     )
 
 

@@ -3,6 +3,8 @@ disclosures and residents' questions) and the printable record."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,8 +17,10 @@ from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.meetings import counting
 from dangjian.territory.models import Area, Level
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
+from ..filters import RUN_VIEWS, RunFilterForm, run_filter_q
 from ..models import RunStatus, Stage
 from ..permissions import MANAGE_ROLES
 from ..rules import district_rules, matter_kinds
@@ -32,11 +36,25 @@ MATTER_ROWS = 5
 
 @require_roles(MANAGE_ROLES)
 def run_list(request):
+    """The runs in scope, or with ?view=matters their matters; filtered by status, place, days of the
+    proposal and 不含撤回 (deliberation.filters). Filtered, the page shows the count and the matters'
+    total amount (`amount_total`, in fen, as the figures store sums it)."""
     status = request.GET.get("status", "")
+    view = request.GET.get("view", "")
+    view = view if view in dict(RUN_VIEWS) else "runs"
     qs = selectors.runs(request.user)
     if status in RunStatus.values:
         qs = qs.filter(status=status)
-    page = keyset_page(qs, selectors.RUN_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    form = RunFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    if filters:
+        qs = qs.filter(run_filter_q(**filters))
+    if view == "matters":
+        page = keyset_page(selectors.matters_of(qs), selectors.MATTER_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    else:
+        page = keyset_page(qs, selectors.RUN_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    filtered = bool(filters) or bool(status)
+    amount_total = selectors.matters_amount_fen(qs) if filtered else None
     return render(
         request,
         "deliberation/runs.html",
@@ -44,6 +62,15 @@ def run_list(request):
             "page": page,
             "status": status,
             "statuses": RunStatus.choices,
+            "view": view,
+            "views": RUN_VIEWS,
+            "form": form,
+            "filtered": filtered,
+            "amount_total": amount_total,
+            "amount_wan": None if amount_total is None else Decimal(amount_total) / 1_000_000,
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
             "querystring": querystring_without_page(request),
             "active_nav": NAV,
         },
