@@ -174,6 +174,15 @@ def behind(user: Any, *, today: datetime.date, kind: str = "") -> QuerySet[Oblig
     return qs
 
 
+OBLIGATION_ORDER = ("-period_start", "kind", "org_id", "id")
+
+
+def obligations(user: Any) -> QuerySet[Obligation]:
+    """The obligation periods in the user's scope, one row per branch, kind and period (the
+    orglife_compliance figure's rows), newest period first."""
+    return Obligation.objects.visible_to(user).order_by(*OBLIGATION_ORDER)
+
+
 def attach_orgs(rows: list[Obligation]) -> list[Obligation]:
     orgs = PartyOrg.objects.in_bulk({o.org_id for o in rows})
     for o in rows:

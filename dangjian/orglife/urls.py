@@ -14,6 +14,7 @@ urlpatterns = [
     path("record/<uuid:public_id>/files/", records.record_files, name="record_files"),
     path("record/<uuid:public_id>/files/<int:pk>/", records.record_file, name="record_file"),
     path("behind/", oversight.behind, name="behind"),
+    path("obligations/", oversight.obligations, name="obligations"),
     path("figures/", figures.figures_page, name="figures"),
     path("guidance/", guidance.guidance_list, name="guidance_list"),
     path("guidance/new/", guidance.guidance_new, name="guidance_new"),

@@ -227,3 +227,29 @@ def attendance_of(source: Any) -> Attendance | None:
     return Attendance.objects.filter(
         **({"signup": source} if isinstance(source, SignUp) else {"shift_signup": source})
     ).first()
+
+
+# -- the team and membership lists (the cockpit's volunteer_teams and volunteers link here) --------
+
+
+def team_list(user: Any):
+    """The active teams in a worker's or admin's territory, each with its live member count, as the
+    volunteer_teams figure counts them (volunteering.facts)."""
+    return (
+        Team.objects.visible_to(user)
+        .filter(is_active=True)
+        .select_related("area", "leader")
+        .annotate(member_count=Count("members", filter=Q(members__left_at__isnull=True)))
+        .order_by("area__path", "-fixed_group", "name", "pk")
+    )
+
+
+def membership_list(user: Any):
+    """The live memberships of the active teams in a worker's or admin's territory, one row per
+    person and team, as the volunteers figure counts them."""
+    teams = Team.objects.visible_to(user).filter(is_active=True).values("pk")
+    return (
+        TeamMember.objects.filter(team__in=teams, left_at__isnull=True)
+        .select_related("team", "team__area", "user")
+        .order_by("team__area__path", "team__name", "team_id", "joined_at", "pk")
+    )

@@ -23,9 +23,11 @@ from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.qrtokens import seconds_to_next
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.territory.models import Area, Level
+from dangjian.territory.selectors import filter_area_options
 
 from . import attendance as attendance_services
 from . import selectors, services
+from .filters import TeamFilterForm, team_q
 from .forms import CorrectionForm, MemberAddForm, PostForm, ShiftForm, TeamActivityForm, TeamForm
 from .models import ServicePost, Shift, ShiftSignUp, ShiftSignUpStatus
 from .permissions import VOLUNTEERING_ROLES, is_manager, manages
@@ -69,6 +71,41 @@ def home(request):
 
 
 # --- teams ---------------------------------------------------------------------------------------
+
+
+def _list_page(request, rows, *, tab: str):
+    """The team list or the membership list of the territory, filtered by place (and kind of team)."""
+    form = TeamFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    if filters:
+        rows = rows.filter(team_q(**filters, prefix="team__" if tab == "members" else ""))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.count = page.paginator.count  # the list's exact count, as the cockpit's links read it
+    return render(
+        request,
+        "volunteering/team_list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "querystring": querystring_without_page(request),
+            "active_nav": NAV,
+        },
+    )
+
+
+@require_roles(MANAGE_ROLES)
+def team_list(request):
+    return _list_page(request, selectors.team_list(request.user), tab="teams")
+
+
+@require_roles(MANAGE_ROLES)
+def member_list(request):
+    return _list_page(request, selectors.membership_list(request.user), tab="members")
 
 
 def _create_in_community(request, form_class, create, *, done, page):

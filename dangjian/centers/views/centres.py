@@ -19,8 +19,10 @@ from dangjian.core.scoping import active_scope
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.orgs.models import PartyOrg
 from dangjian.territory.models import Area
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
+from ..filters import CenterFilterForm, filter_centers
 from ..forms import CenterForm, CircleSettingsForm, ClosedDayForm, HoursForm, RoomForm
 from ..models import CenterLevelOption, ClosedDay, Room, ServiceCenter
 from ..permissions import BOOK_ROLES, CIRCLE_ROLES, MANAGE_ROLES, manages, role_allows
@@ -39,13 +41,23 @@ def center_list(request):
     level = request.GET.get("level", "")
     levels = list(CenterLevelOption.for_district_path(active_scope(request.user).area_path).values_list("code", "name"))
     centers = selectors.center_list(request.user, query=query, level=level if level in dict(levels) else "")
+    form = CenterFilterForm(request.GET or None, user=request.user)
+    filters = form.list_filters()
+    if filters:
+        centers = filter_centers(centers, **filters)
     page = Paginator(centers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.count = page.paginator.count  # the list's exact count, as the cockpit's links read it
     selectors.attach_gaps(page.object_list)
     context = {
         "page": page,
         "q": query,
         "level": level,
         "levels": levels,
+        "form": form,
+        "filtered": bool(filters or query or level in dict(levels)),
+        "area_options": filter_area_options(
+            request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+        ),
         "pending": selectors.pending_bookings(request.user).count(),
         "querystring": querystring_without_page(request),
         "active_nav": "centers",

@@ -1,7 +1,69 @@
-"""Links of the figures of volunteer teams, service centres and organization life."""
+"""Links of the figures of volunteer teams, service centres and organization life.
+
+The teams and centres figures are stocks (their lists show the rows as they are now, so the dates are
+not used); org-life compliance is a year-to-date flow of obligation periods by their first day."""
 
 from __future__ import annotations
 
-from .base import ListLink
+import datetime
+from typing import Any
 
-LINKS: dict[str, tuple[ListLink, ...]] = {}
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.territory.models import Level
+
+from .base import DEN, NUM, ListLink, area_param, flow_list, list_url
+
+
+def _stock_list(name: str, node: Any, **extra: str) -> str | None:
+    """A stock's list at the node: its area filter below the district (none at a zone)."""
+    if node.level == Level.ZONE:
+        return None
+    return list_url(name, {**area_param(node), **extra})
+
+
+def volunteer_teams(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _stock_list("volunteering:teams", node)
+
+
+def volunteers(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _stock_list("volunteering:members", node)
+
+
+def centers(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _stock_list("centers:list", node, open="on")
+
+
+def centers_area_met(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _stock_list("centers:list", node, open="on", meets="area")
+
+
+def centers_standard_met(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return _stock_list("centers:list", node, open="on", meets="standard")
+
+
+def orglife_periods(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return flow_list("orglife:obligations", node, date_from, date_to)
+
+
+def orglife_met(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
+    return flow_list("orglife:obligations", node, date_from, date_to, met="met")
+
+
+LINKS: dict[str, tuple[ListLink, ...]] = {
+    "volunteer_teams": (ListLink(volunteer_teams),),
+    "volunteers": (ListLink(volunteers),),
+    "centers": (ListLink(centers),),
+    "centers_area_rate": (
+        ListLink(centers_area_met, counts=NUM, label=_("面积达标的服务中心")),
+        ListLink(centers, counts=DEN, label=_("开放中的服务中心")),
+    ),
+    "centers_standard_rate": (
+        ListLink(centers_standard_met, counts=NUM, label=_("全部达标的服务中心")),
+        ListLink(centers, counts=DEN, label=_("开放中的服务中心")),
+    ),
+    "orglife_compliance": (
+        ListLink(orglife_met, counts=NUM, label=_("按要求开够次数的组织生活周期")),
+        ListLink(orglife_periods, counts=DEN, label=_("本年已开始的组织生活周期")),
+    ),
+}
