@@ -173,3 +173,23 @@ def test_the_district_reads_the_assessment_figures_and_drills_down(transactional
         expect(page.locator("#grades-chart")).to_have_count(0)
     browser.assert_fits()
     browser.shot("assessment-figures-subdistrict")
+
+
+def test_a_worker_lists_the_published_sheets_by_grade(browser, world, year_of_work):
+    """The score-sheet list (the cockpit's 考评结果公布 and 考评优秀率 link here), from the assessment home."""
+    scheme, _ = year_of_work
+    cc1 = Sheet.objects.get(scheme=scheme, org=world.cc1)
+    page = browser.page
+    browser.sign_in(world.users.district_admin.username, PASSWORD)
+    browser.go("/assessment/")
+    page.click("[data-testid=sheet-list]")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=status]", "published")
+    page.select_option("select[name=grade]", cc1.grade)
+    page.select_option("select[name=area]", label=world.c1.name)
+    page.click("text=筛选")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("符合条件的评分表共 1 份")
+    assert world.cc1.name in page.inner_text("[data-testid=sheets]")
+    browser.assert_fits()
+    browser.shot("assessment-sheets-filtered")

@@ -66,3 +66,27 @@ def test_the_branch_records_a_payment_and_remits(browser, dues_world):
     browser.assert_fits()
     browser.assert_no_script_from_data()
     browser.shot("dues-sheet-remitted")
+
+
+def test_a_worker_reads_the_months_by_settlement_with_what_was_paid(browser, dues_world):
+    """The member-month list (the cockpit's 党费足额交纳率 and 党费收缴 link here), from the branches page."""
+    w = dues_world
+    set_base(w.paying, pay="4000", month=MONTH)
+    set_base(w.other, pay="12000", month=MONTH)
+    paying = services.charge(member=w.paying, month=MONTH)
+    services.charge(member=w.other, month=MONTH)
+    services.payment_record(actor=w.officer, dues=paying, amount=paying.owed, key=services.new_key())
+    page = browser.page
+    browser.sign_in(w.world.users.community_worker.username, PASSWORD)
+    browser.go("/dues/branches/")
+    page.click("[data-testid=dues-months-link]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("党员月次共 2 个")
+    page.select_option("select[name=settled]", "yes")
+    page.click("text=筛选")
+    page.wait_for_load_state("networkidle")
+    total = page.inner_text("[data-testid=list-total]")
+    assert "共 1 个" in total and "已交纳合计 40.00 元" in total
+    assert "王红" in page.inner_text("[data-testid=dues-months]")
+    browser.assert_fits()
+    browser.shot("dues-months-settled")

@@ -93,3 +93,25 @@ def test_the_district_sets_a_floor_and_reckons_the_bases(world, browser):
     assert "已核定" in page.inner_text("form:has([data-testid=bases-refresh])")
     browser.assert_fits()
     browser.shot("funds-settings-bases")
+
+
+def test_a_worker_reads_the_journals_of_a_kind_with_their_total(world, browser):
+    """The journal list (the cockpit's 经费拨付 and 经费支出 link here), from the community's fund page."""
+    second = make_user("qu2", "district_admin", area=world.district)
+    allocate_now(actor=world.users.district_admin, approver=second, area=world.c1, kind="micro", year=YEAR,
+                 amount=100000)  # fmt: skip
+    allocate_now(actor=world.users.district_admin, approver=second, area=world.c3, kind="micro", year=YEAR,
+                 amount=5000)  # fmt: skip
+    page = browser.page
+    browser.sign_in(world.users.community_worker.username, PASSWORD)
+    browser.go(f"/funds/area/{world.c1.public_id}/")
+    page.click("[data-testid=journal-list]")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=kind]", "allocation")
+    page.click("text=筛选")
+    page.wait_for_load_state("networkidle")
+    total = page.inner_text("[data-testid=list-total]")
+    assert "拨付记录共 1 笔" in total and "100,000.00" in total
+    assert "海虹社区" not in page.inner_text("[data-testid=journals]")
+    browser.assert_fits()
+    browser.shot("funds-journals-allocation")

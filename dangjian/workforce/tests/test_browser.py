@@ -1,12 +1,18 @@
 """In a real browser, at phone and desktop widths: the district admin reads the workforce figures and
 approves a step-up proposal; a community worker checks in to a training session by its QR code on the phone."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dangjian.conftest import PASSWORD
 from dangjian.demo.accounts import DEMO_PASSWORD
 from dangjian.workforce.models import Attendance, Session, StepUpProposal, TrainingYear, Worker
+from dangjian.workforce.services import workers
+
+from .conftest import worker_data
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +83,22 @@ def test_a_worker_checks_in_to_a_training_by_qr_on_the_phone(browser, new_browse
     expect(page.locator("main")).to_contain_text(f"{year.year} 年：{year.sessions} 场，{year.hours} 学时")
     browser.assert_fits()
     browser.shot("workforce-mine")
+
+
+def test_a_worker_narrows_the_roster_by_place_and_profile(browser, world):
+    """The roster's filters (the cockpit's 80后占比 links here): a place and 80后 from the filter bar."""
+    workers.worker_save(actor=None, area=world.c1, data=worker_data(name="李华"))
+    workers.worker_save(actor=None, area=world.c1, data=worker_data(name="王芳", birth_date=datetime.date(1975, 2, 1)))
+    workers.worker_save(actor=None, area=world.c2, data=worker_data(name="陈静"))
+    page = browser.page
+    browser.sign_in(world.users.subdistrict_admin.username, PASSWORD)
+    browser.go("/workforce/")
+    page.select_option("[data-testid=filter-area]", label=world.c1.name)
+    page.check("input[name=born_1980]")
+    page.click("text=查询")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("符合条件的共 1 人")
+    roster = page.inner_text("[data-testid=workers]")
+    assert "李华" in roster and "王芳" not in roster and "陈静" not in roster
+    browser.assert_fits()
+    browser.shot("workforce-roster-filtered")
