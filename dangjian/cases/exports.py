@@ -106,7 +106,7 @@ def list_filters(request) -> tuple[dict[str, Any], dict[str, str]]:
         filters["category"], labels["category"] = category, category.name
     if params.get("channel", "") in Channel.values:
         filters["channel"] = labels["channel"] = params["channel"]
-    for flag in ("overdue", "supervised", "mine"):
+    for flag in ("overdue", "supervised", "mine", "unmerged", "closed", "on_time", "rated", "satisfied"):
         if params.get(flag) in ("1", "on", "true"):
             filters[flag], labels[flag] = True, "1"
     if params.get("tab", "") in selectors.TABS:

@@ -26,11 +26,11 @@ from django.utils import timezone
 
 from dangjian.core.figures import facts
 
-from .models import Case, CaseDepartment, CaseStatus, Rating
+from .models import SATISFIED_RATINGS, Case, CaseDepartment, CaseStatus
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 COMMUNITY_DEPTH = 3
-SATISFIED = frozenset({Rating.SATISFIED, Rating.BASIC})
+SATISFIED = SATISFIED_RATINGS
 
 
 class CaseFacts(facts.Subject):

@@ -225,6 +225,10 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+# What the satisfaction figure counts as satisfied (满意或基本满意).
+SATISFIED_RATINGS = frozenset({Rating.SATISFIED, Rating.BASIC})
+
+
 class AssigneeKind(models.TextChoices):
     GRID = "grid", _("网格")
     COMMUNITY = "community", _("社区")

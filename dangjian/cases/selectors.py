@@ -20,6 +20,7 @@ from dangjian.territory.models import Area
 from .models import (
     FINISHED_KEY_START,
     OPEN_KEY_END,
+    SATISFIED_RATINGS,
     Case,
     CaseDepartment,
     CaseLog,
@@ -31,7 +32,7 @@ from .models import (
     ExtensionStatus,
     epoch_micros,
 )
-from .workflow import DONE_STATUSES, OPEN_STATUSES
+from .workflow import CLOSED_STATUSES, DONE_STATUSES, OPEN_STATUSES
 
 # The workbench's quick tabs: a department's inbox is the first three on its own cases.
 TABS = ("todo", "accepted", "dispatched", "handling", "closed", "overdue", "supervised", "mine")
@@ -171,6 +172,10 @@ def case_filter_q(
     supervised: bool = False,
     mine: bool = False,
     unmerged: bool = False,
+    closed: bool = False,
+    on_time: bool = False,
+    rated: bool = False,
+    satisfied: bool = False,
     area: Any = None,
     department: Any = None,
     date_from: datetime.date | None = None,
@@ -209,6 +214,7 @@ def case_filter_q(
         f &= Q(supervised=True)
     if unmerged:
         f &= ~Q(status=CaseStatus.MERGED)
+    f &= figure_part_q(closed=closed, on_time=on_time, rated=rated, satisfied=satisfied)
     if mine:
         f &= _mine_q(user)
     if area is not None:
@@ -217,6 +223,22 @@ def case_filter_q(
         f &= Q(pk__in=CaseDepartment.objects.filter(department=department).values("case_id"))
     # Ranges on the aware datetime (not __date), so the received_at index serves them.
     return f & days_q("received_at", date_from, date_to)
+
+
+def figure_part_q(*, closed: bool = False, on_time: bool = False, rated: bool = False, satisfied: bool = False) -> Q:
+    """The parts of the case figures as cases/facts.py counts them (the cockpit links the list to
+    each): 办结 is a status that counts as closed (办结, 回访, 归档); 按时办结 closed no later than its
+    deadline; 已评价 any rating; 满意 satisfied or basically satisfied."""
+    f = Q()
+    if closed or on_time:
+        f &= Q(status__in=sorted(CLOSED_STATUSES)) & _status_band_q(CLOSED_STATUSES)
+    if on_time:
+        f &= Q(closed_at__isnull=False, deadline__isnull=False, closed_at__lte=F("deadline"))
+    if rated:
+        f &= ~Q(rating="")
+    if satisfied:
+        f &= Q(rating__in=sorted(SATISFIED_RATINGS))
+    return f
 
 
 LIST_ORDER = ("due_key", "pk")

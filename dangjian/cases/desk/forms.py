@@ -21,6 +21,7 @@ from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
 from dangjian.core.photos import PhotosField
 from dangjian.core.widgets import DateInput, public_choice
+from dangjian.territory.filters import PlaceDaysFilterForm
 from dangjian.territory.models import Area, Level
 from dangjian.units.models import Department, ResidentUnit
 
@@ -68,7 +69,11 @@ class QuickSelect(forms.Select):
         return mark_safe(f"<select{attributes}>\n" + "\n".join(options) + "\n</select>")  # noqa: S308
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(PlaceDaysFilterForm):
+    """The list's filters. The place and the days of receipt are the shared ones
+    (territory.filters.PlaceDaysFilterForm, as the cockpit's links carry them); a value that does not hold
+    is dropped with its error shown, the others still filter."""
+
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *CaseStatus.choices], widget=QuickSelect
@@ -84,19 +89,42 @@ class CaseFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("来源"), required=False, choices=[("", _("全部来源")), *Channel.choices], widget=QuickSelect
     )
-    area = public_choice(_("属地"), Area, empty_label=_("全部属地"))
     department = public_choice(_("承办部门"), Department, empty_label=_("全部部门"), widget=QuickSelect)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     supervised = forms.BooleanField(label=_("仅看督办"), required=False)
     # The cases the figures count (the cockpit's drill-down): a case merged into another is left out.
     unmerged = forms.BooleanField(label=_("不含被合并的重复件"), required=False)
+    # The parts of the case figures (cases/facts.py): 办结 counts 回访 and 归档 too.
+    closed = forms.BooleanField(label=_("已办结（含回访、归档）"), required=False)
+    on_time = forms.BooleanField(label=_("按时办结"), required=False)
+    rated = forms.BooleanField(label=_("已评价"), required=False)
+    satisfied = forms.BooleanField(label=_("满意或基本满意"), required=False)
     mine = forms.BooleanField(label=_("我负责的"), required=False)
     date_from = forms.DateField(label=_("受理日期起"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("止"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, user: Any, areas: Any, departments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+    LIST_FILTERS = (
+        *PlaceDaysFilterForm.LIST_FILTERS,
+        "q",
+        "status",
+        "category",
+        "channel",
+        "department",
+        "overdue",
+        "supervised",
+        "unmerged",
+        "closed",
+        "on_time",
+        "rated",
+        "satisfied",
+        "mine",
+    )
+    # The state filters of the figures' parts, in the order the list shows them.
+    STATE_FILTERS = ("unmerged", "closed", "on_time", "rated", "satisfied")
+
+    def __init__(self, *args: Any, user: Any, areas: Any = None, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if areas is not None:
+            self.fields["area"].queryset = areas
         self.fields["department"].queryset = departments
 
 

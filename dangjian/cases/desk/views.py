@@ -3,7 +3,6 @@ viewer may take, the claim board of members and units, and the audited reveal of
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -13,9 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,10 +21,10 @@ from dangjian.audit.services import Action, audit_record
 from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import page_params
-from dangjian.core.scoping import active_role, scope_for
+from dangjian.core.scoping import active_role
 from dangjian.core.text import mask_mobile
 from dangjian.core.views import client_ip, querystring_without_page, require_roles
-from dangjian.territory.models import Area
+from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors, services
 from ..models import Case, CaseStatus
@@ -41,37 +38,18 @@ NAV = "cases_desk"
 # --- the list -----------------------------------------------------------------------------
 
 
-AREA_OPTIONS = 300  # the area filter offers at most this many places (a province has 50,000 grids)
-
-
-def _area_options(user: Any, areas: Any, selected: str) -> list[Area]:
-    """The places the area filter offers: two levels below the viewer's own (a district admin: its
-    subdistricts and communities; a community worker: its grids), and the one selected. Any place in
-    scope is still accepted by the form (a link may carry a grid)."""
-    scope = scope_for(user)
-    depth = len(scope.area_path) // 4 if scope.area_path else 1
-    options = list(areas.filter(depth__lte=depth + 2).only("public_id", "name", "path")[:AREA_OPTIONS])
-    if selected and all(str(a.public_id) != selected for a in options):
-        with contextlib.suppress(ValidationError):
-            options += list(areas.filter(public_id=selected).only("public_id", "name", "path"))
-    return options
-
-
-def _area_options_html(user: Any, areas: Any, selected: str) -> SafeString:
-    """The area filter's <option>s (after its "全部属地"), the selected one marked: rendered here, where a
-    widget (or a template loop) renders each of up to 300 options slowly."""
-    return format_html_join(
-        "\n",
-        '<option value="{}"{}>{}</option>',
-        (
-            (a.public_id, " selected" if str(a.public_id) == selected else "", a.name)
-            for a in _area_options(user, areas, selected)
-        ),
-    )
-
-
 # The filters under 更多条件 (the template's <details>): with one of them set it opens, places and all.
-MORE_FILTERS = ("channel", "area", "department", "date_from", "date_to", "overdue", "supervised", "mine", "unmerged")
+MORE_FILTERS = (
+    "channel",
+    "area",
+    "department",
+    "date_from",
+    "date_to",
+    "overdue",
+    "supervised",
+    "mine",
+    *forms.CaseFilterForm.STATE_FILTERS,
+)
 
 
 @require_roles(DESK_ROLES)
@@ -83,7 +61,7 @@ def case_list_filter(request, field):
     areas, departments = filter_choices(request.user)
     context = {"field": field}
     if field == "area":
-        context["area_options"] = _area_options_html(request.user, areas, "")
+        context["area_options"] = filter_area_options(request.user, areas, None)
     else:
         context["form"] = forms.CaseFilterForm(user=request.user, areas=areas, departments=departments)
     return render(request, "cases/desk/_place_filters.html", context)
@@ -94,9 +72,7 @@ def case_list_filter(request, field):
 def case_list(request):
     areas, departments = filter_choices(request.user)
     form = forms.CaseFilterForm(request.GET or None, user=request.user, areas=areas, departments=departments)
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    filters = form.list_filters()  # a filter in error is dropped (its message shown), the others still apply
     tab = request.GET.get("tab", "")
     tab = tab if tab in selectors.TABS or tab in selectors.QUEUES else ""
     # The scope's parts once, for the page and the tabs; the counts query tells which hold rows.
@@ -125,7 +101,7 @@ def case_list(request):
             ("mine", _("我负责的")),
         ]
     # 更多条件 opens on a page filtered by one of its fields; closed, its places load when opened.
-    more_open = any(request.GET.get(name) for name in MORE_FILTERS)
+    more_open = any(request.GET.get(name) for name in MORE_FILTERS) or bool(form.errors)
     context = {
         "page": page,
         "form": form,
@@ -136,7 +112,9 @@ def case_list(request):
         "tabs": [(key, label, str(counts[key]) if counts.get(key) else "") for key, label in tabs],
         "is_department": is_department,
         "may_enter": may_dispatch(request.user),
-        "area_options": _area_options_html(request.user, areas, request.GET.get("area", "")) if more_open else "",
+        "area_options": (
+            filter_area_options(request.user, areas, getattr(form, "cleaned_data", {}).get("area")) if more_open else []
+        ),
         "filtered": bool(filters or tab),
         "querystring": querystring_without_page(request),
         "active_nav": NAV,
