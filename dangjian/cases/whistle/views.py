@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import Role
+from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.scoping import active_role, active_scope
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.core.widgets import DateTimeInput
+from dangjian.territory.selectors import filter_area_options
 from dangjian.units.models import Department
 
 from ..models import Case, Summons, Whistle
@@ -32,6 +34,8 @@ from ..policies import policy_for
 from ..selectors import get_case_for_user
 from ..workflow import OPEN_STATUSES
 from . import services as ws
+from .filters import WhistleFilterForm
+from .filters import filter_q as whistle_filter_q
 
 NAV = "whistles"
 PAGE_SIZE = 20
@@ -181,11 +185,17 @@ def whistle_board(request):
     behind = Summons.objects.filter(whistle=OuterRef("pk"), acted_at__isnull=True)
     if filters["late"]:
         qs = qs.filter(Exists(behind), report_by__lt=now)
+    # The place, the days blown and 已解决, as the cockpit's links carry them (吹哨报到, 吹哨解决).
+    form = WhistleFilterForm(request.GET or None, user=request.user)
+    listed = form.list_filters()
+    if listed:
+        qs = qs.filter(whistle_filter_q(**listed))
     qs = qs.select_related("case", "case__category", "case__community", "blown_by", "escalated_from").prefetch_related(
         _summons_prefetch()
     )
-    qs = qs.order_by("closed_at", "report_by", "pk") if filters["state"] == "open" else qs.order_by("-blown_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # An open whistle is not closed (closed_at is null): the soonest report time first.
+    ordering = ("report_by", "pk") if filters["state"] == "open" else ("-blown_at", "-pk")
+    page = keyset_page(qs, ordering, **page_params(request), per_page=PAGE_SIZE)
     _decorate(page.object_list, now)
     visible = ws.whistles_visible_to(request.user).filter(ws.open_whistle_q())
     stats = {
@@ -200,6 +210,11 @@ def whistle_board(request):
     context = {
         "page": page,
         "filters": filters,
+        "form": form,
+        "filtered": bool(listed),
+        "area_options": filter_area_options(
+            request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+        ),
         "stats": stats,
         "querystring": querystring_without_page(request),
         "may_escalate_role": active_role(request.user) == Role.SUBDISTRICT_ADMIN or request.user.is_superuser,
