@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -114,17 +115,21 @@ def list_filter_q(
     area: Any = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    kind: str = "",
     unwithdrawn: bool = False,
     served: bool = False,
 ) -> Q:
     """The desk's place, date and state filters as the cockpit's links carry them: `area` a node the
     caller resolved in scope; the dates the local days of submission (both included), on the stored
     aware datetime so the (area_path, submitted_at) index serves them; `unwithdrawn` leaves out what the
-    requester withdrew, `served` keeps the demands served (done, rated, closed after done)."""
+    requester withdrew, `served` keeps the demands served (done, rated, closed after done); `kind` one
+    DemandKind."""
     f = Q()
     if area is not None:
         f &= prefix_q("area_path", area.path)
     f &= days_q("submitted_at", date_from, date_to)
+    if kind:
+        f &= Q(kind=kind)
     if unwithdrawn:
         f &= ~Q(status=S.WITHDRAWN)
     if served:
@@ -152,6 +157,13 @@ def desk_list(user: Any, *, tab: str = "", q: str = "", **filters: Any) -> Query
             | Q(estate__name__icontains=q)
         )
     return demands.order_by(*DESK_ORDERING)
+
+
+def hours_tenths(demands: QuerySet[Demand]) -> int:
+    """The service hours of the served among `demands` in tenths of an hour, as the figures store adds
+    them up (demands/facts.py `amount`: hours are kept to a tenth, so the sum times ten is exact)."""
+    total = demands.filter(status__in=sorted(SERVED_STATUSES)).order_by().aggregate(s=Sum("hours"))["s"]
+    return int(Decimal(total or 0) * 10)
 
 
 def tab_counts(user: Any) -> dict[str, CappedCount]:

@@ -109,14 +109,15 @@ class SubmitForm(forms.Form):
 
 class FilterForm(PlaceDaysFilterForm):
     """The desk's search and, as the case list has them (and the cockpit's links carry them), the place,
-    the submission dates, and 不含撤回 / 已服务."""
+    the submission dates, the kind (微心愿, 家庭帮扶...), and 不含撤回 / 已服务."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     date_from = forms.DateField(label=_("提交日期起"), required=False, widget=DateInput())
+    kind = forms.ChoiceField(label=_("需求类型"), required=False, choices=[("", _("全部类型")), *DemandKind.choices])
     unwithdrawn = forms.BooleanField(label=_("不含撤回"), required=False)
     served = forms.BooleanField(label=_("已服务"), required=False)
 
-    LIST_FILTERS = (*PlaceDaysFilterForm.LIST_FILTERS, "unwithdrawn", "served")
+    LIST_FILTERS = (*PlaceDaysFilterForm.LIST_FILTERS, "kind", "unwithdrawn", "served")
 
 
 class StepForm(forms.Form):

@@ -3,6 +3,7 @@ the claim board and the task list of members, unit contacts and team leaders."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -174,9 +175,13 @@ def demand_desk(request):
         count=None if q or filters else counts.get(tab),  # a tab's list is its count's rows
     )
     _desk_rows(page.object_list)
+    # The served rows' service hours (党员服务时长), in tenths of an hour as the figures store keeps them.
+    amount_total = selectors.hours_tenths(demands) if filters.get("served") else None
     context = {
         "page": page,
         "form": form,
+        "amount_total": amount_total,
+        "hours_total": Decimal(amount_total) / 10 if amount_total is not None else None,
         "tab": tab,
         "queue_label": _("超时的群众需求") if tab == "late" else "",
         "filtered": bool(filters),
