@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from dangjian.core.money import fen
 from dangjian.meetings.models import Meeting
 from dangjian.territory.models import Area, Level
 
@@ -23,6 +24,14 @@ from .models import (
 from .services.projects import _home_community_id
 
 PROJECT_ORDER = ("-proposed_at", "-id")
+
+
+def paid_fen(projects: QuerySet) -> int:
+    """What `projects` actually paid, in fen (the figures store's amount of microprojects.projects:
+    amount_paid is kept to the fen, so the sum is exact)."""
+    return fen(projects.order_by().aggregate(s=Sum("amount_paid"))["s"])
+
+
 CLAIM_ORDER = ("-created_at", "-id")
 
 

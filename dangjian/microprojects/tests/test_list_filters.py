@@ -5,6 +5,7 @@ other filters working, and a filtered page costs the same queries whatever the r
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -68,3 +69,24 @@ def test_a_filtered_list_costs_the_same_queries_whatever_the_rows(world, propose
         propose(title=f"提议{i}")
     assert count_queries(world.users.community_worker, url) == few
     assert few <= 14, few
+
+
+def test_a_filtered_list_shows_what_its_rows_paid(world, propose, client):
+    a = propose(title="婆石座椅")
+    b = propose(title="婆石路灯")
+    gone = propose(title="婆石撤回")
+    other = propose(title="茂盛花坛", community=world.c2, actor=world.users.subdistrict_admin)
+    paid = {a: "1234.56", b: "0.44", gone: "99.00", other: "5000.00"}
+    for project, amount in paid.items():
+        Project.objects.filter(pk=project.pk).update(budget_committed=Decimal(amount), amount_paid=Decimal(amount))
+    Project.objects.filter(pk=gone.pk).update(status=Status.WITHDRAWN)
+    client.force_login(world.users.subdistrict_admin)
+    count, response = _count(client, area=world.c1.public_id, unwithdrawn="on")
+    assert count == 2
+    # 民生微实事资金 in the store's unit (fen), as microprojects/facts.py sums it.
+    assert response.context["amount_total"] == 123500
+    html = response.content.decode()
+    assert 'data-testid="amount-total"' in html and "1,235.00" in html and "0.12 万元" in html
+    assert _count(client, unwithdrawn="on")[1].context["amount_total"] == 623500
+    # An unfiltered list sums nothing.
+    assert _count(client)[1].context["amount_total"] is None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from dangjian.audit.printing import printed_record
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
+from dangjian.core.money import yuan
 from dangjian.core.photos import photo_response
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.meetings import counting
@@ -49,6 +50,8 @@ def project_list(request):
     if filters:
         qs = qs.filter(filter_q(**filters))
     page = keyset_page(qs, selectors.PROJECT_ORDER, **page_params(request), per_page=PAGE_SIZE)
+    # What the filtered rows actually paid (民生微实事资金), in fen as the figures store sums it.
+    amount_total = selectors.paid_fen(qs) if filters else None
     return render(
         request,
         "microprojects/projects.html",
@@ -61,6 +64,10 @@ def project_list(request):
             "kinds": Kind.choices,
             "form": form,
             "filtered": bool(filters),
+            "amount_total": amount_total,
+            "paid_total": yuan(amount_total) if amount_total is not None else None,
+            # As the cockpit shows it (万元, two decimals).
+            "paid_wan": yuan(amount_total) / 10000 if amount_total is not None else None,
             "area_options": filter_area_options(
                 request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
             ),
