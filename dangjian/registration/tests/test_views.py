@@ -48,6 +48,7 @@ def cases(w):
         ("desk-community", reverse("registration:desk") + f"?community={c1}", "get", WORKERS_OF_C1),
         ("summary", reverse("registration:summary"), "get", everywhere),
         ("summary-area", reverse("registration:summary") + f"?area={w.s1.public_id}", "get", admins_of_s1),
+        ("members", reverse("registration:members") + "?registered=yes", "get", everywhere),
         ("detail", reverse("registration:detail", args=[w.reg.public_id]), "get", WORKERS_OF_C1),
         ("reveal", reverse("registration:reveal_mobile", args=[w.reg.public_id]), "post", WORKERS_OF_C1),
         ("community", reverse("registration:community", args=[c1]), "get", WORKERS_OF_C1),
@@ -327,8 +328,15 @@ def test_list_pages_have_bounded_query_counts(desk_world, count_queries):
             reverse("registration:five_lists", args=[c1]) + "?list=demands",
             reverse("registration:community", args=[c1]),
             reverse("registration:summary"),
+            reverse("registration:members"),
+            reverse("registration:members") + f"?area={c1}&registered=yes",
+            reverse("registration:members") + f"?area={c1}&registered=no",
         ],
-        "district_admin": [reverse("registration:desk"), reverse("registration:summary")],
+        "district_admin": [
+            reverse("registration:desk"),
+            reverse("registration:summary"),
+            reverse("registration:members") + f"?area={w.s1.public_id}&registered=yes",
+        ],
     }
     grow(w, 2, 0)
     services.registration_confirm(actor=w.users.community_worker, registration=w.reg)  # every list has rows
