@@ -107,3 +107,26 @@ def test_the_district_admin_runs_the_planner_on_the_map(browser, demo):
     assert result.count("新增覆盖") == 3 and "规划前圈内居民" in result
     browser.assert_fits()
     browser.shot("centers-planner")
+
+
+def test_an_admin_filters_the_centres_meeting_their_floor_area_in_a_subdistrict(browser, demo):
+    """The centre list's place, 面积达标 and 开放中 filters (the cockpit's centres figures link here)."""
+    from dangjian.accounts.models import User
+    from dangjian.centers import selectors
+    from dangjian.centers.filters import filter_centers
+
+    with_centres()
+    admin = User.objects.get(username="qu_admin")
+    subdistrict = Area.objects.get(name="拱北街道")
+    expected = filter_centers(selectors.center_list(admin), area=subdistrict, open=True, meets="area").count()
+    assert expected
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    browser.open_nav("centers")
+    page.select_option("[data-testid=center-area]", label="拱北街道")
+    page.select_option("[data-testid=center-meets]", value="area")
+    page.check("#id_open")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text(f"符合条件的服务中心共 {expected} 个")
+    expect(page.locator("[data-testid=center-list]")).to_be_visible()
+    browser.assert_fits()
+    browser.shot("centers-list-area-met")

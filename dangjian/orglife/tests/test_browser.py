@@ -108,3 +108,25 @@ def test_the_community_committee_sees_which_branches_are_behind(browser, distric
     expect(page.locator("[data-testid=total-due]")).to_be_visible()
     browser.assert_fits()
     browser.shot("orglife-figures")
+
+
+def test_the_community_committee_lists_the_periods_not_met_this_year(browser, district):
+    """The obligation periods list (the cockpit's 组织生活达标率 links here), by days and met."""
+    from dangjian.orglife.filters import filter_q
+
+    worker = User.objects.get(username="sq_worker")
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    expected = selectors.obligations(worker).filter(filter_q(date_from=start, date_to=today, met="unmet")).count()
+    page = browser.sign_in("sq_worker", DEMO_PASSWORD)
+    browser.go("/orglife/behind/")
+    page.click("[data-testid=to-obligations]")
+    page.fill("#id_date_from", start.isoformat())
+    page.fill("#id_date_to", today.isoformat())
+    page.select_option("[data-testid=obligation-met]", value="unmet")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text(f"共 {expected} 个周期")
+    if expected:
+        expect(page.locator("[data-testid=obligations]")).to_contain_text("未开够")
+    browser.assert_fits()
+    browser.shot("orglife-obligation-periods")

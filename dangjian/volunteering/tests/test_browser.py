@@ -128,3 +128,32 @@ def test_a_worker_sets_up_a_free_team_and_a_service_post(browser, demo):
     browser.assert_fits()
     browser.shot("volunteering-post-new")
     assert Team.objects.filter(name="银发先锋队", fixed_group="").exists()
+
+
+def test_an_admin_lists_the_teams_and_their_volunteers_of_a_community(browser, demo):
+    """The team list and its 队员 tab (the cockpit's 志愿服务队 and 服务队队员 link here), filtered by place."""
+    from dangjian.accounts.models import User
+    from dangjian.territory.models import Area
+    from dangjian.volunteering import selectors
+    from dangjian.volunteering.filters import team_q
+
+    with_volunteering()
+    admin = User.objects.get(username="qu_admin")
+    community = Area.objects.get(name="婆石社区")
+    teams = selectors.team_list(admin).filter(team_q(area=community)).count()
+    members = selectors.membership_list(admin).filter(team_q(area=community, prefix="team__")).count()
+    assert teams and members
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    browser.go("/volunteering/")
+    page.click("[data-testid=to-team-list]")
+    page.select_option("[data-testid=team-area]", label="婆石社区")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text(f"有效的服务队共 {teams} 个")
+    expect(page.locator("[data-testid=team-list]")).to_contain_text("婆石社区")
+    browser.assert_fits()
+    browser.shot("volunteering-team-list")
+    page.click("[data-testid=tab-members]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text(f"在队队员共 {members} 人次")
+    assert page.locator("[data-testid=team-area]").input_value() == str(community.public_id)  # the place kept
+    browser.assert_fits()
+    browser.shot("volunteering-member-list")
