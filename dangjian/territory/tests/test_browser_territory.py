@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from dangjian.demo.accounts import DEMO_PASSWORD
 
@@ -94,3 +95,32 @@ def test_a_subdistrict_admin_draws_a_community_boundary_and_reads_why_it_is_refu
     page.wait_for_url(f"**/territory/{community.public_id}/")
     assert "已更新婆石社区的边界" in page.content()
     browser.assert_fits()
+
+
+def test_the_district_admin_lists_a_subdistricts_communities_and_its_estate_branches(browser, demo):
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    browser.go("/territory/")
+    page.get_by_test_id("community-list").click()
+    page.wait_for_url("**/territory/list/?level=community")
+    page.select_option("#id_area", label="拱北街道")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**area=**")
+    rows = page.locator("[data-testid=areas] tbody tr")
+    expect(rows.filter(has_text="婆石社区")).to_have_count(1)
+    expect(rows.first).to_contain_text("拱北街道")  # the parent chain
+    assert "符合条件的属地共" in page.get_by_test_id("list-total").inner_text()
+    assert "吉大街道" not in page.locator("[data-testid=areas]").inner_text()
+    browser.assert_fits()
+    browser.shot("territory-list")
+    browser.go("/orgs/")
+    page.get_by_test_id("org-list").click()
+    page.wait_for_url("**/orgs/list/?current=on")
+    page.select_option("#id_kind", "estate_branch")
+    page.select_option("#id_area", label="拱北街道")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**kind=estate_branch**")
+    rows = page.locator("[data-testid=orgs] tbody tr")
+    expect(rows.first).to_contain_text("小区党支部")
+    assert "符合条件的党组织共" in page.get_by_test_id("list-total").inner_text()
+    browser.assert_fits()
+    browser.shot("org-list")
