@@ -10,36 +10,27 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.territory.models import Level
-
-from .base import DEN, NUM, ListLink, area_param, flow_list, list_url
-
-
-def _stock_list(name: str, node: Any, **extra: str) -> str | None:
-    """A stock's list at the node: its area filter below the district (none at a zone)."""
-    if node.level == Level.ZONE:
-        return None
-    return list_url(name, {**area_param(node), **extra})
+from .base import DEN, NUM, ListLink, flow_list, stock_list
 
 
 def volunteer_teams(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("volunteering:teams", node)
+    return stock_list("volunteering:teams", node)
 
 
 def volunteers(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("volunteering:members", node)
+    return stock_list("volunteering:members", node)
 
 
 def centers(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("centers:list", node, open="on")
+    return stock_list("centers:list", node, open="on")
 
 
 def centers_area_met(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("centers:list", node, open="on", meets="area")
+    return stock_list("centers:list", node, open="on", meets="area")
 
 
 def centers_standard_met(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("centers:list", node, open="on", meets="standard")
+    return stock_list("centers:list", node, open="on", meets="standard")
 
 
 def orglife_periods(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:

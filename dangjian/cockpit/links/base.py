@@ -47,3 +47,21 @@ def flow_list(name: str, node: Any, date_from: datetime.date, date_to: datetime.
     params = area_param(node)
     params.update(date_from=date_from.isoformat(), date_to=date_to.isoformat(), **extra)
     return list_url(name, params)
+
+
+def stock_list(name: str, node: Any, **extra: str) -> str | None:
+    """A stock's list at the node (its rows as they are now: no days), by the list's place filter
+    below the district; None at a zone, which the place filter does not take."""
+    if node.level == Level.ZONE:
+        return None
+    return list_url(name, {**area_param(node), **extra})
+
+
+def stock(name: str, **extra: str) -> UrlFor:
+    """The link of a stock's list with the figure's filters (`stock_list` at the node)."""
+    return lambda node, date_from, date_to: stock_list(name, node, **extra)
+
+
+def flow(name: str, **extra: str) -> UrlFor:
+    """The link of a flow's list with the figure's filters (`flow_list` at the node and days)."""
+    return lambda node, date_from, date_to: flow_list(name, node, date_from, date_to, **extra)

@@ -9,22 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.territory.models import Level
 
-from .base import DEN, NUM, ListLink, area_param, flow_list, list_url
-
-
-def _stock_list(name: str, node: Any, **extra: str) -> str | None:
-    """A stock's list by place (not a zone: the lists filter by subdistrict, community or grid)."""
-    if node.level == Level.ZONE:
-        return None
-    return list_url(name, {**area_param(node), **extra})
+from .base import DEN, NUM, ListLink, flow_list, stock_list
 
 
 def party_representatives(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("deliberation:representatives", node, party="yes")
+    return stock_list("deliberation:representatives", node, party="yes")
 
 
 def representatives(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("deliberation:representatives", node)
+    return stock_list("deliberation:representatives", node)
 
 
 def runs(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
@@ -36,11 +29,11 @@ def run_matters(node: Any, date_from: datetime.date, date_to: datetime.date) -> 
 
 
 def estates_with_branch(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("cobuilding:estates", node, branch="yes")
+    return stock_list("cobuilding:estates", node, branch="yes")
 
 
 def estates(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:
-    return _stock_list("cobuilding:estates", node)
+    return stock_list("cobuilding:estates", node)
 
 
 def joint_matters(node: Any, date_from: datetime.date, date_to: datetime.date) -> str | None:

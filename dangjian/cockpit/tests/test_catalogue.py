@@ -177,3 +177,25 @@ def test_the_catalogue_names_what_each_figure_is():
         assert BY_KEY[f.key] is f
         assert f.group in {"organization", "members", "service", "governance", "support"}
     assert len(BY_KEY) == len(FIGURES), "keys are unique"
+
+
+def test_docs_figures_lists_every_figure_and_its_list():
+    """docs/figures.md is the same catalogue for people: a row per figure, in the same group, naming
+    the list it links to exactly when cockpit.links declares one."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from dangjian.cockpit.links import LINKS
+
+    text = (Path(settings.BASE_DIR) / "docs" / "figures.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0].strip("`")] = cells
+    assert set(rows) == set(BY_KEY), "docs/figures.md and the catalogue list the same figures"
+    for key, cells in rows.items():
+        assert cells[1] == str(BY_KEY[key].label), key
+        linked = cells[6] not in ("—", "")
+        assert linked == (key in LINKS), f"docs/figures.md: the 明细列表 of {key} {'is' if linked else 'is not'} given"
