@@ -33,8 +33,9 @@ class PlaceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user is not None:
-            self.fields["area"].queryset = Area.objects.visible_to(user).filter(level__in=self.AREA_LEVELS)
+        area = self.fields["area"]
+        if user is not None and isinstance(area, forms.ModelChoiceField):
+            area.queryset = Area.objects.visible_to(user).filter(level__in=self.AREA_LEVELS)
 
     def list_filters(self) -> dict[str, Any]:
         """The filters that hold: the fields in error are left out."""
