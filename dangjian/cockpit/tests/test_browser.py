@@ -3,6 +3,7 @@ definition by tapping it, drills a figure down to a subdistrict and on to the ca
 and the cockpit on the command centre's 1920×1080 wall, a group refreshed in place with its chart."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from dangjian.cases.models import Case, CaseStatus
@@ -62,6 +63,17 @@ def test_the_district_reads_its_cockpit_and_drills_a_figure_to_the_list(browser,
     expect(page.locator("#id_unmerged")).to_be_checked()
     browser.assert_fits()
     browser.shot("cockpit-list")
+
+    # A rate links both its parts: the cases closed on time, and all the cases closed.
+    browser.go(reverse("cockpit:figure", args=[sub.public_id, "cases_on_time_rate"]))
+    expect(page.locator("[data-testid=list-link-num]")).to_contain_text("按时办结的诉求")
+    expect(page.locator("[data-testid=list-link-den]")).to_contain_text("已办结的诉求")
+    browser.assert_fits()
+    browser.shot("cockpit-rate-links")
+    page.click("[data-testid=list-link-den]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#id_closed")).to_be_checked()
+    expect(page.locator("#id_on_time")).not_to_be_checked()
 
 
 def test_the_wall_fills_the_screen_and_refreshes_a_group_in_place(chromium, live_server, demo):

@@ -105,3 +105,13 @@ def test_the_worker_pages_fit_phone_and_desktop(browser, phone_member):
     assert "婆石社区" in page.locator("[data-testid=summary-table]").inner_text()
     browser.assert_fits()
     browser.shot("registration-summary")
+    # The home members behind the summary (and the cockpit's 在职党员双报到): those registered.
+    page.click("[data-testid=members-list]")
+    page.wait_for_url("**/registration/members/**")
+    page.select_option("#id_registered", value="yes")
+    page.click("form[role=search] button[type=submit]")
+    expect(page.locator("[data-testid=list-total]")).to_contain_text("符合条件的党员共")
+    assert page.locator("[data-testid=members-table] tbody tr").count() > 0
+    expect(page.locator("[data-testid=members-table] tbody")).not_to_contain_text("未报到")
+    browser.assert_fits()
+    browser.shot("registration-home-members-registered")
