@@ -67,3 +67,24 @@ def test_a_unit_contact_sees_only_their_unit(browser, units_demo):
     assert "拱北口岸区域党建联盟" in page.locator("body").inner_text()
     browser.assert_fits()
     browser.shot("unit-contact-own-unit")
+
+
+def test_a_district_admin_lists_the_blank_spots_and_the_covered_new_sector(browser, units_demo):
+    """The unit list's 覆盖情况 and 单位类别 filters (the cockpit's 党建空白点 and 两新覆盖率 link here)."""
+    page = browser.sign_in("qu_admin", DEMO_PASSWORD)
+    browser.go("/units/")
+    page.select_option("select[name=covered]", value="blank")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_url("**/units/?*covered=blank*")
+    assert "共" in page.locator("[data-testid=count]").inner_text()
+    assert page.locator("tbody tr", has_text="珠海拱北跨境电商有限公司").count() == 1  # a blank spot of 婆石
+    browser.assert_fits()
+    browser.shot("unit-list-blank-spots")
+    page.select_option("select[name=covered]", value="org")
+    page.select_option("select[name=sector]", value="new")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_url("**/units/?*sector=new*")
+    assert page.locator("tbody tr", has_text="珠海拱北跨境电商有限公司").count() == 0
+    assert page.locator("tbody tr").count() > 0
+    browser.assert_fits()
+    browser.shot("unit-list-new-sector-covered")
