@@ -1,8 +1,9 @@
 """Drill-down to the row: for every demo account whose role opens the cockpit, every figure that links
-to a list, at the account's home node and at each child it can see, the figure's value on its page
-equals the count the linked list page shows, through the normal scoped list pages (the same client,
-the same role). And the lists' new place and date filters: out-of-scope places and bad dates are
-dropped with a message, outsiders see nothing of another place, and a filtered page stays bounded."""
+to a list, at the account's home node, two children it can see and one grid, the figure's value on its
+page (each part of a rate) equals the count (or total) the linked list page shows, through the normal
+scoped list pages (the same client, the same role). And the lists' new place and date filters:
+out-of-scope places and bad dates are dropped with a message, outsiders see nothing of another place,
+and a filtered page stays bounded."""
 
 from __future__ import annotations
 
@@ -46,8 +47,10 @@ def _list_reads(client, url, figure, counts):
 
 
 def _walk_places(user, node):
-    """The account's home node, its children it sees, and one grid below (the deepest filter)."""
+    """The account's home node, two of the children it sees (the first and the last: a district's
+    subdistricts, a subdistrict's zone and communities), and one grid below (the deepest filter)."""
     children = list(Area.objects.visible_to(user).filter(parent=node).order_by("path"))
+    children = children[:1] + children[-1:] if len(children) > 2 else children
     grid = Area.objects.visible_to(user).filter(path__startswith=node.path, level=Level.GRID).order_by("path").first()
     return [node, *children, *([grid] if grid and grid not in children and grid != node else [])]
 
