@@ -580,3 +580,23 @@ def service_intentions_for(community: Area | None) -> list[str]:
 
 def latest_documents(community: Area, limit: int = 5) -> list[CommunityDocument]:
     return list(_documents(community)[:limit])
+
+
+def mark_home_registrations(members: list) -> None:
+    """Set on each member of a page `home_registration` (the public id of its confirmed member
+    registration at its home community, else None) and `pending` (one waits for a decision): one query."""
+    regs = Registration.objects.filter(
+        member_id__in=[m.pk for m in members],
+        kind=RegistrationKind.MEMBER,
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.SUBMITTED],
+    ).values_list("member_id", "community_id", "status", "public_id")
+    home = {m.pk: m.home_community_id for m in members}
+    confirmed, pending = {}, set()
+    for member_id, community_id, status, public_id in regs:
+        if status == RegistrationStatus.CONFIRMED and community_id == home[member_id]:
+            confirmed[member_id] = public_id
+        elif status == RegistrationStatus.SUBMITTED:
+            pending.add(member_id)
+    for m in members:
+        m.home_registration = confirmed.get(m.pk)
+        m.pending = m.pk not in confirmed and m.pk in pending

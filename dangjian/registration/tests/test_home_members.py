@@ -68,3 +68,14 @@ def test_unknown_values_are_dropped_with_their_error(reg_world, login):
     assert response.context["form"].errors.keys() == {"area"} and count == 4
     grid = listed(client, area=w.g1a.public_id)[2]  # a member lives at a community: no grid filter
     assert grid.context["form"].errors.keys() == {"area"}
+
+
+def test_a_filtered_list_costs_the_same_queries_whatever_the_rows(reg_world, submit, count_queries):
+    w = reg_world
+    url = f"{reverse('registration:members')}?area={w.s1.public_id}&registered=no"
+    few = count_queries(w.users.district_admin, url)
+    for k in range(12):  # more members due, some of them with a pending registration
+        member = make_member(f"加测党员{k}", 60 + k, org=w.eb3, home=w.c1)
+        if k % 2:
+            submit(member)
+    assert count_queries(w.users.district_admin, url) == few

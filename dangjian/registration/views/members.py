@@ -12,7 +12,6 @@ from dangjian.territory.selectors import filter_area_options
 
 from .. import selectors
 from ..filters import HomeMemberFilterForm
-from ..models import Registration, RegistrationKind, RegistrationStatus
 from ..permissions import WORKER_ROLES
 from .common import NAV, PAGE_SIZE
 
@@ -24,22 +23,7 @@ def members(request):
     filters = form.list_filters()
     rows = selectors.home_members(request.user, **filters)
     page = keyset_page(rows, selectors.HOME_MEMBER_ORDER, **page_params(request), per_page=PAGE_SIZE)
-    # Each member's confirmed registration at home, else whether one waits for a decision: one query.
-    regs = Registration.objects.filter(
-        member_id__in=[m.pk for m in page.object_list],
-        kind=RegistrationKind.MEMBER,
-        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.SUBMITTED],
-    ).values_list("member_id", "community_id", "status", "public_id")
-    home = {m.pk: m.home_community_id for m in page.object_list}
-    confirmed, pending = {}, set()
-    for member_id, community_id, status, public_id in regs:
-        if status == RegistrationStatus.CONFIRMED and community_id == home[member_id]:
-            confirmed[member_id] = public_id
-        elif status == RegistrationStatus.SUBMITTED:
-            pending.add(member_id)
-    for m in page.object_list:
-        m.home_registration = confirmed.get(m.pk)
-        m.pending = m.pk not in confirmed and m.pk in pending
+    selectors.mark_home_registrations(page.object_list)
     context = {
         "page": page,
         "form": form,
