@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import prefix_q
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import FILTER_LEVELS, PlaceFilterForm
 
 from .facts import center_counts, standards_now
 
@@ -34,11 +34,10 @@ MEETS_CHOICES = (
 )
 
 
-class CenterFilterForm(PlaceDaysFilterForm):
+class CenterFilterForm(PlaceFilterForm):
     """A stock's list: the place (no days), open centres only, and what of the standard they meet."""
 
-    date_from = None
-    date_to = None
+    AREA_LEVELS = FILTER_LEVELS  # a stock's list: no days
     open = forms.BooleanField(label=_("仅开放中"), required=False)
     meets = forms.ChoiceField(label=_("对照标准"), choices=MEETS_CHOICES, required=False)
 

@@ -22,7 +22,7 @@ from dangjian.core.periods import days_q
 from dangjian.core.scoping import prefix_q
 from dangjian.core.widgets import DateInput
 from dangjian.demands.models import Demand
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import FILTER_LEVELS, PlaceDaysFilterForm, PlaceFilterForm
 
 from .facts import CASE_DONE, DEMAND_DONE
 from .models import Outcome, TaskStatus, UnitTask
@@ -79,11 +79,10 @@ def matter_filter_q(
     return f
 
 
-class EstateFilterForm(PlaceDaysFilterForm):
+class EstateFilterForm(PlaceFilterForm):
     """The place filter alone (estates are a stock: no days) and whether a 小区党支部 is recorded."""
 
-    date_from = None
-    date_to = None
+    AREA_LEVELS = FILTER_LEVELS  # a stock's list: no days
     branch = forms.ChoiceField(label=_("小区党支部"), choices=BRANCH_CHOICES, required=False)
 
     LIST_FILTERS = ("area", "branch")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.periods import days_q
 from dangjian.core.scoping import prefix_q
 from dangjian.core.widgets import DateInput
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import FILTER_LEVELS, PlaceDaysFilterForm, PlaceFilterForm
 
 from .models import RunStatus
 
@@ -53,11 +53,10 @@ def run_filter_q(
     return f
 
 
-class RepresentativeFilterForm(PlaceDaysFilterForm):
+class RepresentativeFilterForm(PlaceFilterForm):
     """The place filter alone (the sitting representatives are a stock: no days) and the Party filter."""
 
-    date_from = None
-    date_to = None
+    AREA_LEVELS = FILTER_LEVELS  # a stock's list: no days
     party = forms.ChoiceField(label=_("党员"), choices=PARTY_CHOICES, required=False)
 
     LIST_FILTERS = ("area", "party")

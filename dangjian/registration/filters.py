@@ -5,21 +5,18 @@ unknown choice) is dropped with its error shown; the other filters still apply. 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.territory.filters import PlaceDaysFilterForm
-from dangjian.territory.models import Area, Level
+from dangjian.territory.filters import PlaceFilterForm
+from dangjian.territory.models import Level
 
 HOME_LEVELS = (Level.DISTRICT, Level.SUBDISTRICT, Level.ZONE, Level.COMMUNITY)
 REGISTERED, UNREGISTERED = "yes", "no"
 
 
-class HomeMemberFilterForm(PlaceDaysFilterForm):
-    date_from = None  # type: ignore[assignment]
-    date_to = None  # type: ignore[assignment]
+class HomeMemberFilterForm(PlaceFilterForm):
+    AREA_LEVELS = HOME_LEVELS  # a stock's list: no days
     registered = forms.ChoiceField(
         label=_("报到情况"),
         required=False,
@@ -31,8 +28,3 @@ class HomeMemberFilterForm(PlaceDaysFilterForm):
     )
 
     LIST_FILTERS = ("area", "registered")
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        if user is not None:
-            self.fields["area"].queryset = Area.objects.visible_to(user).filter(level__in=HOME_LEVELS)

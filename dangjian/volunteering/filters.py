@@ -13,14 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import prefix_q
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import FILTER_LEVELS, PlaceFilterForm
 
 
-class TeamFilterForm(PlaceDaysFilterForm):
+class TeamFilterForm(PlaceFilterForm):
     """A stock's list: the place (no days) and the kind of team."""
 
-    date_from = None
-    date_to = None
+    AREA_LEVELS = FILTER_LEVELS  # a stock's list: no days
     fixed = forms.ChoiceField(
         label=_("服务队类型"),
         choices=(("", _("全部服务队")), ("fixed", _("固定服务队")), ("own", _("自建服务队"))),

@@ -13,16 +13,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import prefix_q
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import FILTER_LEVELS, PlaceFilterForm
 
 from .models import EDUCATION_ORDER, Education
 
 BORN_1980 = datetime.date(1980, 1, 1)
 
 
-class WorkerFilterForm(PlaceDaysFilterForm):
-    date_from = None  # a stock: the roster as it is now
-    date_to = None
+class WorkerFilterForm(PlaceFilterForm):
+    AREA_LEVELS = FILTER_LEVELS  # a stock's list: no days
     born_1980 = forms.BooleanField(label=_("80后（1980 年及以后出生）"), required=False)
     bachelor = forms.BooleanField(label=_("本科及以上"), required=False)
     dual_role = forms.BooleanField(label=_("书记、主任一肩挑"), required=False)
