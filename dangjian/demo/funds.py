@@ -67,8 +67,9 @@ def build(rng: random.Random, built: Built) -> None:
     today = timezone.localdate()
     year = today.year
     approver = _approver(district)
-    kinds = {k.code: k for k in book.ensure_kinds(district)}
-    bases_refresh(actor=None, district=district, year=year)
+    with clock(_at(today, 0)):  # the kinds are set and the year's bases reckoned on its first day (funds.tasks)
+        kinds = {k.code: k for k in book.ensure_kinds(district)}
+        bases_refresh(actor=None, district=district, year=year)
     bases = {b.area_id: b for b in FloorBasis.objects.filter(year=year)}
     areas = list(Area.objects.filter(subtree_q("path", district.path), level__in=[Level.COMMUNITY, Level.SUBDISTRICT]))
     communities = sorted((a for a in areas if a.level == Level.COMMUNITY), key=lambda a: a.path)

@@ -1,7 +1,8 @@
-"""The journal list's filters, as the cockpit's links carry them: ?area=<public id of a subdistrict,
-community or grid in scope>&date_from=&date_to= (local days the journal was written: the day the
-store of facts puts it on, funds/facts.py)&kind=allocation|payment|…. A value that does not hold is
-dropped with its error shown; the other filters still apply. Journals are append-only: a read list."""
+"""The floors list's filters (FloorFilterForm, below) and the journal list's filters, as the cockpit's
+links carry them: ?area=<public id of a subdistrict, community or grid in scope>&date_from=&date_to=
+(local days the journal was written: the day the store of facts puts it on,
+funds/facts.py)&kind=allocation|payment|…. A value that does not hold is dropped with its error shown;
+the other filters still apply. Journals are append-only: a read list."""
 
 from __future__ import annotations
 
@@ -17,9 +18,28 @@ from dangjian.core.money import fen
 from dangjian.core.periods import days_q
 from dangjian.core.scoping import prefix_q
 from dangjian.core.widgets import DateInput
-from dangjian.territory.filters import PlaceDaysFilterForm
+from dangjian.territory.filters import PlaceDaysFilterForm, PlaceFilterForm
+from dangjian.territory.models import Level
 
 from .models import JournalKind
+
+MET_CHOICES = [("", _("全部")), ("yes", _("已达到保底")), ("no", _("未达到保底"))]
+
+
+class FloorFilterForm(PlaceFilterForm):
+    """?area=<subdistrict or community in scope>&year=&kind=<fund kind code>&met=yes|no. The kinds are
+    the district's kinds with a floor rule (given by the view)."""
+
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("经费类别"), required=False, choices=[("", _("全部"))])
+    met = forms.ChoiceField(label=_("保底"), required=False, choices=MET_CHOICES)
+
+    LIST_FILTERS = ("area", "year", "kind", "met")
+    AREA_LEVELS = (Level.SUBDISTRICT, Level.COMMUNITY)
+
+    def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部")), *((k.code, k.name) for k in kinds)]
 
 
 class JournalFilterForm(PlaceDaysFilterForm):

@@ -16,8 +16,8 @@ from dangjian.core.figures import facts as store
 from dangjian.core.money import yuan
 from dangjian.territory.models import Area
 
-from .facts import ALLOCATED
-from .models import Account, AccountKind, FloorBasis, FundKind, Journal, JournalKind, Level, Rule
+from .facts import ALLOCATED, funded_areas
+from .models import Account, AccountKind, FloorBasis, FundKind, Journal, JournalKind, Rule
 from .rules import floor_of
 
 ZERO = Decimal("0.00")
@@ -59,13 +59,16 @@ def kinds_of(district: Area) -> list[FundKind]:
 
 def areas_under(node: Area) -> QuerySet:
     """The communities and subdistricts funds go to, under `node` (itself included)."""
-    return Area.objects.filter(level__in=[Level.COMMUNITY, Level.SUBDISTRICT], path__startswith=node.path).order_by(
-        "path"
-    )
+    return funded_areas(node.path).order_by("path")
 
 
 def floor_rows(
-    district: Area, node: Area, year: int, *, on: datetime.date | None = None, kinds: list[FundKind] | None = None
+    district: Area,
+    node: Area,
+    year: int,
+    *,
+    on: datetime.date | None = None,
+    kinds: list[FundKind] | None = None,
 ) -> list[Row]:
     """Per area under `node` and per kind with a rule: allocated for `year` as of `on` (the stock) against
     the floor. Three queries whatever the number of journals."""
@@ -94,6 +97,21 @@ def floor_rows(
             row.cells.append(Cell(kind, yuan(allocated.get((area.path, kind.code), 0)), floor))
         rows.append(row)
     return rows
+
+
+def floor_items(
+    district: Area, node: Area, year: int, *, kind: str = "", met: bool | None = None
+) -> list[tuple[Area, Cell]]:
+    """Each (area, kind) under `node` with a floor above zero for `year`: for the current year, the pairs
+    the cockpit's 经费保底达标率 counts (funds/facts.py, "fund_floors"); those of one kind, those that
+    reach their floor (met) or not. Four queries."""
+    ruled = [k for k in kinds_of(district) if k.rule != Rule.NONE and (not kind or k.code == kind)]
+    items = []
+    for row in floor_rows(district, node, year, kinds=ruled) if ruled else ():
+        for cell in row.cells:
+            if cell.floor > 0 and (met is None or met != cell.short):
+                items.append((row.area, cell))
+    return items
 
 
 def shortfalls(district: Area, year: int) -> list[tuple[Area, Cell]]:

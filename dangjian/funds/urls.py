@@ -9,6 +9,7 @@ urlpatterns = [
     path("area/<uuid:public_id>/", views.area_page, name="area"),
     path("area/<uuid:public_id>/statement.pdf", views.area_pdf, name="area_pdf"),
     path("journals/", views.journals, name="journals"),
+    path("floors/", views.floors, name="floors"),
     path("allocations/", views.allocations, name="allocations"),
     path("allocations/new/", views.allocation_new, name="allocation_new"),
     path("allocations/<uuid:public_id>/", views.allocation, name="allocation"),

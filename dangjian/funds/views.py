@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,13 +20,14 @@ from dangjian.core.db import replica_view
 from dangjian.core.idempotency import idempotent
 from dangjian.core.keyset import keyset_page, page_params
 from dangjian.core.money import yuan
+from dangjian.core.tree import subtree_q
 from dangjian.core.views import querystring_without_page, require_roles
 from dangjian.core.workflow import TransitionRefused
 from dangjian.territory.models import Area
 from dangjian.territory.selectors import filter_area_options
 
 from . import pages
-from .filters import JournalFilterForm, filter_q, total_fen
+from .filters import FloorFilterForm, JournalFilterForm, filter_q, total_fen
 from .forms import AllocationForm, FundKindForm, PaymentForm
 from .models import (
     Account,
@@ -96,6 +98,42 @@ def overview(request):
             # The areas below a floor, flagged in the table: what the 今日待办 item that opens this page counts.
             "open_count": short,
             "pending": Allocation.objects.visible_to(request.user).filter(status=AllocationStatus.PENDING).count(),
+            "active_nav": "funds",
+        },
+    )
+
+
+FLOOR_MET = {"yes": True, "no": False}
+
+
+@require_roles(DESK_ROLES)
+@replica_view
+def floors(request):
+    """Each (community or subdistrict, fund kind) in the viewer's territory with a floor for the year,
+    allocated against it (the cockpit's 经费保底达标率 links here): by place, kind and met or not."""
+    own = _own_area(request)
+    district = _district(request)
+    kinds = [k for k in pages.kinds_of(district) if k.rule != "none"]
+    form = FloorFilterForm(request.GET or None, user=request.user, kinds=kinds)
+    filters = form.list_filters()
+    year = filters.get("year") or pages.current_year()
+    node = filters.get("area") or own
+    items = pages.floor_items(district, node, year, kind=filters.get("kind", ""), met=FLOOR_MET.get(filters.get("met")))
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funds/floors.html",
+        {
+            "node": node,
+            "year": year,
+            "reckoned": FloorBasis.objects.filter(subtree_q("area__path", node.path), year=year).exists(),
+            "page": page,
+            "form": form,
+            "filtered": bool(filters),
+            "area_options": filter_area_options(
+                request.user, form.fields["area"].queryset, getattr(form, "cleaned_data", {}).get("area")
+            ),
+            "querystring": querystring_without_page(request),
             "active_nav": "funds",
         },
     )

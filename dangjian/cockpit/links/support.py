@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import DEN, NUM, ListLink, UrlFor, flow, stock
+from dangjian.territory.models import Level
+
+from .base import DEN, NUM, ListLink, UrlFor, flow, stock, stock_list
 
 ROSTER = stock("workforce:home")  # the workers in post now
 
 
 def roster(**extra: str) -> UrlFor:
     return stock("workforce:home", **extra)
+
+
+def floors(**extra: str) -> UrlFor:
+    """The floors list: a floor belongs to a community or a subdistrict, so a grid has no list."""
+    return lambda node, date_from, date_to: (
+        None if node.level == Level.GRID else stock_list("funds:floors", node, **extra)
+    )
 
 
 LINKS = {
@@ -34,6 +43,10 @@ LINKS = {
     "dues_paid": (ListLink(flow("dues:months", paid="on")),),
     "funds_allocated": (ListLink(flow("funds:journals", kind="allocation")),),
     "funds_paid": (ListLink(flow("funds:journals", kind="payment")),),
+    "fund_floors_met": (
+        ListLink(floors(met="yes"), NUM, _("已达到保底的经费")),
+        ListLink(floors(), DEN, _("应达到保底的经费")),
+    ),
     "assessment_published": (ListLink(flow("assessment:sheets", status="published")),),
     "assessment_good_rate": (
         ListLink(flow("assessment:sheets", status="published", grade="good"), NUM, _("等次为“好”的评分表")),

@@ -19,10 +19,12 @@ from dangjian.cobuilding.facts import matter_solved
 from dangjian.cobuilding.models import Matter as JointMatter
 from dangjian.cockpit import readings
 from dangjian.core.periods import Period
+from dangjian.core.tree import STEP
 from dangjian.demands.models import Demand, DemandKind, DemandStatus
 from dangjian.demands.workflow import SERVED_STATUSES
 from dangjian.dues.models import DuesMonth
-from dangjian.funds.models import Journal, JournalKind
+from dangjian.funds.models import FloorBasis, FundKind, Journal, JournalKind, Rule
+from dangjian.funds.rules import floor_of
 from dangjian.orgs.models import PartyOrg, WeakOrgCase
 from dangjian.territory.models import Area, Level
 from dangjian.volunteering.models import Team, TeamMember
@@ -128,6 +130,23 @@ def seed_figures_by_hand(node: Area, on: datetime.date) -> dict[str, float | int
     for key, kind in (("funds_allocated", JournalKind.ALLOCATION), ("funds_paid", JournalKind.PAYMENT)):
         total = journals.filter(kind=kind).aggregate(s=Sum("amount"))["s"]
         out[key] = round(fen(total) / 1_000_000, 2)
+
+    # Floors (the kinds' rules on the year's reckoned bases, or none) against each area's allocations.
+    floors = met = 0
+    end = Period("custom", on, on).end  # allocations written up to the end of `on`
+    areas = Area.objects.filter(path__startswith=path, level__in=[Level.COMMUNITY, Level.SUBDISTRICT])
+    for area in areas:
+        basis = FloorBasis.objects.filter(area=area, year=on.year).first()
+        kinds = FundKind.objects.filter(district__path=area.path[:STEP], level=area.level, active=True)
+        for kind in kinds.exclude(rule=Rule.NONE):
+            floor = floor_of(kind, households=basis.households if basis else 0, members=basis.members if basis else 0)
+            if floor > 0:
+                given = Journal.objects.filter(
+                    kind=JournalKind.ALLOCATION, area=area, fund=kind.code, year=on.year, created_at__lt=end
+                ).aggregate(s=Sum("amount"))["s"]
+                floors += 1
+                met += (given or 0) >= floor
+    out["fund_floors_met"] = rate(met, floors)
 
     sheets = Sheet.objects.filter(ytd_q("cohort_at", on), area_path__startswith=path)
     published = sheets.filter(status=SheetStatus.PUBLISHED)

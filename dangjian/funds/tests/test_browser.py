@@ -115,3 +115,28 @@ def test_a_worker_reads_the_journals_of_a_kind_with_their_total(world, browser):
     assert "海虹社区" not in page.inner_text("[data-testid=journals]")
     browser.assert_fits()
     browser.shot("funds-journals-allocation")
+
+
+def test_the_district_lists_the_floors_not_yet_met(world, browser):
+    """保底明细 (the cockpit's 经费保底达标率 links here), from the overview: the floors still short."""
+    book.ensure_kinds(world.district)
+    second = make_user("qu2", "district_admin", area=world.district)
+    allocate_now(actor=world.users.district_admin, approver=second, area=world.c1, kind="service", year=YEAR,
+                 amount=100000)  # fmt: skip
+    page = browser.page
+    browser.sign_in(world.users.district_admin.username, PASSWORD)
+    browser.go(f"/funds/?year={YEAR}")
+    page.click("[data-testid=floor-list]")
+    page.wait_for_load_state("networkidle")
+    assert "共 8 项保底经费" in page.inner_text("[data-testid=list-total]")
+    assert page.locator("[data-testid=not-reckoned]").is_visible()  # the world's bases are not reckoned
+    page.select_option("select[name=met]", "no")
+    page.select_option("select[name=kind]", label="服务群众专项经费")
+    page.click("text=筛选")
+    page.wait_for_load_state("networkidle")
+    assert "共 2 项保底经费" in page.inner_text("[data-testid=list-total]")
+    table = page.inner_text("[data-testid=floors]")
+    assert "茂盛社区" in table and "海虹社区" in table and "婆石社区" not in table
+    assert "差 100,000.00 元" in table
+    browser.assert_fits()
+    browser.shot("funds-floors-short")
